@@ -1,0 +1,3 @@
+//! TODO(helper-l4)
+#[derive(Default)]
+pub struct Conversations {}

@@ -1,0 +1,231 @@
+//! The Dissection tree: every field of one frame, with its value and its byte range.
+//!
+//! The tree is stored flat, in the order the `-V` view prints it: each item has a `depth`, and
+//! the items after it with a greater depth are its children. One `Dissection` is reused from
+//! frame to frame (`clear`), so dissecting a capture allocates nothing per frame once the
+//! buffers have grown.
+
+use crate::field::{FieldDef, Value};
+use std::fmt::{self, Write};
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
+
+/// Item flags.
+pub const GENERATED: u8 = 1;
+/// Present for filtering and `-T fields` (`ip.addr`, `tcp.port`), not drawn in the tree.
+pub const HIDDEN: u8 = 2;
+
+/// One field of one frame.
+#[derive(Clone, Copy, Debug)]
+pub struct Item {
+    pub def: &'static FieldDef,
+    pub value: Value,
+    /// Byte offset in the frame.
+    pub start: u32,
+    /// Number of bytes; 0 for generated fields.
+    pub len: u32,
+    pub depth: u8,
+    pub flags: u8,
+    /// Text in the arena that replaces `label: value` in the tree (protocol titles, flag
+    /// summaries), or `(0, 0)`.
+    pub title: (u32, u32),
+}
+
+impl Item {
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+    pub fn is_generated(&self) -> bool {
+        self.flags & GENERATED != 0
+    }
+    pub fn is_hidden(&self) -> bool {
+        self.flags & HIDDEN != 0
+    }
+}
+
+/// Where and why a packet stops making sense: `TCP at byte 34: header length 60 runs past the
+/// end of the frame (54 bytes)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    /// The layer's short name, as in its protocol item (`tcp`).
+    pub layer: &'static str,
+    /// Byte offset in the frame where the problem is.
+    pub offset: usize,
+    pub problem: String,
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}: {}", self.layer.to_uppercase(), self.offset, self.problem)
+    }
+}
+
+/// An address for the Source and Destination columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Address {
+    #[default]
+    None,
+    Ether([u8; 6]),
+    Ipv4(Ipv4Addr),
+    Ipv6(Ipv6Addr),
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Address::None => Ok(()),
+            Address::Ether(mac) => crate::format::write_ether(f, mac),
+            Address::Ipv4(a) => write!(f, "{a}"),
+            Address::Ipv6(a) => write!(f, "{a}"),
+        }
+    }
+}
+
+/// The dissection of one frame: the tree, the summary columns, and what was malformed.
+#[derive(Clone, Debug, Default)]
+pub struct Dissection {
+    pub items: Vec<Item>,
+    /// Text referred to by `Value::Text` and item titles.
+    arena: String,
+    /// The Protocol column: the highest layer dissected (`TCP`, `ARP`, `ICMPv6`).
+    pub protocol: &'static str,
+    pub src: Address,
+    pub dst: Address,
+    /// The Info column.
+    pub info: String,
+    /// The first place the frame stopped making sense, if any.
+    pub malformed: Option<Malformed>,
+    depth: u8,
+}
+
+impl Dissection {
+    pub fn new() -> Dissection {
+        Dissection::default()
+    }
+
+    /// Forget the previous frame, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.arena.clear();
+        self.protocol = "";
+        self.src = Address::None;
+        self.dst = Address::None;
+        self.info.clear();
+        self.malformed = None;
+        self.depth = 0;
+    }
+
+    /// Add a field at the current depth; returns its index.
+    pub fn add(&mut self, def: &'static FieldDef, range: Range<usize>, value: Value) -> usize {
+        self.push(def, range, value, 0)
+    }
+
+    /// Add a field computed by wirelab rather than read from the bytes (shown in brackets).
+    pub fn add_generated(&mut self, def: &'static FieldDef, value: Value) -> usize {
+        self.push(def, 0..0, value, GENERATED)
+    }
+
+    /// Add a field that filters and `-T fields` see but the tree does not draw.
+    pub fn add_hidden(&mut self, def: &'static FieldDef, range: Range<usize>, value: Value) -> usize {
+        self.push(def, range, value, HIDDEN)
+    }
+
+    fn push(&mut self, def: &'static FieldDef, range: Range<usize>, value: Value, flags: u8) -> usize {
+        self.items.push(Item {
+            def,
+            value,
+            start: range.start as u32,
+            len: range.end.saturating_sub(range.start) as u32,
+            depth: self.depth,
+            flags,
+            title: (0, 0),
+        });
+        self.items.len() - 1
+    }
+
+    /// Add a field and make the fields added after it its children, until `close`.
+    pub fn open(&mut self, def: &'static FieldDef, range: Range<usize>, value: Value) -> usize {
+        let index = self.add(def, range, value);
+        self.depth += 1;
+        index
+    }
+
+    /// End the subtree begun by the last `open`.
+    pub fn close(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Set the byte range of an item once its end is known (a protocol whose length is found
+    /// while parsing it).
+    pub fn set_range(&mut self, index: usize, range: Range<usize>) {
+        let item = &mut self.items[index];
+        item.start = range.start as u32;
+        item.len = range.end.saturating_sub(range.start) as u32;
+    }
+
+    /// Set the text the tree shows for an item instead of `label: value`.
+    pub fn set_title(&mut self, index: usize, title: fmt::Arguments<'_>) {
+        let span = self.write_arena(title);
+        self.items[index].title = span;
+    }
+
+    /// Store text in the arena, for a `Value::Text`.
+    pub fn text_value(&mut self, text: fmt::Arguments<'_>) -> Value {
+        let (start, end) = self.write_arena(text);
+        Value::Text { start, end }
+    }
+
+    fn write_arena(&mut self, text: fmt::Arguments<'_>) -> (u32, u32) {
+        let start = self.arena.len() as u32;
+        let _ = self.arena.write_fmt(text);
+        (start, self.arena.len() as u32)
+    }
+
+    /// The text of a `Value::Text` or a title.
+    pub fn text(&self, (start, end): (u32, u32)) -> &str {
+        &self.arena[start as usize..end as usize]
+    }
+
+    /// An item's title, if it has one.
+    pub fn title(&self, item: &Item) -> Option<&str> {
+        (item.title.1 > item.title.0).then(|| self.text(item.title))
+    }
+
+    /// Record that the frame stops making sense here. The first problem wins; later layers are
+    /// not dissected by the caller.
+    pub fn set_malformed(&mut self, layer: &'static str, offset: usize, problem: String) {
+        if self.malformed.is_none() {
+            self.malformed = Some(Malformed { layer, offset, problem });
+        }
+    }
+
+    /// All items with this field name, in tree order (a field can occur more than once: the
+    /// IPv4 header quoted inside an ICMP error has its own `ip.src`).
+    pub fn find<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items.iter().filter(move |item| item.def.name == name)
+    }
+
+    /// The first item with this field name.
+    pub fn first(&self, name: &str) -> Option<&Item> {
+        self.items.iter().find(|item| item.def.name == name)
+    }
+
+    /// The first value of an integer field.
+    pub fn uint(&self, name: &str) -> Option<u64> {
+        match self.first(name)?.value {
+            Value::UInt(v) => Some(v),
+            Value::Bool(b) => Some(b as u64),
+            _ => None,
+        }
+    }
+
+    /// Indexes of the children of item `index` (direct and deeper).
+    pub fn children(&self, index: usize) -> Range<usize> {
+        let depth = self.items[index].depth;
+        let end = self.items[index + 1..]
+            .iter()
+            .position(|item| item.depth <= depth)
+            .map_or(self.items.len(), |p| index + 1 + p);
+        index + 1..end
+    }
+}

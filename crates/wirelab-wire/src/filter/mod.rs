@@ -1,0 +1,1 @@
+//! Display filters (-Y): TODO(helper-filter)
