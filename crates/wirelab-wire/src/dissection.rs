@@ -82,7 +82,7 @@ impl fmt::Display for Address {
 }
 
 /// The dissection of one frame: the tree, the summary columns, and what was malformed.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Dissection {
     pub items: Vec<Item>,
     /// Text referred to by `Value::Text` and item titles.
@@ -96,11 +96,45 @@ pub struct Dissection {
     /// The first place the frame stopped making sense, if any.
     pub malformed: Option<Malformed>,
     depth: u8,
+    /// When false, only the columns (protocol, src, dst, info, malformed) are kept: the summary
+    /// view needs no tree, and skipping it makes dissection several times faster.
+    tree: bool,
+}
+
+/// Index returned by the builder methods when no tree is kept; every method ignores it.
+pub const NO_ITEM: usize = usize::MAX;
+
+impl Default for Dissection {
+    fn default() -> Dissection {
+        Dissection::new()
+    }
 }
 
 impl Dissection {
+    /// A dissection that keeps the whole tree.
     pub fn new() -> Dissection {
-        Dissection::default()
+        Dissection {
+            items: Vec::new(),
+            arena: String::new(),
+            protocol: "",
+            src: Address::None,
+            dst: Address::None,
+            info: String::new(),
+            malformed: None,
+            depth: 0,
+            tree: true,
+        }
+    }
+
+    /// A dissection that keeps only the summary columns; builder methods return [`NO_ITEM`]
+    /// and record nothing. Dissectors must therefore never read their own items back.
+    pub fn columns_only() -> Dissection {
+        Dissection { tree: false, ..Dissection::new() }
+    }
+
+    /// Whether the tree is kept (see [`Dissection::columns_only`]).
+    pub fn keeps_tree(&self) -> bool {
+        self.tree
     }
 
     /// Forget the previous frame, keeping the buffers.
@@ -131,6 +165,9 @@ impl Dissection {
     }
 
     fn push(&mut self, def: &'static FieldDef, range: Range<usize>, value: Value, flags: u8) -> usize {
+        if !self.tree {
+            return NO_ITEM;
+        }
         self.items.push(Item {
             def,
             value,
@@ -146,7 +183,7 @@ impl Dissection {
     /// Add a field and make the fields added after it its children, until `close`.
     pub fn open(&mut self, def: &'static FieldDef, range: Range<usize>, value: Value) -> usize {
         let index = self.add(def, range, value);
-        self.depth += 1;
+        self.depth = self.depth.saturating_add(1);
         index
     }
 
@@ -158,19 +195,26 @@ impl Dissection {
     /// Set the byte range of an item once its end is known (a protocol whose length is found
     /// while parsing it).
     pub fn set_range(&mut self, index: usize, range: Range<usize>) {
-        let item = &mut self.items[index];
-        item.start = range.start as u32;
-        item.len = range.end.saturating_sub(range.start) as u32;
+        if let Some(item) = self.items.get_mut(index) {
+            item.start = range.start as u32;
+            item.len = range.end.saturating_sub(range.start) as u32;
+        }
     }
 
     /// Set the text the tree shows for an item instead of `label: value`.
     pub fn set_title(&mut self, index: usize, title: fmt::Arguments<'_>) {
+        if index >= self.items.len() {
+            return;
+        }
         let span = self.write_arena(title);
         self.items[index].title = span;
     }
 
-    /// Store text in the arena, for a `Value::Text`.
+    /// Store text in the arena, for a `Value::Text` (`Value::None` when no tree is kept).
     pub fn text_value(&mut self, text: fmt::Arguments<'_>) -> Value {
+        if !self.tree {
+            return Value::None;
+        }
         let (start, end) = self.write_arena(text);
         Value::Text { start, end }
     }
@@ -183,7 +227,7 @@ impl Dissection {
 
     /// The text of a `Value::Text` or a title.
     pub fn text(&self, (start, end): (u32, u32)) -> &str {
-        &self.arena[start as usize..end as usize]
+        self.arena.get(start as usize..end as usize).unwrap_or("")
     }
 
     /// An item's title, if it has one.
@@ -221,7 +265,9 @@ impl Dissection {
 
     /// Indexes of the children of item `index` (direct and deeper).
     pub fn children(&self, index: usize) -> Range<usize> {
-        let depth = self.items[index].depth;
+        let Some(depth) = self.items.get(index).map(|item| item.depth) else {
+            return 0..0;
+        };
         let end = self.items[index + 1..]
             .iter()
             .position(|item| item.depth <= depth)
