@@ -1,1 +1,76 @@
-fn main() {}
+//! `wirelab`: the command-line front end. It parses arguments and renders; everything it shows
+//! comes from the library crates (wirelab-capture reads, wirelab-wire dissects and formats).
+//!
+//! ```text
+//!  FILE / stdin / embedded sample
+//!      │  input.rs
+//!      ▼
+//!  CaptureReader ──frames──> Dissector ──Dissection──> -Y filter ──> a view ──> BufWriter(stdout)
+//!                                                                    views/: summary, tree (-V),
+//!                                                                    hex (-x), fields, json
+//! ```
+#![forbid(unsafe_code)]
+
+mod catalog;
+mod cli;
+mod dissect;
+mod input;
+mod names;
+mod views;
+
+use clap::Parser;
+use std::fmt;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Why wirelab stopped, and which exit status that deserves.
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line asks for something impossible (an unknown field, a filter that does not
+    /// parse): exit status 2, before any frame is read.
+    Usage(String),
+    /// The capture could not be read (to the end): exit status 1.
+    Input(String),
+}
+
+impl Failure {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Usage(_) => ExitCode::from(2),
+            Failure::Input(_) => ExitCode::from(1),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(message) | Failure::Input(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Writing to stdout failed. A reader that went away (`wirelab dissect | head`) is not a
+/// failure: the output simply ends.
+pub fn output_error(error: io::Error) -> Result<(), Failure> {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(Failure::Input(format!("standard output: {error}")))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match &cli.command {
+        cli::Command::Dissect(args) => dissect::run(args),
+        cli::Command::Fields(args) => catalog::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let _ = writeln!(io::stderr(), "{failure}");
+            failure.exit_code()
+        }
+    }
+}

@@ -1,41 +1,36 @@
 //! Reading and writing capture files: pcap and pcapng, streaming.
 //!
-//! TODO(helper-capture): the real reader and writers. The API below is the contract the CLI
-//! codes against.
+//! ```text
+//!   open("x.pcapng") / CaptureReader::new(impl Read)
+//!        │  detects the format from the first 4 bytes
+//!        ▼
+//!   next_frame() ──> Frame { number, ts, link, orig_len, bytes, interface }   (borrowed)
+//!   next_record() ─> Record { frame, comment }                                (pcapng opt_comment)
+//!
+//!   PcapWriter / PcapNgWriter over impl Write: the stack and the demos save what they do.
+//! ```
+//!
+//! - [`pcap`] draws the pcap layout (draft-ietf-opsawg-pcap), [`pcapng`] the pcapng blocks
+//!   (draft-ietf-opsawg-pcapng), [`options`] the pcapng option list.
+//! - [`buffer`] is why memory stays flat: one buffer of 64 KiB, larger only for one large
+//!   block, never above 16 MiB.
+//! - A damaged file yields every frame before the damage, then a [`CaptureError`] with the
+//!   byte offset of the damaged record or block.
 #![forbid(unsafe_code)]
 
-use std::fmt;
-use std::io::Read;
-use wirelab_wire::Frame;
+pub mod buffer;
+mod error;
+pub mod options;
+pub mod pcap;
+pub mod pcapng;
+mod reader;
+mod writer;
 
-/// A capture file that could not be read further: where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaptureError {
-    /// Byte offset in the file where the problem is.
-    pub offset: u64,
-    pub problem: String,
-}
+pub use error::{CaptureError, OpenError};
+pub use pcapng::Interface;
+pub use reader::{open, CaptureReader, FileFormat, Record};
+pub use writer::{PcapNgWriter, PcapWriter, TsResolution};
 
-impl fmt::Display for CaptureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "at byte {}: {}", self.offset, self.problem)
-    }
-}
-
-impl std::error::Error for CaptureError {}
-
-/// Reads frames one at a time from a pcap or pcapng stream, whichever it is.
-pub struct CaptureReader<R: Read> {
-    _reader: R,
-}
-
-impl<R: Read> CaptureReader<R> {
-    pub fn new(reader: R) -> Result<Self, CaptureError> {
-        Ok(CaptureReader { _reader: reader })
-    }
-
-    /// The next frame, `None` at the end of the file.
-    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
-        Ok(None)
-    }
-}
+/// The most bytes one frame may have: tshark's limit (`WTAP_MAX_PACKET_SIZE_STANDARD`).
+/// A record claiming more is damage.
+pub const MAX_FRAME_LEN: usize = 262_144;

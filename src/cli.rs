@@ -1,0 +1,84 @@
+//! The command line, declared with clap's derive API. Option letters follow tshark's where the
+//! two tools do the same thing (`-V`, `-x`, `-T`, `-e`, `-E`, `-Y`, `-c`), so that what a
+//! student types here also works there.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// wirelab: a toolkit for teaching networking.
+#[derive(Parser, Debug)]
+#[command(name = "wirelab", version, about, propagate_version = false)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Dissect a capture: one line per frame, or every field explained (-V).
+    Dissect(DissectArgs),
+    /// List every field wirelab knows: its name (for -e and -Y), type, label and meaning.
+    Fields(FieldsArgs),
+}
+
+/// The output formats of `-T`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable text: the summary, the -V tree, the -x dump.
+    Text,
+    /// The values of the -e fields, tab-separated, one line per frame (as tshark -T fields).
+    Fields,
+    /// JSON Lines: one object per frame, the layers nested as in tshark -T json.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct DissectArgs {
+    /// A pcap or pcapng file; `-` reads standard input. Without it, the sample capture
+    /// pcaps/http-ipv4.pcap built into wirelab.
+    #[arg(value_name = "FILE")]
+    pub file: Option<String>,
+
+    /// Show the full tree: every field with its value, its byte range and what it means.
+    #[arg(short = 'V', long = "verbose")]
+    pub tree: bool,
+
+    /// With -V: leave out the explanations.
+    #[arg(long)]
+    pub no_explain: bool,
+
+    /// Show the bytes of each frame as hex and ASCII.
+    #[arg(short = 'x', long = "hex")]
+    pub hex: bool,
+
+    /// With -x: mark the bytes of this field (e.g. tcp.window_size_value) in the dump.
+    #[arg(long, value_name = "FIELD")]
+    pub highlight: Option<String>,
+
+    /// Output format.
+    #[arg(short = 'T', value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// A field to print with -T fields or -T json (repeatable). Implies -T fields.
+    #[arg(short = 'e', value_name = "FIELD")]
+    pub fields: Vec<String>,
+
+    /// A -T fields option, as tshark's: header=y|n, separator=/t|/s|C, occurrence=f|l|a|N,
+    /// aggregator=,|/s|C, quote=d|s|n, bom=y|n (repeatable).
+    #[arg(short = 'E', value_name = "OPTION=VALUE")]
+    pub field_options: Vec<String>,
+
+    /// Show only the frames this display filter matches, e.g. 'tcp.flags.syn == 1 && !tcp.flags.ack'.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub filter: Option<String>,
+
+    /// Stop after showing this many frames.
+    #[arg(short = 'c', long = "count", value_name = "N")]
+    pub count: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct FieldsArgs {
+    /// Only this protocol's fields (e.g. tcp).
+    #[arg(value_name = "PROTOCOL")]
+    pub protocol: Option<String>,
+}

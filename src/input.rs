@@ -1,0 +1,49 @@
+//! Where the capture comes from: a file, standard input (`-`), or the sample built into the
+//! binary, so that `wirelab dissect` with no argument shows something on a fresh machine.
+
+use crate::Failure;
+use std::fs::File;
+use std::io::{self, Read};
+
+/// The path of the sample capture inside the repository.
+pub const SAMPLE_PATH: &str = "pcaps/http-ipv4.pcap";
+
+/// An opened capture source and the name errors should call it by.
+pub struct Input {
+    /// The file name as the user gave it (`-` for standard input).
+    pub name: String,
+    pub reader: Box<dyn Read>,
+}
+
+/// Open `file`: a path, `-` for standard input, or `None` for the built-in sample.
+pub fn open(file: Option<&str>) -> Result<Input, Failure> {
+    match file {
+        Some("-") => Ok(Input {
+            name: "-".to_string(),
+            reader: Box::new(io::stdin().lock()),
+        }),
+        Some(path) => open_path(path, path),
+        None => sample(),
+    }
+}
+
+fn open_path(path: &str, name: &str) -> Result<Input, Failure> {
+    match File::open(path) {
+        Ok(file) => Ok(Input {
+            name: name.to_string(),
+            reader: Box::new(file),
+        }),
+        Err(error) => Err(Failure::Input(format!("{name}: {error}"))),
+    }
+}
+
+/// The sample capture, built into the binary: a curl fetching a page from
+/// `python3 -m http.server` over IPv4, recorded by scripts in pcaps/.
+static SAMPLE: &[u8] = include_bytes!("../pcaps/http-ipv4.pcap");
+
+fn sample() -> Result<Input, Failure> {
+    Ok(Input {
+        name: SAMPLE_PATH.to_string(),
+        reader: Box::new(SAMPLE),
+    })
+}

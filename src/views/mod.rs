@@ -1,0 +1,111 @@
+//! The ways a dissected frame can be shown. Each view writes straight into the buffered
+//! standard output and keeps its scratch buffers from frame to frame, so that showing a frame
+//! allocates nothing once the buffers have grown.
+//!
+//! | option            | view                                  | module       |
+//! |-------------------|---------------------------------------|--------------|
+//! | (none)            | one summary line per frame            | `summary`    |
+//! | `-V`              | the tree, every field explained       | `tree`       |
+//! | `-x`              | hex and ASCII dump                    | `hex`        |
+//! | `-T fields -e …`  | tshark's tab-separated field values   | `fields`     |
+//! | `-T json`         | JSON Lines, one object per frame      | `json`       |
+
+pub mod cell;
+pub mod fields;
+pub mod hex;
+pub mod json;
+pub mod summary;
+pub mod tree;
+
+use std::fmt;
+use std::io::{self, Write};
+use wirelab_wire::{Dissection, Frame, Timestamp};
+
+/// One frame as the views see it.
+pub struct Shown<'a> {
+    pub frame: &'a Frame<'a>,
+    pub d: &'a Dissection,
+    /// Time since the first frame of the capture.
+    pub relative: Timestamp,
+}
+
+/// The text views, which combine: a summary line, the tree, the hex dump.
+pub struct TextView {
+    /// A summary line per frame (not with -V, which starts with the frame's own title).
+    pub summary: bool,
+    /// `-V`: the tree; `explain` unless `--no-explain`.
+    pub tree: Option<tree::TreeView>,
+    /// `-x`.
+    pub hex: Option<hex::HexView>,
+}
+
+/// The view chosen on the command line.
+pub enum View {
+    Text(TextView),
+    Fields(fields::FieldsView),
+    Json(json::JsonView),
+}
+
+impl View {
+    /// Whatever comes before the first frame (the `-E header=y` line).
+    pub fn begin(&mut self, out: &mut impl Write) -> io::Result<()> {
+        match self {
+            View::Fields(view) => view.begin(out),
+            View::Text(_) | View::Json(_) => Ok(()),
+        }
+    }
+
+    pub fn frame(&mut self, out: &mut impl Write, shown: &Shown<'_>) -> io::Result<()> {
+        match self {
+            View::Text(text) => {
+                if text.summary {
+                    summary::write_line(out, shown)?;
+                }
+                if let Some(tree) = &text.tree {
+                    tree.write(out, shown)?;
+                }
+                if let Some(hex) = &mut text.hex {
+                    hex.write(out, shown)?;
+                }
+                // tshark separates frames by a blank line once it shows more than a line each.
+                if text.tree.is_some() || text.hex.is_some() {
+                    out.write_all(b"\n")?;
+                }
+                Ok(())
+            }
+            View::Fields(view) => view.frame(out, shown),
+            View::Json(view) => view.frame(out, shown),
+        }
+    }
+}
+
+/// Lets the `fmt::Write` formatters of wirelab-wire write straight into an `io::Write`,
+/// keeping the I/O error that `fmt::Error` cannot carry.
+pub struct FmtOut<'a, W: Write> {
+    inner: &'a mut W,
+    pub error: Option<io::Error>,
+}
+
+impl<'a, W: Write> FmtOut<'a, W> {
+    pub fn new(inner: &'a mut W) -> Self {
+        FmtOut { inner, error: None }
+    }
+
+    /// The I/O error behind a failed `fmt` call, or a generic one if a formatter failed alone.
+    pub fn into_result(self, result: fmt::Result) -> io::Result<()> {
+        match (result, self.error) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(error)) => Err(error),
+            (Err(_), None) => Err(io::Error::other("a value could not be formatted")),
+        }
+    }
+}
+
+impl<W: Write> fmt::Write for FmtOut<'_, W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.inner.write_all(s.as_bytes()).map_err(|error| {
+            self.error = Some(error);
+            fmt::Error
+        })
+    }
+}
