@@ -16,7 +16,7 @@
 #      namespaces joined by a veth pair, headers only (tcpdump -s 96). Kept for the next run
 #      (--record records again). bench-out/ is ignored by git: never commit it.
 #   2. cargo build --release (or --profile P; or set WIRELAB=/path/to/wirelab to skip the build).
-#   3. time and measure (wall clock; peak RSS with GNU time's %M):
+#   3. time and measure (wall clock; and CPU time and peak RSS with GNU time's %U %S %M):
 #        summary view    wirelab dissect FILE     vs  tshark -n -r FILE, tcpdump -n -r FILE
 #        -T fields       8 fields                 vs  tshark -T fields, the same 8 fields
 #        peak memory     on N packets vs on an N/10 prefix (flat = does not grow with the file),
@@ -37,6 +37,8 @@ RECORD=no
 
 # The eight fields of the -T fields comparison: a typical "export to a spreadsheet" request.
 FIELDS=(frame.number ip.src ip.dst tcp.srcport tcp.dstport tcp.seq tcp.ack tcp.len)
+FIELD_ARGS=()
+for field in "${FIELDS[@]}"; do FIELD_ARGS+=(-e "$field"); done
 
 # The goals of issue 2 (ratios, and a memory ceiling in MB at 1M packets).
 GOAL_VS_TSHARK=20
@@ -131,6 +133,9 @@ wait_until() {
     die "timed out waiting for $what"
 }
 
+# listening NS PORT: does a TCP socket listen on PORT in namespace NS?
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+
 # setup_network: two namespaces joined by a veth pair, offloads off so that the capture holds
 # MTU-sized segments with real checksums, as on a real link.
 setup_network() {
@@ -155,7 +160,7 @@ record_capture() {
     setup_network
     start_in "$NS_B" "$WORK/iperf3-server.log" iperf3 --server --one-off --bind 10.99.2.2
     local server=$LAST_PID
-    wait_until 5 "the iperf3 server" grep -q 'listening' "$WORK/iperf3-server.log"
+    wait_until 5 "the iperf3 server" listening "$NS_B" 5201
     # -s 96: Ethernet, IP and TCP headers with options, a few payload bytes; -B: a 32 MB kernel
     # buffer, so that tcpdump keeps up; -c: stop after exactly COUNT packets.
     start_in "$NS_A" "$WORK/tcpdump.log" \
@@ -190,7 +195,8 @@ prepare_captures() {
     else
         log "reusing $BIG (--record records it again)"
     fi
-    [[ -f $SMALL ]] || tcpdump -r "$BIG" -c $((PACKETS / 10)) -w "$SMALL" 2>/dev/null
+    # -Z root: as root, Debian's tcpdump would otherwise write the file as user "tcpdump".
+    [[ -f $SMALL ]] || tcpdump -r "$BIG" -c $((PACKETS / 10)) -Z root -w "$SMALL" 2>/dev/null
     local n
     n=$(packet_count "$BIG")
     ((n == PACKETS)) || die "$BIG holds $n packets, not $PACKETS: delete it or use --record"
@@ -202,10 +208,13 @@ prepare_captures() {
 build_wirelab() {
     if [[ -n ${WIRELAB:-} ]]; then
         log "using WIRELAB=$WIRELAB (no build)"
+        BUILT_WITH="given in WIRELAB, not built here"
         return
     fi
+    BUILT_WITH="cargo build --profile $PROFILE"
     log "cargo build --profile $PROFILE"
-    (cd "$REPO" && cargo build --quiet --profile "$PROFILE" --bin wirelab) >&2
+    (cd "$REPO" && cargo build --profile "$PROFILE" --bin wirelab) >"$WORK/build.log" 2>&1 ||
+        die "the build failed: $(tail -20 "$WORK/build.log")"
     local target_dir dir=$PROFILE
     target_dir=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps |
         python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
@@ -213,27 +222,33 @@ build_wirelab() {
     WIRELAB=$target_dir/$dir/wirelab
 }
 
-# check_wirelab: one untimed run, so that we never time a program that fails early.
+# check_wirelab: untimed runs of both views, so that we never time a program that fails early.
 check_wirelab() {
-    local lines
-    lines=$("$WIRELAB" dissect "$SMALL" | wc -l) || die "wirelab dissect $SMALL failed"
-    local expected
+    local lines expected
     expected=$(packet_count "$SMALL")
+    lines=$("$WIRELAB" dissect "$SMALL" | wc -l) || die "wirelab dissect $SMALL failed"
     ((lines == expected)) ||
         die "wirelab dissect printed $lines lines for $expected packets: not ready to benchmark"
+    lines=$("$WIRELAB" dissect -T fields "${FIELD_ARGS[@]}" "$SMALL" | wc -l) ||
+        die "wirelab dissect -T fields ${FIELD_ARGS[*]} $SMALL failed"
+    ((lines == expected)) ||
+        die "wirelab dissect -T fields printed $lines lines for $expected packets"
 }
 
 # --- 3. Measuring -------------------------------------------------------------------------------
 
-# measure COMMAND...: run COMMAND once, its output to /dev/null; sets SECONDS_TAKEN and PEAK_MB.
+# measure COMMAND...: run COMMAND once, its output to /dev/null; sets SECONDS_TAKEN (wall clock),
+# CPU_SECONDS (user + system) and PEAK_MB (maximum resident set size).
 measure() {
     local start end
     start=$(date +%s%N)
-    /usr/bin/time -f %M -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/stderr" ||
+    /usr/bin/time -f '%M %U %S' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" ||
         die "failed: $* : $(tail -3 "$WORK/stderr")"
     end=$(date +%s%N)
     SECONDS_TAKEN=$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')
-    PEAK_MB=$(awk 'END { printf "%.1f", $1 / 1024 }' "$WORK/rss") # %M is in KiB
+    # GNU time's %M is in KiB; %U and %S in seconds, to the hundredth.
+    PEAK_MB=$(awk 'END { printf "%.1f", $1 / 1024 }' "$WORK/time")
+    CPU_SECONDS=$(awk 'END { printf "%.2f", $2 + $3 }' "$WORK/time")
 }
 
 # smallest NUMBER...: the minimum; largest NUMBER...: the maximum.
@@ -250,40 +265,46 @@ report() {
 
 # goal TEXT MET: a line that says whether a goal of issue 2 is met.
 goal() { printf '  goal %s: %s\n' "$1" "$([[ $2 == 1 ]] && echo met || echo 'NOT met')"; }
-at_least() { awk -v r="$1" -v g="$2" 'BEGIN { print (r >= g) ? 1 : 0 }'; }
+# at_least A B, more_than A B: 1 if A ≥ B (A > B), else 0; for decimals, which bash cannot compare.
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
+more_than() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b) ? 1 : 0 }'; }
 
 # versus NAME PEER WIRELAB_CMD_ARRAY PEER_CMD_ARRAY: time both RUNS times, taking turns, and report
-# the best wall time of each. Sets WIRELAB_MB and PEER_MB to the largest peak RSS seen.
+# the best wall time of each (NAME), then the best CPU time (NAME-cpu: user + system seconds, which
+# other programs on a busy machine disturb less). Sets RATIO to the wall-clock ratio, and
+# WIRELAB_MB and PEER_MB to the largest peak RSS seen.
 versus() {
     local name=$1 peer=$2
     local -n wirelab_cmd=$3 peer_cmd=$4
-    local run wirelab_s=() peer_s=() wirelab_mb=() peer_mb=()
+    local run wall_ratio
+    local wirelab_s=() peer_s=() wirelab_cpu=() peer_cpu=() wirelab_mb=() peer_mb=()
     log "$name: ${wirelab_cmd[*]}  vs  ${peer_cmd[*]}"
     for ((run = 1; run <= RUNS; run++)); do
         measure "${wirelab_cmd[@]}"
-        wirelab_s+=("$SECONDS_TAKEN") wirelab_mb+=("$PEAK_MB")
+        wirelab_s+=("$SECONDS_TAKEN") wirelab_cpu+=("$CPU_SECONDS") wirelab_mb+=("$PEAK_MB")
         measure "${peer_cmd[@]}"
-        peer_s+=("$SECONDS_TAKEN") peer_mb+=("$PEAK_MB")
-        log "  run $run/$RUNS: wirelab ${wirelab_s[-1]} s, $peer ${peer_s[-1]} s"
+        peer_s+=("$SECONDS_TAKEN") peer_cpu+=("$CPU_SECONDS") peer_mb+=("$PEAK_MB")
+        log "  run $run/$RUNS: wirelab ${wirelab_s[-1]} s (cpu ${wirelab_cpu[-1]} s)," \
+            "$peer ${peer_s[-1]} s (cpu ${peer_cpu[-1]} s)"
     done
     report "$name" "$peer" "$(smallest "${wirelab_s[@]}")" "$(smallest "${peer_s[@]}")" s
+    wall_ratio=$RATIO
+    report "$name-cpu" "$peer" "$(smallest "${wirelab_cpu[@]}")" "$(smallest "${peer_cpu[@]}")" cpu-s
+    RATIO=$wall_ratio
     WIRELAB_MB=$(largest "${wirelab_mb[@]}")
     PEER_MB=$(largest "${peer_mb[@]}")
 }
 
 # run_benchmarks: the comparisons of issue 2, on BIG (and SMALL for the memory growth).
 run_benchmarks() {
-    local e=() field
-    for field in "${FIELDS[@]}"; do e+=(-e "$field"); done
-
     # shellcheck disable=SC2034 # used by name in versus
     local wl_summary=("$WIRELAB" dissect "$BIG") tshark_summary=(tshark -n -r "$BIG")
     # shellcheck disable=SC2034
     local tcpdump_summary=(tcpdump -n -r "$BIG")
     # shellcheck disable=SC2034
-    local wl_fields=("$WIRELAB" dissect -T fields "${e[@]}" "$BIG")
+    local wl_fields=("$WIRELAB" dissect -T fields "${FIELD_ARGS[@]}" "$BIG")
     # shellcheck disable=SC2034
-    local tshark_fields=(tshark -n -r "$BIG" -T fields "${e[@]}")
+    local tshark_fields=(tshark -n -r "$BIG" -T fields "${FIELD_ARGS[@]}")
     local big_label small_label
     big_label=$(human "$PACKETS")
     small_label=$(human $((PACKETS / 10)))
@@ -293,7 +314,7 @@ run_benchmarks() {
     goal "summary ≥ ${GOAL_VS_TSHARK}× faster than tshark" "$(at_least "$RATIO" $GOAL_VS_TSHARK)"
 
     versus summary-vs-tcpdump tcpdump wl_summary tcpdump_summary
-    goal "summary faster than tcpdump" "$(awk -v r="$RATIO" -v g=$GOAL_VS_TCPDUMP 'BEGIN { print (r > g) ? 1 : 0 }')"
+    goal "summary faster than tcpdump" "$(more_than "$RATIO" $GOAL_VS_TCPDUMP)"
 
     versus fields-vs-tshark tshark wl_fields tshark_fields
     goal "-T fields (${#FIELDS[@]} fields) ≥ ${GOAL_FIELDS_VS_TSHARK}× faster than tshark" \
@@ -312,8 +333,7 @@ run_benchmarks() {
     goal "peak memory flat in file size ($big_label packets within 10 % of $small_label)" \
         "$(at_least "$RATIO" 0.9)"
     report memory-vs-tshark tshark "$wirelab_big_mb" "$tshark_mb" MB
-    goal "peak memory under $GOAL_MEMORY_MB MB" \
-        "$(awk -v m="$wirelab_big_mb" -v g=$GOAL_MEMORY_MB 'BEGIN { print (m < g) ? 1 : 0 }')"
+    goal "peak memory under $GOAL_MEMORY_MB MB" "$(more_than $GOAL_MEMORY_MB "$wirelab_big_mb")"
 }
 
 # human N: 1000000 -> 1M, 100000 -> 100k.
@@ -328,9 +348,10 @@ human() {
 describe() {
     echo "wirelab benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "  capture: $BIG ($(packet_count "$BIG") packets, $(du -h "$BIG" | cut -f1)): iperf3 over a veth, tcpdump -s 96"
-    echo "  machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); best wall time of $RUNS runs each"
-    echo "  wirelab: $WIRELAB ($PROFILE)"
-    echo "  peers:   $(tshark --version 2>/dev/null | head -1); $(tcpdump --version 2>&1 | head -1)"
+    echo "  machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); each figure the best of $RUNS run(s)"
+    echo "  wirelab: $WIRELAB ($BUILT_WITH)"
+    echo "  peers:   tshark $(tshark --version 2>/dev/null | awk 'NR == 1 { print $3 }')," \
+        "tcpdump $(tcpdump --version 2>&1 | awk 'NR == 1 { print $3 }')"
 }
 
 main() {

@@ -67,7 +67,12 @@ fn show(
 ) -> Result<(), Stop> {
     let mut reader = CaptureReader::new(reader).map_err(Stop::Capture)?;
     let mut dissector = Dissector::new();
-    let mut d = Dissection::new();
+    // A filter reads the tree, and so do all views but the summary.
+    let mut d = if filter.is_some() || view.needs_tree() {
+        Dissection::new()
+    } else {
+        Dissection::columns_only()
+    };
     let mut first_ts: Option<Timestamp> = None;
     let mut shown_count = 0u64;
     view.begin(out)?;

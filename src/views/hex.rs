@@ -41,6 +41,11 @@ impl HexView {
         }
     }
 
+    /// Whether a field is highlighted (which needs the tree to find its bytes).
+    pub fn highlights(&self) -> bool {
+        self.highlight.is_some()
+    }
+
     pub fn write(&mut self, out: &mut impl Write, shown: &Shown<'_>) -> io::Result<()> {
         let bytes = shown.frame.bytes;
         self.mark(shown);

@@ -47,6 +47,17 @@ pub enum View {
 }
 
 impl View {
+    /// Whether the view reads the tree, or only the summary columns (protocol, source,
+    /// destination, info), which the dissector can fill several times faster on its own.
+    pub fn needs_tree(&self) -> bool {
+        match self {
+            View::Text(text) => {
+                text.tree.is_some() || text.hex.as_ref().is_some_and(|hex| hex.highlights())
+            }
+            View::Fields(_) | View::Json(_) => true,
+        }
+    }
+
     /// Whatever comes before the first frame (the `-E header=y` line).
     pub fn begin(&mut self, out: &mut impl Write) -> io::Result<()> {
         match self {

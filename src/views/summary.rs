@@ -24,7 +24,11 @@ pub fn write_line(out: &mut impl Write, shown: &Shown<'_>) -> io::Result<()> {
         write!(out, " {}", d.info)?;
     } else if frame.link.name().is_none() {
         // A link type wirelab cannot read: show what it is and the bytes, not an error.
-        write!(out, " link type {}, which wirelab does not dissect:", frame.link.0)?;
+        write!(
+            out,
+            " link type {}, which wirelab does not dissect:",
+            frame.link.0
+        )?;
         for b in frame.bytes.iter().take(RAW_BYTES_SHOWN) {
             write!(out, " {b:02x}")?;
         }

@@ -57,6 +57,9 @@ use pcap_parser::nom;
 use pcap_parser::{LegacyPcapBlock, Linktype, PcapError, PcapHeader};
 use wirelab_wire::{LinkType, Timestamp};
 
+/// What pcap-parser's record parsers return.
+type RecordResult<'a> = nom::IResult<&'a [u8], LegacyPcapBlock<'a>, PcapError<&'a [u8]>>;
+
 /// Size of the global header.
 pub(crate) const GLOBAL_HEADER_LEN: usize = 24;
 
@@ -177,14 +180,13 @@ impl PcapFile {
         offset: u64,
         base: usize,
     ) -> Result<Parsed, CaptureError> {
-        let parsed: Result<(&[u8], LegacyPcapBlock<'_>), nom::Err<PcapError<&[u8]>>> =
-            match (self.modified, self.big_endian) {
-                (false, false) => pcap_parser::parse_pcap_frame(unread),
-                (false, true) => pcap_parser::parse_pcap_frame_be(unread),
-                (true, false) => pcap_parser::parse_pcap_frame_modified(unread),
-                // pcap-parser 0.17 has no big-endian modified reader.
-                (true, true) => parse_modified_be(unread),
-            };
+        let parsed: RecordResult<'_> = match (self.modified, self.big_endian) {
+            (false, false) => pcap_parser::parse_pcap_frame(unread),
+            (false, true) => pcap_parser::parse_pcap_frame_be(unread),
+            (true, false) => pcap_parser::parse_pcap_frame_modified(unread),
+            // pcap-parser 0.17 has no big-endian modified reader.
+            (true, true) => parse_modified_be(unread),
+        };
         let hl = self.record_header_len;
         match parsed {
             Ok((_, record)) => {
@@ -215,17 +217,22 @@ impl PcapFile {
         }
     }
 
-    /// Seconds plus micro- or nanoseconds. A fraction of a second that is not below one second
-    /// (damage, or a writer's bug) is carried into the seconds so that `Timestamp` stays valid.
+    /// Seconds plus micro- or nanoseconds.
+    ///
+    /// A damaged fraction field needs a rule. Wireshark's reader multiplies microseconds by
+    /// 1000 in 32-bit arithmetic, so 4 294 968 µs or more wrap around; this reader does the
+    /// same, so that `frame.time_epoch` agrees with tshark's. Whatever is still a second or
+    /// more is then carried into the seconds, so that `Timestamp` stays well-formed (tshark
+    /// prints such times with ten digits after the point).
     #[inline]
     fn timestamp(&self, secs: u32, fraction: u32) -> Timestamp {
         let nanos = if self.nanosecond {
-            fraction as u64
+            fraction
         } else {
-            fraction as u64 * 1000
+            fraction.wrapping_mul(1000)
         };
         if nanos < 1_000_000_000 {
-            Timestamp::new(secs as i64, nanos as u32)
+            Timestamp::new(secs as i64, nanos)
         } else {
             Timestamp::from_nanos(secs as i128 * 1_000_000_000 + nanos as i128)
         }
@@ -248,7 +255,7 @@ fn check_caplen(caplen: u32, offset: u64) -> Result<(), CaptureError> {
 }
 
 /// The big-endian twin of `pcap_parser::parse_pcap_frame_modified`.
-fn parse_modified_be(i: &[u8]) -> Result<(&[u8], LegacyPcapBlock<'_>), nom::Err<PcapError<&[u8]>>> {
+fn parse_modified_be(i: &[u8]) -> RecordResult<'_> {
     let field = |at| u32_at(i, at, true);
     let incomplete = || nom::Err::Incomplete(nom::Needed::Unknown);
     if i.len() < 24 {

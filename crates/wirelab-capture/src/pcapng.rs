@@ -403,108 +403,94 @@ impl Section {
         offset: u64,
         base: usize,
     ) -> Result<RawFrame, CaptureError> {
-        let be = self.big_endian;
-        let field = |at| u32_at(block, at, be).unwrap_or(0);
-        let (id, high, low, caplen, orig_len) =
-            (field(8), field(12), field(16), field(20), field(24));
-        let interface = self.interface(id, "Enhanced Packet Block", offset)?;
+        let field = |at| u32_at(block, at, self.big_endian).unwrap_or(0);
         self.packet(
             block,
             offset,
             base,
-            interface,
-            id,
-            Timestamp::default(),
-            caplen,
-            orig_len,
-            28,
-            "Enhanced Packet Block",
+            PacketFields {
+                what: "Enhanced Packet Block",
+                interface: field(8),
+                ts: Some((field(12), field(16))),
+                caplen: Some(field(20)),
+                orig_len: field(24),
+                data_at: 28,
+            },
         )
-        .map(|mut f| {
-            f.ts = interface.timestamp(high, low);
-            f
-        })
     }
 
-    /// Appendix A: the Packet Block that the EPB replaced, with a 16-bit interface ID.
+    /// Appendix A: the Packet Block that the EPB replaced, with a 16-bit interface ID
+    /// (followed by a 16-bit drops count).
     fn obsolete_packet(
         &self,
         block: &[u8],
         offset: u64,
         base: usize,
     ) -> Result<RawFrame, CaptureError> {
-        let be = self.big_endian;
-        let id = u16_at(block, 8, be).unwrap_or(0) as u32;
-        let field = |at| u32_at(block, at, be).unwrap_or(0);
-        let (high, low, caplen, orig_len) = (field(12), field(16), field(20), field(24));
-        let interface = self.interface(id, "Packet Block", offset)?;
-        let ts = interface.timestamp(high, low);
+        let field = |at| u32_at(block, at, self.big_endian).unwrap_or(0);
         self.packet(
             block,
             offset,
             base,
-            interface,
-            id,
-            ts,
-            caplen,
-            orig_len,
-            28,
-            "Packet Block",
+            PacketFields {
+                what: "Packet Block",
+                interface: u16_at(block, 8, self.big_endian).unwrap_or(0) as u32,
+                ts: Some((field(12), field(16))),
+                caplen: Some(field(20)),
+                orig_len: field(24),
+                data_at: 28,
+            },
         )
     }
 
-    /// §4.4: interface 0, no timestamp, no captured length: it is the original length cut to
-    /// the interface's snap length.
+    /// §4.4: interface 0, no timestamp, no captured length.
     fn simple_packet(
         &self,
         block: &[u8],
         offset: u64,
         base: usize,
     ) -> Result<RawFrame, CaptureError> {
-        let orig_len = u32_at(block, 8, self.big_endian).unwrap_or(0);
-        let interface = self.interface(0, "Simple Packet Block", offset)?;
-        let caplen = match interface.snaplen {
-            0 => orig_len,
-            snaplen => orig_len.min(snaplen),
-        };
         self.packet(
             block,
             offset,
             base,
-            interface,
-            0,
-            Timestamp::default(),
-            caplen,
-            orig_len,
-            12,
-            "Simple Packet Block",
+            PacketFields {
+                what: "Simple Packet Block",
+                interface: 0,
+                ts: None,
+                caplen: None,
+                orig_len: u32_at(block, 8, self.big_endian).unwrap_or(0),
+                data_at: 12,
+            },
         )
     }
 
-    /// The checks and the frame every packet block shares. `data_at` is where the packet data
-    /// starts in the block; options (if any) follow the padded data.
-    #[allow(clippy::too_many_arguments)]
+    /// The checks and the frame every packet block shares.
     #[inline]
     fn packet(
         &self,
         block: &[u8],
         offset: u64,
         base: usize,
-        interface: &Interface,
-        id: u32,
-        ts: Timestamp,
-        caplen: u32,
-        orig_len: u32,
-        data_at: usize,
-        what: &str,
+        p: PacketFields,
     ) -> Result<RawFrame, CaptureError> {
-        let room = block.len() - data_at - 4;
+        let what = p.what;
+        let interface = self.interface(p.interface, what, offset)?;
+        // §4.4: an SPB's captured length is "the minimum value among the Original Packet
+        // Length and the value of the SnapLen in the IDB" (0 meaning no limit).
+        let caplen = p.caplen.unwrap_or(match interface.snaplen {
+            0 => p.orig_len,
+            snaplen => p.orig_len.min(snaplen),
+        });
         if caplen as u64 > MAX_FRAME_LEN as u64 {
             return Err(CaptureError::new(
                 offset,
                 format!("{what} says {caplen} bytes captured, more than the {MAX_FRAME_LEN} a frame can have"),
             ));
         }
+        // The block length was checked against the block's minimum, so this cannot underflow.
+        let options_end = block.len() - 4;
+        let room = options_end - p.data_at;
         if caplen as usize > room {
             return Err(CaptureError::new(
                 offset,
@@ -515,26 +501,37 @@ impl Section {
                 ),
             ));
         }
-        let caplen = caplen as usize;
-        let options_at =
-            (data_at as u64 + padded(caplen as u32)).min((block.len() - 4) as u64) as usize;
-        let comment = if options_at + 4 < block.len() - 4 {
-            Options::new(&block[options_at..block.len() - 4], self.big_endian)
-                .find(|o| o.code == OPT_COMMENT)
-                .map(|o| base + options_at + o.at..base + options_at + o.at + o.value.len())
-        } else {
-            None
-        };
+        let data = p.data_at..p.data_at + caplen as usize;
+        // Options follow the data, padded to 32 bits.
+        let options_at = (p.data_at as u64 + padded(caplen)).min(options_end as u64) as usize;
+        let comment = Options::new(&block[options_at..options_end], self.big_endian)
+            .find(|o| o.code == OPT_COMMENT)
+            .map(|o| base + options_at + o.at..base + options_at + o.at + o.value.len());
         Ok(RawFrame {
-            ts,
-            orig_len,
-            data: base + data_at..base + data_at + caplen,
-            interface: id,
+            ts: p.ts.map_or(Timestamp::default(), |(high, low)| {
+                interface.timestamp(high, low)
+            }),
+            orig_len: p.orig_len,
+            data: base + data.start..base + data.end,
+            interface: p.interface,
             link: interface.link,
             comment,
-            has_timestamp: what != "Simple Packet Block",
+            has_timestamp: p.ts.is_some(),
         })
     }
+}
+
+/// The fields of a packet block, whichever of the three kinds it is.
+struct PacketFields {
+    what: &'static str,
+    interface: u32,
+    /// Timestamp (high, low); the SPB has none.
+    ts: Option<(u32, u32)>,
+    /// The SPB has none: it follows from the original length and the snap length.
+    caplen: Option<u32>,
+    orig_len: u32,
+    /// Where the packet data starts in the block.
+    data_at: usize,
 }
 
 /// `if_tsresol` (§4.2): "If the Most Significant Bit is equal to zero, the remaining bits

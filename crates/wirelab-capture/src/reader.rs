@@ -214,7 +214,11 @@ impl<R: Read> CaptureReader<R> {
             bytes: self.buf.slice_at(raw.data),
             interface: raw.interface,
         };
-        Ok(Some(Record { frame, comment, has_timestamp: raw.has_timestamp }))
+        Ok(Some(Record {
+            frame,
+            comment,
+            has_timestamp: raw.has_timestamp,
+        }))
     }
 
     /// Which format the file is in.

@@ -83,6 +83,15 @@ fn a_microsecond_field_of_a_second_or_more_carries_into_the_seconds() {
 }
 
 #[test]
+fn a_microsecond_field_that_overflows_32_bits_in_nanoseconds_wraps_like_tshark() {
+    // atm-oam-loopback-print-overrun.pcap has 1159821166 µs; tshark shows .179996080.
+    let mut bytes = LE_MICROS[..44].to_vec();
+    bytes[28..32].copy_from_slice(&1_159_821_166u32.to_le_bytes());
+    let (frames, _) = read_all(&bytes);
+    assert_eq!(frames[0].ts, Timestamp::new(1_700_000_000, 179_996_080));
+}
+
+#[test]
 fn the_fcs_bits_of_the_link_type_field_are_not_part_of_the_link_type() {
     // draft-ietf-opsawg-pcap §4: FCS length in the top 4 bits, "f" bit set.
     let mut bytes = LE_MICROS.to_vec();
@@ -99,7 +108,7 @@ fn a_record_as_large_as_a_frame_can_be_grows_the_buffer_once() {
         bytes.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
         bytes.extend_from_slice(&(caplen as u32).to_le_bytes());
         bytes.extend_from_slice(&(caplen as u32).to_le_bytes());
-        bytes.extend(std::iter::repeat(0x5a).take(caplen));
+        bytes.resize(bytes.len() + caplen, 0x5a);
     }
     let mut reader = CaptureReader::new(Trickle {
         bytes: &bytes,

@@ -79,17 +79,49 @@ crate::field!(IS_PROBE, "arp.isprobe", "Is probe", Bool, mask = 0, "a request wi
 crate::field!(IS_ANNOUNCEMENT, "arp.isannouncement", "Is announcement", Bool, mask = 0, "a gratuitous request with an all-zero target MAC: the sender claims the address after probing (RFC 5227 §2.3)");
 crate::field!(SRC_HW_MAC, "arp.src.hw_mac", "Sender MAC address", Ether, "the sender's MAC address; the receiver may learn it for the sender's IP address (RFC 826, \"ar$sha\")");
 crate::field!(SRC_HW, "arp.src.hw", "Sender hardware address", Bytes, "the sender's hardware address, on a link whose addresses are not MAC addresses (RFC 826, \"ar$sha\")");
-crate::field!(SRC_PROTO_IPV4, "arp.src.proto_ipv4", "Sender IP address", Ipv4, "the sender's IPv4 address (RFC 826, \"ar$spa\")");
-crate::field!(SRC_PROTO, "arp.src.proto", "Sender protocol address", Bytes, "the sender's network address, for a protocol other than IPv4 (RFC 826, \"ar$spa\")");
+crate::field!(
+    SRC_PROTO_IPV4,
+    "arp.src.proto_ipv4",
+    "Sender IP address",
+    Ipv4,
+    "the sender's IPv4 address (RFC 826, \"ar$spa\")"
+);
+crate::field!(
+    SRC_PROTO,
+    "arp.src.proto",
+    "Sender protocol address",
+    Bytes,
+    "the sender's network address, for a protocol other than IPv4 (RFC 826, \"ar$spa\")"
+);
 crate::field!(DST_HW_MAC, "arp.dst.hw_mac", "Target MAC address", Ether, "the MAC address being asked for (zero in a request) or the requester's, in a reply (RFC 826, \"ar$tha\")");
 crate::field!(DST_HW, "arp.dst.hw", "Target hardware address", Bytes, "the target's hardware address, on a link whose addresses are not MAC addresses (RFC 826, \"ar$tha\")");
 crate::field!(DST_PROTO_IPV4, "arp.dst.proto_ipv4", "Target IP address", Ipv4, "the IPv4 address whose MAC address is wanted, in a request; the requester's, in a reply (RFC 826, \"ar$tpa\")");
-crate::field!(DST_PROTO, "arp.dst.proto", "Target protocol address", Bytes, "the target's network address, for a protocol other than IPv4 (RFC 826, \"ar$tpa\")");
+crate::field!(
+    DST_PROTO,
+    "arp.dst.proto",
+    "Target protocol address",
+    Bytes,
+    "the target's network address, for a protocol other than IPv4 (RFC 826, \"ar$tpa\")"
+);
 
 pub static FIELDS: &[&FieldDef] = &[
-    &ARP, &HW_TYPE, &PROTO_TYPE, &HW_SIZE, &PROTO_SIZE, &OPCODE, &IS_GRATUITOUS, &IS_PROBE,
-    &IS_ANNOUNCEMENT, &SRC_HW_MAC, &SRC_HW, &SRC_PROTO_IPV4, &SRC_PROTO, &DST_HW_MAC, &DST_HW,
-    &DST_PROTO_IPV4, &DST_PROTO,
+    &ARP,
+    &HW_TYPE,
+    &PROTO_TYPE,
+    &HW_SIZE,
+    &PROTO_SIZE,
+    &OPCODE,
+    &IS_GRATUITOUS,
+    &IS_PROBE,
+    &IS_ANNOUNCEMENT,
+    &SRC_HW_MAC,
+    &SRC_HW,
+    &SRC_PROTO_IPV4,
+    &SRC_PROTO,
+    &DST_HW_MAC,
+    &DST_HW,
+    &DST_PROTO_IPV4,
+    &DST_PROTO,
 ];
 
 /// The length of the ARP packet at the start of `bytes`, from its address sizes.
@@ -167,16 +199,33 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let spa = sha + hln;
     let tha = spa + pln;
     let tpa = tha + hln;
-    let at = Layout { hrd, pro, hln, pln, sha, spa, tha, tpa };
+    let at = Layout {
+        hrd,
+        pro,
+        hln,
+        pln,
+        sha,
+        spa,
+        tha,
+        tpa,
+    };
 
     // RFC 5227's kinds of request, named as Wireshark names them.
     let is_request_or_reply = op == REQUEST || op == REPLY;
     let gratuitous = is_request_or_reply && bytes[spa..spa + pln] == bytes[tpa..tpa + pln];
-    let target_mac_zero = bytes.get(tha..tha + 6).is_some_and(|mac| mac.iter().all(|&b| b == 0));
+    let target_mac_zero = bytes
+        .get(tha..tha + 6)
+        .is_some_and(|mac| mac.iter().all(|&b| b == 0));
     let announcement = gratuitous && op == REQUEST && target_mac_zero;
-    let probe = !gratuitous && op == REQUEST && target_mac_zero && ipv4_at(bytes, spa) == Some(Ipv4Addr::UNSPECIFIED);
+    let probe = !gratuitous
+        && op == REQUEST
+        && target_mac_zero
+        && ipv4_at(bytes, spa) == Some(Ipv4Addr::UNSPECIFIED);
 
-    let op_name = OPCODES.iter().find(|(v, _)| *v == op as u64).map(|(_, n)| *n);
+    let op_name = OPCODES
+        .iter()
+        .find(|(v, _)| *v == op as u64)
+        .map(|(_, n)| *n);
     let kind = match op_name {
         _ if announcement => "ARP Announcement",
         _ if probe => "ARP Probe",
@@ -186,7 +235,10 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         None => "",
     };
     if kind.is_empty() {
-        cx.d.set_title(index, format_args!("Address Resolution Protocol (opcode 0x{op:04x})"));
+        cx.d.set_title(
+            index,
+            format_args!("Address Resolution Protocol (opcode 0x{op:04x})"),
+        );
     } else {
         cx.d.set_title(index, format_args!("Address Resolution Protocol ({kind})"));
     }
@@ -208,7 +260,13 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     write_info(cx, &at, op, gratuitous, announcement, probe);
 }
 
-fn add_hw(cx: &mut Ctx<'_>, at: &Layout, offset: usize, mac: &'static FieldDef, raw: &'static FieldDef) {
+fn add_hw(
+    cx: &mut Ctx<'_>,
+    at: &Layout,
+    offset: usize,
+    mac: &'static FieldDef,
+    raw: &'static FieldDef,
+) {
     if at.hln == 0 {
         return;
     }
@@ -218,12 +276,20 @@ fn add_hw(cx: &mut Ctx<'_>, at: &Layout, offset: usize, mac: &'static FieldDef, 
     };
 }
 
-fn add_proto(cx: &mut Ctx<'_>, at: &Layout, offset: usize, ipv4: &'static FieldDef, raw: &'static FieldDef) {
+fn add_proto(
+    cx: &mut Ctx<'_>,
+    at: &Layout,
+    offset: usize,
+    ipv4: &'static FieldDef,
+    raw: &'static FieldDef,
+) {
     if at.pln == 0 {
         return;
     }
     match ipv4_at(cx.bytes, offset) {
-        Some(address) if at.proto_is_ipv4() => cx.d.add(ipv4, offset..offset + 4, Value::Ipv4(address)),
+        Some(address) if at.proto_is_ipv4() => {
+            cx.d.add(ipv4, offset..offset + 4, Value::Ipv4(address))
+        }
         _ => cx.d.add(raw, offset..offset + at.pln, Value::Bytes),
     };
 }
@@ -265,7 +331,14 @@ impl std::fmt::Display for HwAddr<'_> {
 }
 
 /// The Info column, in Wireshark's words: `Who has 10.0.0.2? Tell 10.0.0.1`.
-fn write_info(cx: &mut Ctx<'_>, at: &Layout, op: u16, gratuitous: bool, announcement: bool, probe: bool) {
+fn write_info(
+    cx: &mut Ctx<'_>,
+    at: &Layout,
+    op: u16,
+    gratuitous: bool,
+    announcement: bool,
+    probe: bool,
+) {
     let bytes = cx.bytes;
     let (mac, ipv4) = (at.hw_is_mac(), at.proto_is_ipv4());
     let sha = HwAddr(&bytes[at.sha..at.sha + at.hln], mac);

@@ -40,19 +40,45 @@ const MIN_FRAME_LEN: usize = 60;
 const MAX_802_3_LEN: u16 = 1500;
 const MIN_ETHERTYPE: u16 = 0x0600;
 
-static FCS_STATUS: crate::field::ValueNames =
-    &[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")];
+static FCS_STATUS: crate::field::ValueNames = &[
+    (0, "Bad"),
+    (1, "Good"),
+    (2, "Unverified"),
+    (3, "Not present"),
+    (4, "Illegal"),
+];
 
 crate::field!(ETH, "eth", "Ethernet", Protocol, "the Ethernet header: who sends the frame on this link, who receives it, and what it carries (IEEE 802.3 §3.2)");
 crate::field!(DST, "eth.dst", "Destination", Ether, "the MAC address of the interface that should receive the frame; all ones (ff:ff:ff:ff:ff:ff) means every station on the link (IEEE 802.3 §3.2.3)");
-crate::field!(SRC, "eth.src", "Source", Ether, "the MAC address of the interface that sent the frame (IEEE 802.3 §3.2.3)");
+crate::field!(
+    SRC,
+    "eth.src",
+    "Source",
+    Ether,
+    "the MAC address of the interface that sent the frame (IEEE 802.3 §3.2.3)"
+);
 crate::field!(ADDR, "eth.addr", "Address", Ether, "either MAC address of the frame, so that a filter on eth.addr matches the sender and the receiver (IEEE 802.3 §3.2.3)");
 pub static DST_LG: FieldDef = crate::link::flag("eth.dst.lg", "LG bit", 0x020000, "set when the destination address was assigned locally rather than burnt in by the manufacturer (IEEE 802 §8.2)");
 pub static DST_IG: FieldDef = crate::link::flag("eth.dst.ig", "IG bit", 0x010000, "set when the destination is a group (multicast or broadcast) address rather than a single interface (IEEE 802 §8.2)");
 pub static SRC_LG: FieldDef = crate::link::flag("eth.src.lg", "LG bit", 0x020000, "set when the source address was assigned locally rather than burnt in by the manufacturer (IEEE 802 §8.2)");
-pub static SRC_IG: FieldDef = crate::link::flag("eth.src.ig", "IG bit", 0x010000, "set when the source address is a group address, which a sender must never use (IEEE 802 §8.2)");
-pub static LG: FieldDef = crate::link::flag("eth.lg", "LG bit", 0x020000, "the locally-administered bit of either address (IEEE 802 §8.2)");
-pub static IG: FieldDef = crate::link::flag("eth.ig", "IG bit", 0x010000, "the group-address bit of either address (IEEE 802 §8.2)");
+pub static SRC_IG: FieldDef = crate::link::flag(
+    "eth.src.ig",
+    "IG bit",
+    0x010000,
+    "set when the source address is a group address, which a sender must never use (IEEE 802 §8.2)",
+);
+pub static LG: FieldDef = crate::link::flag(
+    "eth.lg",
+    "LG bit",
+    0x020000,
+    "the locally-administered bit of either address (IEEE 802 §8.2)",
+);
+pub static IG: FieldDef = crate::link::flag(
+    "eth.ig",
+    "IG bit",
+    0x010000,
+    "the group-address bit of either address (IEEE 802 §8.2)",
+);
 crate::field!(TYPE, "eth.type", "Type", UInt 16, Hex, names = ETHERTYPES, "the EtherType: which protocol the payload belongs to, e.g. 0x0800 for IPv4, 0x86dd for IPv6, 0x0806 for ARP (IEEE 802.3 §3.2.6)");
 crate::field!(LEN, "eth.len", "Length", UInt 16, Dec, "in an IEEE 802.3 frame, the length of the LLC payload that follows, in bytes (IEEE 802.3 §3.2.6)");
 crate::field!(INVALID_LENTYPE, "eth.invalid_lentype", "Invalid length/type", UInt 16, HexDec, "a type/length value between 1501 and 1535, which is neither a valid 802.3 length nor an EtherType (IEEE 802.3 §3.2.6)");
@@ -62,8 +88,23 @@ crate::field!(FCS, "eth.fcs", "Frame check sequence", UInt 32, Hex, "the CRC-32 
 crate::field!(FCS_STATUS_FIELD, "eth.fcs.status", "FCS Status", UInt 8, None, names = FCS_STATUS, "whether wirelab checked the frame check sequence; it does not, as captures rarely say whether one is present (IEEE 802.3 §3.2.9)");
 
 pub static FIELDS: &[&FieldDef] = &[
-    &ETH, &DST, &SRC, &ADDR, &DST_LG, &DST_IG, &SRC_LG, &SRC_IG, &LG, &IG, &TYPE, &LEN,
-    &INVALID_LENTYPE, &PADDING, &TRAILER, &FCS, &FCS_STATUS_FIELD,
+    &ETH,
+    &DST,
+    &SRC,
+    &ADDR,
+    &DST_LG,
+    &DST_IG,
+    &SRC_LG,
+    &SRC_IG,
+    &LG,
+    &IG,
+    &TYPE,
+    &LEN,
+    &INVALID_LENTYPE,
+    &PADDING,
+    &TRAILER,
+    &FCS,
+    &FCS_STATUS_FIELD,
 ];
 
 /// A MAC address printed as `02:00:00:00:00:01`, without going through six `{:02x}`.
@@ -97,7 +138,8 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let bytes = cx.bytes;
     let start = range.start;
     let end = range.end.min(bytes.len());
-    let index = cx.d.open(&ETH, start..end.min(start + HEADER_LEN), Value::None);
+    let index =
+        cx.d.open(&ETH, start..end.min(start + HEADER_LEN), Value::None);
     cx.d.protocol = "Ethernet";
     let dst = mac_at(bytes, start).filter(|_| start + 6 <= end);
     let src = mac_at(bytes, start + 6).filter(|_| start + 12 <= end);
@@ -110,7 +152,11 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         cx.d.src = Address::Ether(mac);
     }
     let type_at = start + 12;
-    let (Some(dst), Some(src), Some(lentype)) = (dst, src, be16(bytes, type_at).filter(|_| type_at + 2 <= end)) else {
+    let (Some(dst), Some(src), Some(lentype)) = (
+        dst,
+        src,
+        be16(bytes, type_at).filter(|_| type_at + 2 <= end),
+    ) else {
         cx.d.set_title(index, format_args!("Ethernet II"));
         cx.d.close();
         report_short(cx, "eth", start, start + HEADER_LEN, end, "Ethernet header");
@@ -124,21 +170,46 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         cx.d.set_title(index, format_args!("IEEE 802.3 Ethernet"));
         cx.d.add(&LEN, type_range, Value::UInt(lentype as u64));
         cx.d.protocol = "LLC";
-        dissect_length_payload(cx, payload, lentype as usize, Trailer { field: &TRAILER, maybe_fcs: true, header_start: start });
+        dissect_length_payload(
+            cx,
+            payload,
+            lentype as usize,
+            Trailer {
+                field: &TRAILER,
+                maybe_fcs: true,
+                header_start: start,
+            },
+        );
         return;
     }
-    cx.d.set_title(index, format_args!("Ethernet II, Src: {}, Dst: {}", Mac(src), Mac(dst)));
+    cx.d.set_title(
+        index,
+        format_args!("Ethernet II, Src: {}, Dst: {}", Mac(src), Mac(dst)),
+    );
     if lentype < MIN_ETHERTYPE {
         cx.d.add(&INVALID_LENTYPE, type_range, Value::UInt(lentype as u64));
         cx.d.close();
         // Neither an 802.3 length (at most 1500) nor an EtherType (at least 1536).
         cx.d.info.clear();
-        let _ = write!(cx.d.info, "Ethernet Unknown: Invalid length/type: 0x{lentype:04x} ({lentype})");
+        let _ = write!(
+            cx.d.info,
+            "Ethernet Unknown: Invalid length/type: 0x{lentype:04x} ({lentype})"
+        );
         dissect_data(cx, payload);
         return;
     }
     cx.d.add(&TYPE, type_range, Value::UInt(lentype as u64));
-    dissect_ethertype_payload(cx, payload, lentype, Trailer { field: &TRAILER, maybe_fcs: true, header_start: start }, 0);
+    dissect_ethertype_payload(
+        cx,
+        payload,
+        lentype,
+        Trailer {
+            field: &TRAILER,
+            maybe_fcs: true,
+            header_start: start,
+        },
+        0,
+    );
 }
 
 /// Add one address with its subtree: the address again as `eth.addr`, and its two flag bits.
@@ -182,7 +253,10 @@ pub(crate) fn dissect_ethertype_payload(
             vlan::dissect_tag(cx, payload, TagKind::Service, vlan_depth + 1);
         }
         _ => {
-            let declared = cx.bytes.get(payload.clone()).and_then(|inner| declared_len(ethertype, inner));
+            let declared = cx
+                .bytes
+                .get(payload.clone())
+                .and_then(|inner| declared_len(ethertype, inner));
             if let Some(declared) = declared {
                 add_trailer(cx, payload.start.saturating_add(declared), trailer);
             }
@@ -194,7 +268,12 @@ pub(crate) fn dissect_ethertype_payload(
 
 /// The payload of an 802.3 frame or an 802.1Q tag with a length instead of a type: LLC data
 /// of `len` bytes, then padding and trailer.
-pub(crate) fn dissect_length_payload(cx: &mut Ctx<'_>, payload: Range<usize>, len: usize, trailer: Trailer) {
+pub(crate) fn dissect_length_payload(
+    cx: &mut Ctx<'_>,
+    payload: Range<usize>,
+    len: usize,
+    trailer: Trailer,
+) {
     add_trailer(cx, payload.start.saturating_add(len), trailer);
     cx.d.close();
     let end = payload.end.min(payload.start.saturating_add(len));
@@ -213,7 +292,8 @@ fn declared_len(ethertype: u16, inner: &[u8]) -> Option<usize> {
 }
 
 /// Add padding, trailer and FCS for the bytes from `packet_end` to the end of the frame, the
-/// way Wireshark apportions them: bytes up to the 60-byte minimum are padding; if the frame
+/// way Wireshark apportions them: bytes up to the 60-byte minimum are padding if they are all
+/// zeros; if the frame
 /// from `trailer.header_start` on is at least 64 bytes and at least 4 bytes remain, the last 4
 /// are taken for an FCS; the rest is a trailer.
 fn add_trailer(cx: &mut Ctx<'_>, packet_end: usize, trailer: Trailer) {
@@ -225,17 +305,25 @@ fn add_trailer(cx: &mut Ctx<'_>, packet_end: usize, trailer: Trailer) {
     let mut at = packet_end;
     let mut rest_reported = reported - packet_end;
     if reported >= MIN_FRAME_LEN && packet_end < MIN_FRAME_LEN {
-        let padding = (MIN_FRAME_LEN - packet_end).min(rest_reported);
+        // Padding must be zeros (Wireshark's default "eth.padding: zeros"): anything else is
+        // taken for a trailer some device added, not for padding.
+        let padding = MIN_FRAME_LEN - packet_end;
         let shown = padding.min(captured - at);
-        cx.d.add(&PADDING, at..at + shown, Value::Bytes);
-        at += padding;
-        rest_reported -= padding;
+        if cx.bytes[at..at + shown].iter().all(|&b| b == 0) {
+            cx.d.add(&PADDING, at..at + shown, Value::Bytes);
+            at += padding;
+            rest_reported -= padding;
+        }
     }
     if rest_reported == 0 {
         return;
     }
     let has_fcs = trailer.maybe_fcs && reported - trailer.header_start >= 64 && rest_reported >= 4;
-    let trailer_len = if has_fcs { rest_reported - 4 } else { rest_reported };
+    let trailer_len = if has_fcs {
+        rest_reported - 4
+    } else {
+        rest_reported
+    };
     let trailer_shown = trailer_len.min(captured.saturating_sub(at));
     if trailer_shown > 0 {
         cx.d.add(trailer.field, at..at + trailer_shown, Value::Bytes);

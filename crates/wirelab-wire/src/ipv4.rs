@@ -115,7 +115,13 @@ pub(crate) fn ecn_short(ecn: u8) -> &'static str {
     ["Not-ECT", "ECT(1)", "ECT(0)", "CE"][(ecn & 3) as usize]
 }
 
-static CHECKSUM_STATUS: ValueNames = &[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")];
+static CHECKSUM_STATUS: ValueNames = &[
+    (0, "Bad"),
+    (1, "Good"),
+    (2, "Unverified"),
+    (3, "Not present"),
+    (4, "Illegal"),
+];
 const BAD: u64 = 0;
 const GOOD: u64 = 1;
 const UNVERIFIED: u64 = 2;
@@ -140,43 +146,161 @@ pub static DSCP: FieldDef = masked("ip.dsfield.dscp", "Differentiated Services C
 pub static ECN: FieldDef = masked("ip.dsfield.ecn", "Explicit Congestion Notification", 8, Base::Dec, ECN_NAMES, 0x03, "whether the transport understands ECN (01 or 10) and whether a router marked congestion on the way (11) instead of dropping the packet (RFC 3168 §5)");
 crate::field!(LEN, "ip.len", "Total Length", UInt 16, Dec, "the datagram's length in bytes, header and data together; anything after it in the frame is link-layer padding (RFC 791 §3.1)");
 crate::field!(ID, "ip.id", "Identification", UInt 16, HexDec, "a number the sender gives the datagram so that the receiver can tell which fragments belong together (RFC 791 §3.1, RFC 6864)");
-pub static FLAGS: FieldDef = masked("ip.flags", "Flags", 8, Base::Hex, &[], 0xe0, "three control bits: reserved, Don't Fragment and More Fragments (RFC 791 §3.1)");
-pub static FLAG_RB: FieldDef = crate::link::flag("ip.flags.rb", "Reserved bit", 0x80, "reserved, must be zero (RFC 791 §3.1)");
+pub static FLAGS: FieldDef = masked(
+    "ip.flags",
+    "Flags",
+    8,
+    Base::Hex,
+    &[],
+    0xe0,
+    "three control bits: reserved, Don't Fragment and More Fragments (RFC 791 §3.1)",
+);
+pub static FLAG_RB: FieldDef = crate::link::flag(
+    "ip.flags.rb",
+    "Reserved bit",
+    0x80,
+    "reserved, must be zero (RFC 791 §3.1)",
+);
 pub static FLAG_DF: FieldDef = crate::link::flag("ip.flags.df", "Don't fragment", 0x40, "forbids routers to fragment the datagram: one that does not fit the next link is dropped and an ICMP error sent, which path MTU discovery relies on (RFC 791 §3.1, RFC 1191)");
-pub static FLAG_MF: FieldDef = crate::link::flag("ip.flags.mf", "More fragments", 0x20, "set on every fragment of a datagram except the last (RFC 791 §3.1)");
+pub static FLAG_MF: FieldDef = crate::link::flag(
+    "ip.flags.mf",
+    "More fragments",
+    0x20,
+    "set on every fragment of a datagram except the last (RFC 791 §3.1)",
+);
 pub static FRAG_OFFSET: FieldDef = masked("ip.frag_offset", "Fragment Offset", 16, Base::Dec, &[], 0x1fff, "where this fragment's data belongs in the original datagram, in units of 8 bytes (RFC 791 §3.1)");
 crate::field!(TTL, "ip.ttl", "Time to Live", UInt 8, Dec, "the hop limit: each router decrements it and discards the datagram at zero, so that routing loops end (RFC 791 §3.1)");
 crate::field!(PROTO, "ip.proto", "Protocol", UInt 8, Dec, names = IP_PROTOCOLS, "which protocol the data belongs to: 1 ICMP, 6 TCP, 17 UDP (RFC 791 §3.1, IANA protocol numbers)");
 crate::field!(CHECKSUM, "ip.checksum", "Header Checksum", UInt 16, Hex, "the one's complement of the one's complement sum of the header's 16-bit words; each router recomputes it because the TTL changes (RFC 791 §3.1, RFC 1071)");
 crate::field!(CHECKSUM_CALCULATED, "ip.checksum_calculated", "Calculated Checksum", UInt 16, Hex, "the checksum wirelab computed over the header as captured, for comparison (RFC 1071 §1)");
 crate::field!(CHECKSUM_STATUS_FIELD, "ip.checksum.status", "Header checksum status", UInt 8, None, names = CHECKSUM_STATUS, "whether the header checksum is right (Good), wrong (Bad), or could not be checked because the header was not all captured (Unverified) (RFC 791 §3.1)");
-crate::field!(SRC, "ip.src", "Source Address", Ipv4, "the address of the host that sent the datagram (RFC 791 §3.1)");
+crate::field!(
+    SRC,
+    "ip.src",
+    "Source Address",
+    Ipv4,
+    "the address of the host that sent the datagram (RFC 791 §3.1)"
+);
 crate::field!(DST, "ip.dst", "Destination Address", Ipv4, "the address of the host the datagram is for; with a source route, the final destination (RFC 791 §3.1)");
 crate::field!(ADDR, "ip.addr", "Source or Destination Address", Ipv4, "either address of the datagram, so that a filter on ip.addr matches traffic in both directions (RFC 791 §3.1)");
-crate::field!(SRC_HOST, "ip.src_host", "Source Host", Str, "the source address as text (wirelab does not look up host names) (RFC 791 §3.1)");
-crate::field!(DST_HOST, "ip.dst_host", "Destination Host", Str, "the destination address as text (wirelab does not look up host names) (RFC 791 §3.1)");
-crate::field!(HOST, "ip.host", "Source or Destination Host", Str, "either address as text (wirelab does not look up host names) (RFC 791 §3.1)");
+crate::field!(
+    SRC_HOST,
+    "ip.src_host",
+    "Source Host",
+    Str,
+    "the source address as text (wirelab does not look up host names) (RFC 791 §3.1)"
+);
+crate::field!(
+    DST_HOST,
+    "ip.dst_host",
+    "Destination Host",
+    Str,
+    "the destination address as text (wirelab does not look up host names) (RFC 791 §3.1)"
+);
+crate::field!(
+    HOST,
+    "ip.host",
+    "Source or Destination Host",
+    Str,
+    "either address as text (wirelab does not look up host names) (RFC 791 §3.1)"
+);
 crate::field!(CUR_RT, "ip.cur_rt", "Current Route", Ipv4, "with a source route option, the header's destination is only the next hop on the route (RFC 791 §3.1, \"Loose Source and Record Route\")");
-crate::field!(CUR_RT_HOST, "ip.cur_rt_host", "Current Route Host", Str, "the next hop of a source route, as text (RFC 791 §3.1)");
+crate::field!(
+    CUR_RT_HOST,
+    "ip.cur_rt_host",
+    "Current Route Host",
+    Str,
+    "the next hop of a source route, as text (RFC 791 §3.1)"
+);
 
 pub static FIELDS: &[&FieldDef] = &[
-    &IP, &VERSION, &HDR_LEN, &DSFIELD, &DSCP, &ECN, &LEN, &ID, &FLAGS, &FLAG_RB, &FLAG_DF, &FLAG_MF,
-    &FRAG_OFFSET, &TTL, &PROTO, &CHECKSUM, &CHECKSUM_CALCULATED, &CHECKSUM_STATUS_FIELD, &SRC, &DST,
-    &ADDR, &SRC_HOST, &DST_HOST, &HOST, &CUR_RT, &CUR_RT_HOST, &options::OPTIONS, &options::TYPE,
-    &options::TYPE_COPY, &options::TYPE_CLASS, &options::TYPE_NUMBER, &options::LEN, &options::PTR,
-    &options::SID, &options::MTU, &options::ID_NUMBER, &options::OHC, &options::RHC,
-    &options::ORIGINATOR, &options::RA, &options::ADDR, &options::PADDING, &options::QS_FUNC,
-    &options::QS_RATE, &options::QS_TTL, &options::QS_UNUSED, &options::QS_NONCE, &options::QS_RESERVED,
-    &options::SEC_RFC791_SEC, &options::SEC_RFC791_COMP, &options::SEC_RFC791_HR,
-    &options::SEC_RFC791_TCC, &options::SEC_CL, &options::SEC_PROT_AUTH_FLAGS,
-    &options::EXT_SEC_FORMAT_CODE, &options::EXT_SEC_INFO, &options::REC_RT, &options::REC_RT_HOST,
-    &options::SRC_RT, &options::SRC_RT_HOST, &options::EMPTY_RT, &options::EMPTY_RT_HOST,
-    &options::CIPSO_DOI, &options::CIPSO_TAG_DATA, &options::OVERFLOW, &options::FLAG, &options::TIME_STAMP,
-    &options::TIME_STAMP_ADDR, &options::LEN_INVALID, &options::SUBOPT_TOO_LONG, &options::UNKNOWN,
-    &options::EOL, &options::NOP, &options::SECURITY, &options::LSRR, &options::TIMESTAMP,
-    &options::EXT_SECURITY, &options::CIPSO, &options::RR, &options::STREAM_ID, &options::SSRR,
-    &options::MTU_PROBE, &options::MTU_REPLY, &options::TRACEROUTE, &options::ROUTER_ALERT,
-    &options::SDB, &options::QUICK_START,
+    &IP,
+    &VERSION,
+    &HDR_LEN,
+    &DSFIELD,
+    &DSCP,
+    &ECN,
+    &LEN,
+    &ID,
+    &FLAGS,
+    &FLAG_RB,
+    &FLAG_DF,
+    &FLAG_MF,
+    &FRAG_OFFSET,
+    &TTL,
+    &PROTO,
+    &CHECKSUM,
+    &CHECKSUM_CALCULATED,
+    &CHECKSUM_STATUS_FIELD,
+    &SRC,
+    &DST,
+    &ADDR,
+    &SRC_HOST,
+    &DST_HOST,
+    &HOST,
+    &CUR_RT,
+    &CUR_RT_HOST,
+    &options::OPTIONS,
+    &options::TYPE,
+    &options::TYPE_COPY,
+    &options::TYPE_CLASS,
+    &options::TYPE_NUMBER,
+    &options::LEN,
+    &options::PTR,
+    &options::SID,
+    &options::MTU,
+    &options::ID_NUMBER,
+    &options::OHC,
+    &options::RHC,
+    &options::ORIGINATOR,
+    &options::RA,
+    &options::ADDR,
+    &options::PADDING,
+    &options::QS_FUNC,
+    &options::QS_RATE,
+    &options::QS_TTL,
+    &options::QS_UNUSED,
+    &options::QS_NONCE,
+    &options::QS_RESERVED,
+    &options::SEC_RFC791_SEC,
+    &options::SEC_RFC791_COMP,
+    &options::SEC_RFC791_HR,
+    &options::SEC_RFC791_TCC,
+    &options::SEC_CL,
+    &options::SEC_PROT_AUTH_FLAGS,
+    &options::EXT_SEC_FORMAT_CODE,
+    &options::EXT_SEC_INFO,
+    &options::REC_RT,
+    &options::REC_RT_HOST,
+    &options::SRC_RT,
+    &options::SRC_RT_HOST,
+    &options::EMPTY_RT,
+    &options::EMPTY_RT_HOST,
+    &options::CIPSO_DOI,
+    &options::CIPSO_TAG_DATA,
+    &options::OVERFLOW,
+    &options::FLAG,
+    &options::TIME_STAMP,
+    &options::TIME_STAMP_ADDR,
+    &options::LEN_INVALID,
+    &options::SUBOPT_TOO_LONG,
+    &options::UNKNOWN,
+    &options::EOL,
+    &options::NOP,
+    &options::SECURITY,
+    &options::LSRR,
+    &options::TIMESTAMP,
+    &options::EXT_SECURITY,
+    &options::CIPSO,
+    &options::RR,
+    &options::STREAM_ID,
+    &options::SSRR,
+    &options::MTU_PROBE,
+    &options::MTU_REPLY,
+    &options::TRACEROUTE,
+    &options::ROUTER_ALERT,
+    &options::SDB,
+    &options::QUICK_START,
 ];
 
 /// The length an IPv4 header at the start of `bytes` gives its datagram, if the header is
@@ -190,7 +314,10 @@ pub(crate) fn declared_len(bytes: &[u8]) -> Option<usize> {
 
 /// Where a protocol number's name is needed in text: `UDP`, or `Unknown` past the table.
 pub(crate) fn protocol_name(proto: u8) -> &'static str {
-    IP_PROTOCOLS.iter().find(|(v, _)| *v == proto as u64).map_or("Unknown", |(_, n)| *n)
+    IP_PROTOCOLS
+        .iter()
+        .find(|(v, _)| *v == proto as u64)
+        .map_or("Unknown", |(_, n)| *n)
 }
 
 pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
@@ -203,7 +330,8 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         cx.d.protocol = "IPv4";
         cx.d.info.clear();
     }
-    let index = cx.d.open(&IP, start..end.min(start + MIN_HEADER_LEN), Value::None);
+    let index =
+        cx.d.open(&IP, start..end.min(start + MIN_HEADER_LEN), Value::None);
     // Every field below is read only if its bytes are there; the first one missing ends the
     // header with a report of what was short.
     let at = |offset: usize, len: usize| start + offset..start + offset + len;
@@ -228,7 +356,11 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         if top {
             let _ = write!(cx.d.info, "Bogus IPv4 version ({version}, must be 4)");
         }
-        cx.d.set_malformed("ip", start, format!("expected IP version 4, found {version}"));
+        cx.d.set_malformed(
+            "ip",
+            start,
+            format!("expected IP version 4, found {version}"),
+        );
         return;
     }
     let header_len = (vhl & 0x0f) as usize * 4;
@@ -237,7 +369,10 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         cx.d.set_title(index, format_args!("Internet Protocol Version 4"));
         cx.d.close();
         if top {
-            let _ = write!(cx.d.info, "Bogus IP header length ({header_len}, must be at least 20)");
+            let _ = write!(
+                cx.d.info,
+                "Bogus IP header length ({header_len}, must be at least 20)"
+            );
         }
         cx.d.set_malformed(
             "ip",
@@ -266,20 +401,31 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     cx.d.add(&ECN, at(1, 1), Value::UInt(ecn as u64));
     cx.d.close();
 
-    let Some(total) = be16(bytes, start + 2).filter(|_| have(2, 2)) else { short!(header_len) };
+    let Some(total) = be16(bytes, start + 2).filter(|_| have(2, 2)) else {
+        short!(header_len)
+    };
     // A total length of 0 is what a sender using TCP segmentation offload leaves for the NIC
     // to fill in; Wireshark then takes the datagram to run to the end of the frame.
-    let datagram_len = if total == 0 { wire_end.saturating_sub(start) } else { total as usize };
+    let datagram_len = if total == 0 {
+        wire_end.saturating_sub(start)
+    } else {
+        total as usize
+    };
     let len_item = cx.d.add(&LEN, at(2, 2), Value::UInt(datagram_len as u64));
     if datagram_len < header_len {
         cx.d.set_title(
             len_item,
-            format_args!("Total Length: {datagram_len} bytes (bogus, less than header length {header_len})"),
+            format_args!(
+                "Total Length: {datagram_len} bytes (bogus, less than header length {header_len})"
+            ),
         );
         cx.d.set_title(index, format_args!("Internet Protocol Version 4"));
         cx.d.close();
         if top {
-            let _ = write!(cx.d.info, "Bogus IP length ({datagram_len}, less than header length {header_len})");
+            let _ = write!(
+                cx.d.info,
+                "Bogus IP length ({datagram_len}, less than header length {header_len})"
+            );
         }
         cx.d.set_malformed(
             "ip",
@@ -288,20 +434,14 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         );
         return;
     }
-    if top && start + datagram_len > wire_end {
-        cx.d.set_malformed(
-            "ip",
-            start + 2,
-            format!(
-                "total length {datagram_len} runs past the end of the packet: expected {datagram_len} bytes, found {}",
-                wire_end.saturating_sub(start)
-            ),
-        );
-    }
 
-    let Some(id) = be16(bytes, start + 4).filter(|_| have(4, 2)) else { short!(header_len) };
+    let Some(id) = be16(bytes, start + 4).filter(|_| have(4, 2)) else {
+        short!(header_len)
+    };
     cx.d.add(&ID, at(4, 2), Value::UInt(id as u64));
-    let Some(flags_offset) = be16(bytes, start + 6).filter(|_| have(6, 2)) else { short!(header_len) };
+    let Some(flags_offset) = be16(bytes, start + 6).filter(|_| have(6, 2)) else {
+        short!(header_len)
+    };
     let flags = (flags_offset >> 13) as u8;
     let fragment_offset = flags_offset & 0x1fff;
     let more_fragments = flags & 0x1 != 0;
@@ -323,8 +463,11 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let proto = bytes[start + 9];
     cx.d.add(&PROTO, at(9, 1), Value::UInt(proto as u64));
 
-    let Some(sent_checksum) = be16(bytes, start + 10).filter(|_| have(10, 2)) else { short!(header_len) };
-    let checksum_item = cx.d.add(&CHECKSUM, at(10, 2), Value::UInt(sent_checksum as u64));
+    let Some(sent_checksum) = be16(bytes, start + 10).filter(|_| have(10, 2)) else {
+        short!(header_len)
+    };
+    let checksum_item =
+        cx.d.add(&CHECKSUM, at(10, 2), Value::UInt(sent_checksum as u64));
     if have(0, header_len) {
         // The receiver's check: the whole header, checksum included, sums to zero (RFC 1071 §1).
         let header = &bytes[start..start + header_len];
@@ -337,22 +480,29 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
                 format_args!("Header Checksum: 0x{sent_checksum:04x} incorrect, should be 0x{calculated:04x}"),
             );
         }
-        cx.d.add_generated(&CHECKSUM_STATUS_FIELD, Value::UInt(if good { GOOD } else { BAD }));
+        cx.d.add_generated(
+            &CHECKSUM_STATUS_FIELD,
+            Value::UInt(if good { GOOD } else { BAD }),
+        );
         cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(calculated as u64));
     } else {
         // Part of the header was not captured: the checksum cannot be judged.
         cx.d.add_generated(&CHECKSUM_STATUS_FIELD, Value::UInt(UNVERIFIED));
     }
 
-    let Some(src) = ipv4_at(bytes, start + 12).filter(|_| have(12, 4)) else { short!(header_len) };
+    let Some(src) = ipv4_at(bytes, start + 12).filter(|_| have(12, 4)) else {
+        short!(header_len)
+    };
     cx.d.add(&SRC, at(12, 4), Value::Ipv4(src));
     cx.d.add_hidden(&ADDR, at(12, 4), Value::Ipv4(src));
     cx.d.add_hidden(&SRC_HOST, at(12, 4), Value::Ipv4(src));
     cx.d.add_hidden(&HOST, at(12, 4), Value::Ipv4(src));
-    let Some(header_dst) = ipv4_at(bytes, start + 16).filter(|_| have(16, 4)) else { short!(header_len) };
+    let Some(header_dst) = ipv4_at(bytes, start + 16).filter(|_| have(16, 4)) else {
+        short!(header_len)
+    };
     if !have(0, header_len) {
-        cx.d.add(&DST, at(16, 4), Value::Ipv4(header_dst));
-        add_hidden_dst(cx, at(16, 4), header_dst);
+        // The options are cut: whether one of them is a source route, which would make this
+        // address only the next hop, cannot be known (Wireshark stops here too).
         short!(header_len)
     }
     let options = start + MIN_HEADER_LEN..start + header_len;
@@ -372,7 +522,10 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
             header_dst
         }
     };
-    cx.d.set_title(index, format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
+    cx.d.set_title(
+        index,
+        format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"),
+    );
     if !options.is_empty() {
         options::dissect(cx, options);
     }
@@ -382,6 +535,18 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         cx.d.dst = Address::Ipv4(dst);
     }
 
+    if top && start + datagram_len > wire_end {
+        // Not a short capture: the packet on the wire was shorter than the header says. What
+        // there is still goes up, as Wireshark does.
+        cx.d.set_malformed(
+            "ip",
+            start + 2,
+            format!(
+                "total length {datagram_len} runs past the end of the packet: expected {datagram_len} bytes, found {}",
+                wire_end.saturating_sub(start)
+            ),
+        );
+    }
     let payload = (start + header_len).min(end)..(start + datagram_len).min(end);
     if fragment_offset != 0 {
         // A later fragment: its bytes mean nothing until the datagram is reassembled.

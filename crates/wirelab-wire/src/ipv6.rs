@@ -48,27 +48,109 @@ pub static FLOW: FieldDef = masked("ipv6.flow", "Flow Label", 24, Base::Hex, &[]
 crate::field!(PLEN, "ipv6.plen", "Payload Length", UInt 16, Dec, "the length of everything after this 40-byte header, extension headers included; 0 for a jumbogram (RFC 8200 §3)");
 crate::field!(NXT, "ipv6.nxt", "Next Header", UInt 8, Dec, names = IP_PROTOCOLS, "what follows the header: an extension header (0, 43, 44, 60) or the transport (6 TCP, 17 UDP, 58 ICMPv6) (RFC 8200 §3)");
 crate::field!(HLIM, "ipv6.hlim", "Hop Limit", UInt 8, Dec, "each router decrements it and discards the packet at zero, so that routing loops end (RFC 8200 §3)");
-crate::field!(SRC, "ipv6.src", "Source Address", Ipv6, "the address of the interface that sent the packet (RFC 8200 §3)");
-crate::field!(DST, "ipv6.dst", "Destination Address", Ipv6, "the address of the interface the packet is for, or the next one on its route (RFC 8200 §3)");
+crate::field!(
+    SRC,
+    "ipv6.src",
+    "Source Address",
+    Ipv6,
+    "the address of the interface that sent the packet (RFC 8200 §3)"
+);
+crate::field!(
+    DST,
+    "ipv6.dst",
+    "Destination Address",
+    Ipv6,
+    "the address of the interface the packet is for, or the next one on its route (RFC 8200 §3)"
+);
 crate::field!(ADDR, "ipv6.addr", "Source or Destination Address", Ipv6, "either address of the packet, so that a filter on ipv6.addr matches both directions (RFC 8200 §3)");
-crate::field!(SRC_HOST, "ipv6.src_host", "Source Host", Str, "the source address as text (wirelab does not look up host names) (RFC 8200 §3)");
-crate::field!(DST_HOST, "ipv6.dst_host", "Destination Host", Str, "the destination address as text (wirelab does not look up host names) (RFC 8200 §3)");
-crate::field!(HOST, "ipv6.host", "Source or Destination Host", Str, "either address as text (wirelab does not look up host names) (RFC 8200 §3)");
+crate::field!(
+    SRC_HOST,
+    "ipv6.src_host",
+    "Source Host",
+    Str,
+    "the source address as text (wirelab does not look up host names) (RFC 8200 §3)"
+);
+crate::field!(
+    DST_HOST,
+    "ipv6.dst_host",
+    "Destination Host",
+    Str,
+    "the destination address as text (wirelab does not look up host names) (RFC 8200 §3)"
+);
+crate::field!(
+    HOST,
+    "ipv6.host",
+    "Source or Destination Host",
+    Str,
+    "either address as text (wirelab does not look up host names) (RFC 8200 §3)"
+);
 
 pub static FIELDS: &[&FieldDef] = &[
-    &IPV6, &VERSION, &TCLASS, &TCLASS_DSCP, &TCLASS_ECN, &FLOW, &PLEN, &NXT, &HLIM, &SRC, &DST, &ADDR,
-    &SRC_HOST, &DST_HOST, &HOST, &ext::HOPOPTS, &ext::HOPOPTS_NXT, &ext::HOPOPTS_LEN,
-    &ext::HOPOPTS_LEN_OCT, &ext::DSTOPTS, &ext::DSTOPTS_NXT, &ext::DSTOPTS_LEN, &ext::DSTOPTS_LEN_OCT,
-    &ext::OPT, &ext::OPT_TYPE, &ext::OPT_TYPE_ACTION, &ext::OPT_TYPE_CHANGE, &ext::OPT_TYPE_REST,
-    &ext::OPT_LENGTH, &ext::OPT_PAD1, &ext::OPT_PADN, &ext::OPT_ROUTER_ALERT, &ext::OPT_TEL,
-    &ext::OPT_JUMBO, &ext::OPT_HOME_ADDRESS, &ext::OPT_EXPERIMENTAL, &ext::OPT_UNKNOWN,
-    &ext::ROUTING, &ext::ROUTING_NXT, &ext::ROUTING_LEN, &ext::ROUTING_LEN_OCT, &ext::ROUTING_TYPE,
-    &ext::ROUTING_SEGLEFT, &ext::ROUTING_UNKNOWN_DATA, &ext::ROUTING_SRC_RESERVED,
-    &ext::ROUTING_SRC_ADDR, &ext::ROUTING_MIPV6_RESERVED, &ext::ROUTING_MIPV6_HOME_ADDRESS,
-    &ext::RPL_CMPRI, &ext::RPL_CMPRE, &ext::RPL_PAD, &ext::RPL_RESERVED, &ext::RPL_ADDRESS,
-    &ext::RPL_FULL_ADDRESS, &ext::SRH_LAST_ENTRY, &ext::SRH_FLAGS, &ext::SRH_TAG, &ext::SRH_ADDR,
-    &ext::FRAGHDR, &ext::FRAG_NXT, &ext::FRAG_RESERVED_OCTET, &ext::FRAG_OFFSET,
-    &ext::FRAG_RESERVED_BITS, &ext::FRAG_MORE, &ext::FRAG_IDENT,
+    &IPV6,
+    &VERSION,
+    &TCLASS,
+    &TCLASS_DSCP,
+    &TCLASS_ECN,
+    &FLOW,
+    &PLEN,
+    &NXT,
+    &HLIM,
+    &SRC,
+    &DST,
+    &ADDR,
+    &SRC_HOST,
+    &DST_HOST,
+    &HOST,
+    &ext::HOPOPTS,
+    &ext::HOPOPTS_NXT,
+    &ext::HOPOPTS_LEN,
+    &ext::HOPOPTS_LEN_OCT,
+    &ext::DSTOPTS,
+    &ext::DSTOPTS_NXT,
+    &ext::DSTOPTS_LEN,
+    &ext::DSTOPTS_LEN_OCT,
+    &ext::OPT,
+    &ext::OPT_TYPE,
+    &ext::OPT_TYPE_ACTION,
+    &ext::OPT_TYPE_CHANGE,
+    &ext::OPT_TYPE_REST,
+    &ext::OPT_LENGTH,
+    &ext::OPT_PAD1,
+    &ext::OPT_PADN,
+    &ext::OPT_ROUTER_ALERT,
+    &ext::OPT_TEL,
+    &ext::OPT_JUMBO,
+    &ext::OPT_HOME_ADDRESS,
+    &ext::OPT_EXPERIMENTAL,
+    &ext::OPT_UNKNOWN,
+    &ext::ROUTING,
+    &ext::ROUTING_NXT,
+    &ext::ROUTING_LEN,
+    &ext::ROUTING_LEN_OCT,
+    &ext::ROUTING_TYPE,
+    &ext::ROUTING_SEGLEFT,
+    &ext::ROUTING_UNKNOWN_DATA,
+    &ext::ROUTING_SRC_RESERVED,
+    &ext::ROUTING_SRC_ADDR,
+    &ext::ROUTING_MIPV6_RESERVED,
+    &ext::ROUTING_MIPV6_HOME_ADDRESS,
+    &ext::RPL_CMPRI,
+    &ext::RPL_CMPRE,
+    &ext::RPL_PAD,
+    &ext::RPL_RESERVED,
+    &ext::RPL_ADDRESS,
+    &ext::RPL_FULL_ADDRESS,
+    &ext::SRH_LAST_ENTRY,
+    &ext::SRH_FLAGS,
+    &ext::SRH_TAG,
+    &ext::SRH_ADDR,
+    &ext::FRAGHDR,
+    &ext::FRAG_NXT,
+    &ext::FRAG_RESERVED_OCTET,
+    &ext::FRAG_OFFSET,
+    &ext::FRAG_RESERVED_BITS,
+    &ext::FRAG_MORE,
+    &ext::FRAG_IDENT,
 ];
 
 /// The length an IPv6 header at the start of `bytes` gives its packet (header included), if
@@ -93,7 +175,8 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         cx.d.protocol = "IPv6";
         cx.d.info.clear();
     }
-    let index = cx.d.open(&IPV6, start..end.min(start + HEADER_LEN), Value::None);
+    let index =
+        cx.d.open(&IPV6, start..end.min(start + HEADER_LEN), Value::None);
     let at = |offset: usize, len: usize| start + offset..start + offset + len;
     let have = |offset: usize, len: usize| start + offset + len <= end;
     macro_rules! short {
@@ -102,7 +185,11 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
             cx.d.close();
             let cut_by_snap_length = end >= bytes.len() && start + HEADER_LEN <= reported_len(cx);
             if top && !cut_by_snap_length {
-                let _ = write!(cx.d.info, "Invalid IPv6 header ({} bytes, need exactly 40)", end - start);
+                let _ = write!(
+                    cx.d.info,
+                    "Invalid IPv6 header ({} bytes, need exactly 40)",
+                    end - start
+                );
             }
             report_short(cx, "ipv6", start, start + HEADER_LEN, end, "IPv6 header");
             return;
@@ -119,10 +206,16 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         if top {
             let _ = write!(cx.d.info, "Bogus IPv6 version ({version}, must be 6)");
         }
-        cx.d.set_malformed("ipv6", start, format!("expected IP version 6, found {version}"));
+        cx.d.set_malformed(
+            "ipv6",
+            start,
+            format!("expected IP version 6, found {version}"),
+        );
         return;
     }
-    let Some(word) = be32(bytes, start).filter(|_| have(0, 4)) else { short!() };
+    let Some(word) = be32(bytes, start).filter(|_| have(0, 4)) else {
+        short!()
+    };
     let tclass = ((word >> 20) & 0xff) as u8;
     let tc = cx.d.open(&TCLASS, at(0, 4), Value::UInt(tclass as u64));
     cx.d.set_title(
@@ -137,7 +230,9 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     cx.d.add(&TCLASS_ECN, at(0, 4), Value::UInt((tclass & 3) as u64));
     cx.d.close();
     cx.d.add(&FLOW, at(1, 3), Value::UInt((word & 0x000f_ffff) as u64));
-    let Some(plen) = be16(bytes, start + 4).filter(|_| have(4, 2)) else { short!() };
+    let Some(plen) = be16(bytes, start + 4).filter(|_| have(4, 2)) else {
+        short!()
+    };
     cx.d.add(&PLEN, at(4, 2), Value::UInt(plen as u64));
     if !have(6, 1) {
         short!()
@@ -148,17 +243,24 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         short!()
     }
     cx.d.add(&HLIM, at(7, 1), Value::UInt(bytes[start + 7] as u64));
-    let Some(src) = ipv6_at(bytes, start + 8).filter(|_| have(8, 16)) else { short!() };
+    let Some(src) = ipv6_at(bytes, start + 8).filter(|_| have(8, 16)) else {
+        short!()
+    };
     cx.d.add(&SRC, at(8, 16), Value::Ipv6(src));
     cx.d.add_hidden(&ADDR, at(8, 16), Value::Ipv6(src));
     cx.d.add_hidden(&SRC_HOST, at(8, 16), Value::Ipv6(src));
     cx.d.add_hidden(&HOST, at(8, 16), Value::Ipv6(src));
-    let Some(dst) = ipv6_at(bytes, start + 24).filter(|_| have(24, 16)) else { short!() };
+    let Some(dst) = ipv6_at(bytes, start + 24).filter(|_| have(24, 16)) else {
+        short!()
+    };
     cx.d.add(&DST, at(24, 16), Value::Ipv6(dst));
     cx.d.add_hidden(&ADDR, at(24, 16), Value::Ipv6(dst));
     cx.d.add_hidden(&DST_HOST, at(24, 16), Value::Ipv6(dst));
     cx.d.add_hidden(&HOST, at(24, 16), Value::Ipv6(dst));
-    cx.d.set_title(index, format_args!("Internet Protocol Version 6, Src: {src}, Dst: {dst}"));
+    cx.d.set_title(
+        index,
+        format_args!("Internet Protocol Version 6, Src: {src}, Dst: {dst}"),
+    );
     if top {
         cx.d.src = Address::Ipv6(src);
         cx.d.dst = Address::Ipv6(dst);

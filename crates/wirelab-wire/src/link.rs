@@ -6,8 +6,8 @@
 //! None of these headers crosses a wire: the capturing host writes them to say what it saw.
 //! `tcpdump.org/linktypes.html` documents each one.
 
-use crate::dissector::{dispatch_ethertype, dissect_data, Ctx};
 use crate::dissection::Address;
+use crate::dissector::{dispatch_ethertype, dissect_data, Ctx};
 use crate::ethernet::{self, Trailer};
 use crate::field::{Base, FieldDef, FieldType, Value, ValueNames};
 use std::net::Ipv4Addr;
@@ -45,8 +45,7 @@ pub(crate) fn ipv4_at(bytes: &[u8], at: usize) -> Option<Ipv4Addr> {
 /// How long the frame was on the wire (`frame.len`), which the snap length may have made
 /// longer than the bytes captured.
 pub(crate) fn reported_len(cx: &Ctx<'_>) -> usize {
-    cx.d
-        .items
+    cx.d.items
         .iter()
         .find(|item| std::ptr::eq(item.def, &crate::frame_layer::LEN))
         .and_then(|item| match item.value {
@@ -104,12 +103,33 @@ pub(crate) const fn masked(
     mask: u64,
     explain: &'static str,
 ) -> FieldDef {
-    FieldDef { name, label, ftype: FieldType::UInt { bits }, base, names, mask, explain }
+    FieldDef {
+        name,
+        label,
+        ftype: FieldType::UInt { bits },
+        base,
+        names,
+        mask,
+        explain,
+    }
 }
 
 /// A flag within a `bits`-wide number, as Wireshark's `FT_BOOLEAN` with a bitmask.
-pub(crate) const fn flag(name: &'static str, label: &'static str, mask: u64, explain: &'static str) -> FieldDef {
-    FieldDef { name, label, ftype: FieldType::Bool, base: Base::None, names: &[], mask, explain }
+pub(crate) const fn flag(
+    name: &'static str,
+    label: &'static str,
+    mask: u64,
+    explain: &'static str,
+) -> FieldDef {
+    FieldDef {
+        name,
+        label,
+        ftype: FieldType::Bool,
+        base: Base::None,
+        names: &[],
+        mask,
+        explain,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +178,13 @@ crate::field!(SLL, "sll", "Linux cooked capture", Protocol, "a header the Linux 
 crate::field!(SLL_PKTTYPE, "sll.pkttype", "Packet type", UInt 16, Dec, names = PACKET_TYPES, "whether the packet was sent to this host, broadcast, multicast, sent to another host, or sent by this host (tcpdump.org LINKTYPE_LINUX_SLL)");
 crate::field!(SLL_HATYPE, "sll.hatype", "Link-layer address type", UInt 16, Dec, names = crate::arp::HARDWARE_TYPES, "the interface's hardware type (a Linux ARPHRD_ value, numbered like ARP's hardware types), which says how to read the address (tcpdump.org LINKTYPE_LINUX_SLL)");
 crate::field!(SLL_HALEN, "sll.halen", "Link-layer address length", UInt 16, Dec, "how many bytes of the 8-byte address field hold the sender's link-layer address (tcpdump.org LINKTYPE_LINUX_SLL)");
-crate::field!(SLL_SRC_ETH, "sll.src.eth", "Source", Ether, "the MAC address of the packet's sender (tcpdump.org LINKTYPE_LINUX_SLL)");
+crate::field!(
+    SLL_SRC_ETH,
+    "sll.src.eth",
+    "Source",
+    Ether,
+    "the MAC address of the packet's sender (tcpdump.org LINKTYPE_LINUX_SLL)"
+);
 crate::field!(SLL_SRC_IPV4, "sll.src.ipv4", "Source", Ipv4, "the sender's address on an IP tunnel interface, which has no MAC address (tcpdump.org LINKTYPE_LINUX_SLL)");
 crate::field!(SLL_SRC_OTHER, "sll.src.other", "Source", Bytes, "the sender's link-layer address, in a format wirelab does not interpret (tcpdump.org LINKTYPE_LINUX_SLL)");
 crate::field!(SLL_UNUSED, "sll.unused", "Unused", Bytes, "the part of the 8-byte address field that the address does not fill (tcpdump.org LINKTYPE_LINUX_SLL)");
@@ -189,9 +215,22 @@ crate::field!(NULL_FAMILY, "null.family", "Family", UInt 32, Dec, names = FAMILI
 crate::field!(NULL_TYPE, "null.type", "Type", UInt 16, Hex, names = crate::ethernet::ETHERTYPES, "an EtherType, which some systems wrote here instead of an address family (tcpdump.org LINKTYPE_NULL)");
 
 pub static FIELDS: &[&FieldDef] = &[
-    &SLL, &SLL_PKTTYPE, &SLL_HATYPE, &SLL_HALEN, &SLL_SRC_ETH, &SLL_SRC_IPV4, &SLL_SRC_OTHER,
-    &SLL_UNUSED, &SLL_ETYPE, &SLL_LTYPE, &SLL_GRETYPE, &SLL_IFINDEX, &SLL_TRAILER, &NULL,
-    &NULL_FAMILY, &NULL_TYPE,
+    &SLL,
+    &SLL_PKTTYPE,
+    &SLL_HATYPE,
+    &SLL_HALEN,
+    &SLL_SRC_ETH,
+    &SLL_SRC_IPV4,
+    &SLL_SRC_OTHER,
+    &SLL_UNUSED,
+    &SLL_ETYPE,
+    &SLL_LTYPE,
+    &SLL_GRETYPE,
+    &SLL_IFINDEX,
+    &SLL_TRAILER,
+    &NULL,
+    &NULL_FAMILY,
+    &NULL_TYPE,
 ];
 
 /// The parts of a cooked header that differ between SLL and SLL2: where each field sits and
@@ -254,8 +293,12 @@ fn dissect_cooked(cx: &mut Ctx<'_>, range: Range<usize>, layout: &CookedLayout) 
     let header = &bytes[range.start.min(end)..end];
     let base = range.start;
     let at = |r: &Range<usize>| base + r.start..base + r.end;
-    let index = cx.d.open(&SLL, base..end.min(base + layout.len), Value::None);
-    cx.d.set_title(index, format_args!("Linux cooked capture v{}", layout.version));
+    let index =
+        cx.d.open(&SLL, base..end.min(base + layout.len), Value::None);
+    cx.d.set_title(
+        index,
+        format_args!("Linux cooked capture v{}", layout.version),
+    );
     cx.d.protocol = "SLL";
 
     // The fields in the order the header holds them.
@@ -266,7 +309,11 @@ fn dissect_cooked(cx: &mut Ctx<'_>, range: Range<usize>, layout: &CookedLayout) 
         }
         if let Some(offset) = layout.ifindex {
             if let Some(ifindex) = be32(header, offset) {
-                cx.d.add(&SLL_IFINDEX, at(&(offset..offset + 4)), Value::UInt(ifindex as u64));
+                cx.d.add(
+                    &SLL_IFINDEX,
+                    at(&(offset..offset + 4)),
+                    Value::UInt(ifindex as u64),
+                );
             }
         }
     }
@@ -292,14 +339,30 @@ fn dissect_cooked(cx: &mut Ctx<'_>, range: Range<usize>, layout: &CookedLayout) 
     if let Some(v) = halen {
         cx.d.add(&SLL_HALEN, at(&layout.halen), Value::UInt(v));
     }
-    let (Some(pkttype), Some(hatype), Some(halen), Some(protocol)) = (pkttype, hatype, halen, protocol) else {
+    let (Some(pkttype), Some(hatype), Some(halen), Some(protocol)) =
+        (pkttype, hatype, halen, protocol)
+    else {
         cx.d.close();
-        report_short(cx, "sll", base, base + layout.len, end, "Linux cooked header");
+        report_short(
+            cx,
+            "sll",
+            base,
+            base + layout.len,
+            end,
+            "Linux cooked header",
+        );
         return;
     };
     if header.len() < layout.len {
         cx.d.close();
-        report_short(cx, "sll", base, base + layout.len, end, "Linux cooked header");
+        report_short(
+            cx,
+            "sll",
+            base,
+            base + layout.len,
+            end,
+            "Linux cooked header",
+        );
         return;
     }
 
@@ -326,12 +389,19 @@ fn dissect_cooked(cx: &mut Ctx<'_>, range: Range<usize>, layout: &CookedLayout) 
         }
     }
     if shown < 8 {
-        cx.d.add(&SLL_UNUSED, at(&(address + shown..address + 8)), Value::Bytes);
+        cx.d.add(
+            &SLL_UNUSED,
+            at(&(address + shown..address + 8)),
+            Value::Bytes,
+        );
     }
 
     let payload = base + layout.len..end;
     let protocol_range = at(&(layout.protocol..layout.protocol + 2));
-    let pkttype_name = PACKET_TYPES.iter().find(|(v, _)| *v == pkttype).map(|(_, n)| *n);
+    let pkttype_name = PACKET_TYPES
+        .iter()
+        .find(|(v, _)| *v == pkttype)
+        .map(|(_, n)| *n);
     if hatype == ARPHRD_IPGRE {
         if layout.version == 1 {
             cx.d.add(&SLL_GRETYPE, protocol_range, Value::UInt(protocol as u64));
@@ -360,8 +430,17 @@ fn dissect_cooked(cx: &mut Ctx<'_>, range: Range<usize>, layout: &CookedLayout) 
 
 /// Dispatch an SLL payload by EtherType, with Ethernet's padding and trailer accounting (SLL
 /// frames carry no FCS).
-fn ethertype_payload_in_subtree(cx: &mut Ctx<'_>, payload: Range<usize>, ethertype: u16, header_start: usize) {
-    let trailer = Trailer { field: &SLL_TRAILER, maybe_fcs: false, header_start };
+fn ethertype_payload_in_subtree(
+    cx: &mut Ctx<'_>,
+    payload: Range<usize>,
+    ethertype: u16,
+    header_start: usize,
+) {
+    let trailer = Trailer {
+        field: &SLL_TRAILER,
+        maybe_fcs: false,
+        header_start,
+    };
     ethernet::dissect_ethertype_payload(cx, payload, ethertype, trailer, 0);
 }
 
@@ -390,7 +469,11 @@ fn dissect_loopback(cx: &mut Ctx<'_>, range: Range<usize>, network_order: bool) 
     // LOOP is always big-endian. NULL is in the byte order of the host that captured, which the
     // file does not record: a family is a small number, so if the upper half is non-zero the
     // bytes must be the other way round (the guess tcpdump and Wireshark make).
-    let mut value = if network_order { u32::from_be_bytes(raw) } else { u32::from_le_bytes(raw) };
+    let mut value = if network_order {
+        u32::from_be_bytes(raw)
+    } else {
+        u32::from_le_bytes(raw)
+    };
     if !network_order && value & 0xffff_0000 != 0 {
         value = value.swap_bytes();
     }
@@ -414,3 +497,113 @@ fn dissect_loopback(cx: &mut Ctx<'_>, range: Range<usize>, network_order: bool) 
 
 #[cfg(test)]
 mod tests;
+
+/// Helpers for the unit tests of the link and network layers: dissect literal bytes and read
+/// fields back as `tshark -T fields` would print them.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::dissection::Dissection;
+    use crate::frame::{Frame, LinkType, Timestamp};
+    use crate::Dissector;
+    use std::ops::Range;
+
+    /// Bytes from hex text; spaces and newlines are ignored.
+    pub fn hex(text: &str) -> Vec<u8> {
+        let digits: Vec<u8> = text.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
+        digits
+            .chunks(2)
+            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+            .collect()
+    }
+
+    /// A frame as captured: `bytes` kept of `orig_len` on the wire.
+    pub struct Captured {
+        pub bytes: Vec<u8>,
+        pub d: Dissection,
+    }
+
+    /// Dissect a whole frame.
+    pub fn dissect(link: LinkType, bytes: &[u8]) -> Captured {
+        dissect_cut(link, bytes, bytes.len())
+    }
+
+    /// Dissect a frame that was `orig_len` bytes on the wire, of which `bytes` were captured.
+    pub fn dissect_cut(link: LinkType, bytes: &[u8], orig_len: usize) -> Captured {
+        let frame = Frame {
+            number: 1,
+            ts: Timestamp::new(1_000_000, 0),
+            link,
+            orig_len: orig_len as u32,
+            bytes,
+            interface: 0,
+        };
+        let mut d = Dissection::new();
+        Dissector::new().dissect(&frame, &mut d);
+        Captured {
+            bytes: bytes.to_vec(),
+            d,
+        }
+    }
+
+    impl Captured {
+        /// A field's values as `tshark -T fields` prints them, joined by commas.
+        pub fn field(&self, name: &str) -> String {
+            let mut out = String::new();
+            for (i, item) in self.d.find(name).enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                crate::format::write_field_value(&mut out, item, &self.d, &self.bytes).unwrap();
+            }
+            out
+        }
+
+        /// The byte range of a field's first occurrence.
+        pub fn range(&self, name: &str) -> Range<usize> {
+            self.d
+                .first(name)
+                .unwrap_or_else(|| panic!("no field {name}"))
+                .range()
+        }
+
+        /// The title of a field's first occurrence.
+        pub fn title(&self, name: &str) -> String {
+            let item = self
+                .d
+                .first(name)
+                .unwrap_or_else(|| panic!("no field {name}"));
+            self.d.title(item).unwrap_or_default().to_string()
+        }
+
+        pub fn has(&self, name: &str) -> bool {
+            self.d.first(name).is_some()
+        }
+
+        /// The malformed report, as text, or an empty string.
+        pub fn problem(&self) -> String {
+            self.d
+                .malformed
+                .as_ref()
+                .map(|m| m.to_string())
+                .unwrap_or_default()
+        }
+    }
+
+    /// Every prefix of `bytes`, dissected as if cut by the snap length and as if short on the
+    /// wire, and every single-byte corruption: none may panic.
+    pub fn survives_damage(link: LinkType, bytes: &[u8]) {
+        for len in 0..=bytes.len() {
+            dissect_cut(link, &bytes[..len], bytes.len());
+            dissect(link, &bytes[..len]);
+        }
+        let mut damaged = bytes.to_vec();
+        for i in 0..damaged.len() {
+            for value in [0x00, 0xff, 0x01, 0x80] {
+                let saved = damaged[i];
+                damaged[i] = value;
+                dissect(link, &damaged);
+                damaged[i] = saved;
+            }
+        }
+    }
+}

@@ -54,14 +54,55 @@ crate::field!(LEN, "vlan.len", "Length", UInt 16, Dec, "the length of an 802.3 L
 crate::field!(TRAILER, "vlan.trailer", "Trailer", Bytes, "bytes after the packet (and any padding) that the packet's own length does not account for (IEEE 802.3 §3.2)");
 
 crate::field!(AD, "ieee8021ad", "IEEE 802.1ad", Protocol, "an IEEE 802.1ad service tag, which a provider adds outside the customer's 802.1Q tag (Q-in-Q) (IEEE 802.1Q §9.6)");
-pub static AD_PRIORITY: FieldDef = masked("ieee8021ad.priority", "Priority", 16, Base::Dec, &[], 0xe000, "the priority code point of the service tag (IEEE 802.1Q §6.9.3)");
-pub static AD_DEI: FieldDef = masked("ieee8021ad.dei", "DEI", 16, Base::Dec, &[], 0x1000, "the drop eligible indicator of the service tag (IEEE 802.1Q §6.9.3)");
-pub static AD_ID: FieldDef = masked("ieee8021ad.id", "ID", 16, Base::Dec, &[], 0x0fff, "the service VLAN identifier the provider assigned (IEEE 802.1Q §9.6)");
+pub static AD_PRIORITY: FieldDef = masked(
+    "ieee8021ad.priority",
+    "Priority",
+    16,
+    Base::Dec,
+    &[],
+    0xe000,
+    "the priority code point of the service tag (IEEE 802.1Q §6.9.3)",
+);
+pub static AD_DEI: FieldDef = masked(
+    "ieee8021ad.dei",
+    "DEI",
+    16,
+    Base::Dec,
+    &[],
+    0x1000,
+    "the drop eligible indicator of the service tag (IEEE 802.1Q §6.9.3)",
+);
+pub static AD_ID: FieldDef = masked(
+    "ieee8021ad.id",
+    "ID",
+    16,
+    Base::Dec,
+    &[],
+    0x0fff,
+    "the service VLAN identifier the provider assigned (IEEE 802.1Q §9.6)",
+);
 crate::field!(AH_ETYPE, "ieee8021ah.etype", "Type", UInt 16, Hex, names = ETHERTYPES, "the EtherType of what follows the service tag, usually 0x8100 for the customer's tag (IEEE 802.1Q §9.5)");
-crate::field!(AH_TRAILER, "ieee8021ah.trailer", "Trailer", Bytes, "bytes after the packet that the packet's own length does not account for (IEEE 802.3 §3.2)");
+crate::field!(
+    AH_TRAILER,
+    "ieee8021ah.trailer",
+    "Trailer",
+    Bytes,
+    "bytes after the packet that the packet's own length does not account for (IEEE 802.3 §3.2)"
+);
 
 pub static FIELDS: &[&FieldDef] = &[
-    &VLAN, &PRIORITY, &DEI, &ID, &ETYPE, &LEN, &TRAILER, &AD, &AD_PRIORITY, &AD_DEI, &AD_ID, &AH_ETYPE,
+    &VLAN,
+    &PRIORITY,
+    &DEI,
+    &ID,
+    &ETYPE,
+    &LEN,
+    &TRAILER,
+    &AD,
+    &AD_PRIORITY,
+    &AD_DEI,
+    &AD_ID,
+    &AH_ETYPE,
     &AH_TRAILER,
 ];
 
@@ -96,7 +137,13 @@ pub(crate) fn dissect_tag(cx: &mut Ctx<'_>, range: Range<usize>, kind: TagKind, 
     match kind {
         TagKind::Customer => {
             cx.d.add(dei, bits_range, Value::Bool(drop_eligible));
-            cx.d.set_title(index, format_args!("802.1Q Virtual LAN, PRI: {pcp}, DEI: {}, ID: {vid}", drop_eligible as u8));
+            cx.d.set_title(
+                index,
+                format_args!(
+                    "802.1Q Virtual LAN, PRI: {pcp}, DEI: {}, ID: {vid}",
+                    drop_eligible as u8
+                ),
+            );
         }
         TagKind::Service => {
             cx.d.add(dei, bits_range, Value::UInt(drop_eligible as u64));
@@ -110,7 +157,11 @@ pub(crate) fn dissect_tag(cx: &mut Ctx<'_>, range: Range<usize>, kind: TagKind, 
         return;
     };
     let payload = start + 4..end;
-    let trailer = Trailer { field: trailer, maybe_fcs: true, header_start: start };
+    let trailer = Trailer {
+        field: trailer,
+        maybe_fcs: true,
+        header_start: start,
+    };
     if lentype <= 1500 {
         cx.d.add(&LEN, start + 2..start + 4, Value::UInt(lentype as u64));
         ethernet::dissect_length_payload(cx, payload, lentype as usize, trailer);

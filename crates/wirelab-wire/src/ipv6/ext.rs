@@ -87,51 +87,186 @@ crate::field!(HOPOPTS, "ipv6.hopopts", "IPv6 Hop-by-Hop Option", Protocol, "opti
 crate::field!(HOPOPTS_NXT, "ipv6.hopopts.nxt", "Next Header", UInt 8, Dec, names = IP_PROTOCOLS, "what follows this extension header (RFC 8200 §4.3)");
 crate::field!(HOPOPTS_LEN, "ipv6.hopopts.len", "Length", UInt 8, Dec, "the header's length in 8-byte units, not counting the first 8 bytes (RFC 8200 §4.3)");
 crate::field!(HOPOPTS_LEN_OCT, "ipv6.hopopts.len_oct", "Length", UInt 16, Dec, "the header's length in bytes: (Length + 1) * 8 (RFC 8200 §4.3)");
-crate::field!(DSTOPTS, "ipv6.dstopts", "Destination Options for IPv6", Protocol, "options only the destination (or each address of a routing header) examines (RFC 8200 §4.6)");
+crate::field!(
+    DSTOPTS,
+    "ipv6.dstopts",
+    "Destination Options for IPv6",
+    Protocol,
+    "options only the destination (or each address of a routing header) examines (RFC 8200 §4.6)"
+);
 crate::field!(DSTOPTS_NXT, "ipv6.dstopts.nxt", "Next Header", UInt 8, Dec, names = IP_PROTOCOLS, "what follows this extension header (RFC 8200 §4.6)");
 crate::field!(DSTOPTS_LEN, "ipv6.dstopts.len", "Length", UInt 8, Dec, "the header's length in 8-byte units, not counting the first 8 bytes (RFC 8200 §4.6)");
 crate::field!(DSTOPTS_LEN_OCT, "ipv6.dstopts.len_oct", "Length", UInt 16, Dec, "the header's length in bytes: (Length + 1) * 8 (RFC 8200 §4.6)");
-crate::field!(OPT, "ipv6.opt", "IPv6 Option", None, "one option of a hop-by-hop or destination options header (RFC 8200 §4.2)");
+crate::field!(
+    OPT,
+    "ipv6.opt",
+    "IPv6 Option",
+    None,
+    "one option of a hop-by-hop or destination options header (RFC 8200 §4.2)"
+);
 crate::field!(OPT_TYPE, "ipv6.opt.type", "Type", UInt 8, Hex, names = OPTION_TYPES, "which option this is; its top bits also say what to do with an unknown option (RFC 8200 §4.2)");
 pub static OPT_TYPE_ACTION: FieldDef = masked("ipv6.opt.type.action", "Action", 8, Base::Dec, ACTIONS, 0xc0, "what a node that does not know the option must do: skip it, discard the packet, or discard it and send an ICMP Parameter Problem (RFC 8200 §4.2)");
 pub static OPT_TYPE_CHANGE: FieldDef = crate::link::flag("ipv6.opt.type.change", "May Change", 0x20, "whether the option's data may change on the way, which matters to the Authentication Header (RFC 8200 §4.2)");
-pub static OPT_TYPE_REST: FieldDef = masked("ipv6.opt.type.rest", "Low-Order Bits", 8, Base::Hex, &[], 0x1f, "the rest of the option type (RFC 8200 §4.2)");
+pub static OPT_TYPE_REST: FieldDef = masked(
+    "ipv6.opt.type.rest",
+    "Low-Order Bits",
+    8,
+    Base::Hex,
+    &[],
+    0x1f,
+    "the rest of the option type (RFC 8200 §4.2)",
+);
 crate::field!(OPT_LENGTH, "ipv6.opt.length", "Length", UInt 8, Dec, "the length of the option's data in bytes (RFC 8200 §4.2)");
-crate::field!(OPT_PAD1, "ipv6.opt.pad1", "Pad1", None, "a single byte of padding (RFC 8200 §4.2)");
+crate::field!(
+    OPT_PAD1,
+    "ipv6.opt.pad1",
+    "Pad1",
+    None,
+    "a single byte of padding (RFC 8200 §4.2)"
+);
 crate::field!(OPT_PADN, "ipv6.opt.padn", "PadN", Bytes, "padding of two or more bytes, which aligns the next option or fills the header to a multiple of 8 bytes (RFC 8200 §4.2)");
 crate::field!(OPT_ROUTER_ALERT, "ipv6.opt.router_alert", "Router Alert", UInt 16, Dec, names = ROUTER_ALERTS, "asks every router on the path to look at the packet: 0 for MLD, 1 for RSVP (RFC 2711 §2.1)");
 crate::field!(OPT_TEL, "ipv6.opt.tel", "Tunnel Encapsulation Limit", UInt 8, Dec, "how many more times the packet may be encapsulated in a tunnel (RFC 2473 §5.1)");
 crate::field!(OPT_JUMBO, "ipv6.opt.jumbo", "Payload Length", UInt 32, Dec, "the length of a jumbogram's payload, more than 65535 bytes, when the header's payload length is 0 (RFC 2675 §2)");
-crate::field!(OPT_HOME_ADDRESS, "ipv6.opt.mipv6.home_address", "MIPv6 Home Address", Ipv6, "the mobile node's home address, while it sends from a care-of address (RFC 6275 §6.3)");
-crate::field!(OPT_EXPERIMENTAL, "ipv6.opt.experimental", "Experimental Option", Bytes, "the data of an option type reserved for experiments (RFC 4727 §5.1)");
-crate::field!(OPT_UNKNOWN, "ipv6.opt.unknown", "Unknown Option Payload", Bytes, "the data of an option wirelab does not interpret (RFC 8200 §4.2)");
-crate::field!(ROUTING, "ipv6.routing", "Routing Header for IPv6", Protocol, "a list of nodes the packet must visit on its way to the destination (RFC 8200 §4.4)");
+crate::field!(
+    OPT_HOME_ADDRESS,
+    "ipv6.opt.mipv6.home_address",
+    "MIPv6 Home Address",
+    Ipv6,
+    "the mobile node's home address, while it sends from a care-of address (RFC 6275 §6.3)"
+);
+crate::field!(
+    OPT_EXPERIMENTAL,
+    "ipv6.opt.experimental",
+    "Experimental Option",
+    Bytes,
+    "the data of an option type reserved for experiments (RFC 4727 §5.1)"
+);
+crate::field!(
+    OPT_UNKNOWN,
+    "ipv6.opt.unknown",
+    "Unknown Option Payload",
+    Bytes,
+    "the data of an option wirelab does not interpret (RFC 8200 §4.2)"
+);
+crate::field!(
+    ROUTING,
+    "ipv6.routing",
+    "Routing Header for IPv6",
+    Protocol,
+    "a list of nodes the packet must visit on its way to the destination (RFC 8200 §4.4)"
+);
 crate::field!(ROUTING_NXT, "ipv6.routing.nxt", "Next Header", UInt 8, Dec, names = IP_PROTOCOLS, "what follows this extension header (RFC 8200 §4.4)");
 crate::field!(ROUTING_LEN, "ipv6.routing.len", "Length", UInt 8, Dec, "the header's length in 8-byte units, not counting the first 8 bytes (RFC 8200 §4.4)");
 crate::field!(ROUTING_LEN_OCT, "ipv6.routing.len_oct", "Length", UInt 16, Dec, "the header's length in bytes: (Length + 1) * 8 (RFC 8200 §4.4)");
 crate::field!(ROUTING_TYPE, "ipv6.routing.type", "Type", UInt 8, Dec, names = ROUTING_TYPES, "the routing header's variant: 0 source route (deprecated), 2 Mobile IPv6, 3 RPL, 4 segment routing (RFC 8200 §4.4)");
 crate::field!(ROUTING_SEGLEFT, "ipv6.routing.segleft", "Segments Left", UInt 8, Dec, "how many listed nodes the packet has still to visit (RFC 8200 §4.4)");
-crate::field!(ROUTING_UNKNOWN_DATA, "ipv6.routing.unknown_data", "Type-Specific Data", Bytes, "the data of a routing type wirelab does not interpret (RFC 8200 §4.4)");
-crate::field!(ROUTING_SRC_RESERVED, "ipv6.routing.src.reserved", "Reserved", Bytes, "reserved bytes of a type 0 routing header (RFC 2460 §4.4)");
+crate::field!(
+    ROUTING_UNKNOWN_DATA,
+    "ipv6.routing.unknown_data",
+    "Type-Specific Data",
+    Bytes,
+    "the data of a routing type wirelab does not interpret (RFC 8200 §4.4)"
+);
+crate::field!(
+    ROUTING_SRC_RESERVED,
+    "ipv6.routing.src.reserved",
+    "Reserved",
+    Bytes,
+    "reserved bytes of a type 0 routing header (RFC 2460 §4.4)"
+);
 crate::field!(ROUTING_SRC_ADDR, "ipv6.routing.src.addr", "Address", Ipv6, "a node the packet must visit; type 0 routing headers are deprecated because they allow traffic amplification (RFC 5095 §3)");
-crate::field!(ROUTING_MIPV6_RESERVED, "ipv6.routing.mipv6.reserved", "Reserved", Bytes, "reserved bytes of a type 2 routing header (RFC 6275 §6.4.1)");
-crate::field!(ROUTING_MIPV6_HOME_ADDRESS, "ipv6.routing.mipv6.home_address", "Home Address", Ipv6, "the mobile node's home address, the packet's final destination (RFC 6275 §6.4.1)");
+crate::field!(
+    ROUTING_MIPV6_RESERVED,
+    "ipv6.routing.mipv6.reserved",
+    "Reserved",
+    Bytes,
+    "reserved bytes of a type 2 routing header (RFC 6275 §6.4.1)"
+);
+crate::field!(
+    ROUTING_MIPV6_HOME_ADDRESS,
+    "ipv6.routing.mipv6.home_address",
+    "Home Address",
+    Ipv6,
+    "the mobile node's home address, the packet's final destination (RFC 6275 §6.4.1)"
+);
 pub static RPL_CMPRI: FieldDef = masked("ipv6.routing.rpl.cmprI", "Compressed Internal Octets (CmprI)", 32, Base::Dec, &[], 0xf000_0000, "how many leading bytes each address but the last shares with the destination address and leaves out (RFC 6554 §3)");
 pub static RPL_CMPRE: FieldDef = masked("ipv6.routing.rpl.cmprE", "Compressed Final Octets (CmprE)", 32, Base::Dec, &[], 0x0f00_0000, "how many leading bytes the last address shares with the destination address and leaves out (RFC 6554 §3)");
-pub static RPL_PAD: FieldDef = masked("ipv6.routing.rpl.pad", "Padding Bytes", 32, Base::Dec, &[], 0x00f0_0000, "how many bytes of padding follow the addresses (RFC 6554 §3)");
-pub static RPL_RESERVED: FieldDef = masked("ipv6.routing.rpl.reserved", "Reserved", 32, Base::Dec, &[], 0x000f_ffff, "reserved bits (RFC 6554 §3)");
+pub static RPL_PAD: FieldDef = masked(
+    "ipv6.routing.rpl.pad",
+    "Padding Bytes",
+    32,
+    Base::Dec,
+    &[],
+    0x00f0_0000,
+    "how many bytes of padding follow the addresses (RFC 6554 §3)",
+);
+pub static RPL_RESERVED: FieldDef = masked(
+    "ipv6.routing.rpl.reserved",
+    "Reserved",
+    32,
+    Base::Dec,
+    &[],
+    0x000f_ffff,
+    "reserved bits (RFC 6554 §3)",
+);
 crate::field!(RPL_ADDRESS, "ipv6.routing.rpl.address", "Address", Bytes, "a compressed address of the route: only the bytes it does not share with the destination (RFC 6554 §3)");
-crate::field!(RPL_FULL_ADDRESS, "ipv6.routing.rpl.full_address", "Full Address", Ipv6, "the compressed address completed with the destination address's leading bytes (RFC 6554 §3)");
+crate::field!(
+    RPL_FULL_ADDRESS,
+    "ipv6.routing.rpl.full_address",
+    "Full Address",
+    Ipv6,
+    "the compressed address completed with the destination address's leading bytes (RFC 6554 §3)"
+);
 crate::field!(SRH_LAST_ENTRY, "ipv6.routing.srh.last_entry", "Last Entry", UInt 8, Dec, "the index of the last segment in the list, which holds the first segment to visit (RFC 8754 §2)");
 crate::field!(SRH_FLAGS, "ipv6.routing.srh.flags", "Flags", UInt 8, Hex, "segment routing flags, none defined yet (RFC 8754 §2)");
-crate::field!(SRH_TAG, "ipv6.routing.srh.tag", "Tag", Bytes, "marks packets as part of a class or group (RFC 8754 §2)");
-crate::field!(SRH_ADDR, "ipv6.routing.srh.addr", "Address", Ipv6, "a segment of the route, listed in reverse order: the final segment first (RFC 8754 §2)");
-crate::field!(FRAGHDR, "ipv6.fraghdr", "Fragment Header for IPv6", Protocol, "marks a fragment of a larger packet; in IPv6 only the source fragments (RFC 8200 §4.5)");
+crate::field!(
+    SRH_TAG,
+    "ipv6.routing.srh.tag",
+    "Tag",
+    Bytes,
+    "marks packets as part of a class or group (RFC 8754 §2)"
+);
+crate::field!(
+    SRH_ADDR,
+    "ipv6.routing.srh.addr",
+    "Address",
+    Ipv6,
+    "a segment of the route, listed in reverse order: the final segment first (RFC 8754 §2)"
+);
+crate::field!(
+    FRAGHDR,
+    "ipv6.fraghdr",
+    "Fragment Header for IPv6",
+    Protocol,
+    "marks a fragment of a larger packet; in IPv6 only the source fragments (RFC 8200 §4.5)"
+);
 crate::field!(FRAG_NXT, "ipv6.fraghdr.nxt", "Next header", UInt 8, Dec, names = IP_PROTOCOLS, "what the reassembled packet's fragmentable part starts with (RFC 8200 §4.5)");
 crate::field!(FRAG_RESERVED_OCTET, "ipv6.fraghdr.reserved_octet", "Reserved octet", UInt 8, Hex, "reserved, zero (RFC 8200 §4.5)");
-pub static FRAG_OFFSET: FieldDef = masked("ipv6.fraghdr.offset", "Offset", 16, Base::Dec, &[], 0xfff8, "where this fragment's data belongs in the original packet, in 8-byte units (RFC 8200 §4.5)");
-pub static FRAG_RESERVED_BITS: FieldDef = masked("ipv6.fraghdr.reserved_bits", "Reserved bits", 16, Base::Dec, &[], 0x0006, "reserved, zero (RFC 8200 §4.5)");
-pub static FRAG_MORE: FieldDef = crate::link::flag("ipv6.fraghdr.more", "More Fragments", 0x0001, "set on every fragment except the last (RFC 8200 §4.5)");
+pub static FRAG_OFFSET: FieldDef = masked(
+    "ipv6.fraghdr.offset",
+    "Offset",
+    16,
+    Base::Dec,
+    &[],
+    0xfff8,
+    "where this fragment's data belongs in the original packet, in 8-byte units (RFC 8200 §4.5)",
+);
+pub static FRAG_RESERVED_BITS: FieldDef = masked(
+    "ipv6.fraghdr.reserved_bits",
+    "Reserved bits",
+    16,
+    Base::Dec,
+    &[],
+    0x0006,
+    "reserved, zero (RFC 8200 §4.5)",
+);
+pub static FRAG_MORE: FieldDef = crate::link::flag(
+    "ipv6.fraghdr.more",
+    "More Fragments",
+    0x0001,
+    "set on every fragment except the last (RFC 8200 §4.5)",
+);
 crate::field!(FRAG_IDENT, "ipv6.fraghdr.ident", "Identification", UInt 32, Hex, "the number all fragments of one packet share (RFC 8200 §4.5)");
 
 /// What a fragment header said.
@@ -165,9 +300,24 @@ struct Kind {
     len_oct: &'static FieldDef,
 }
 
-const HBH: Kind = Kind { def: &HOPOPTS, nxt: &HOPOPTS_NXT, len: &HOPOPTS_LEN, len_oct: &HOPOPTS_LEN_OCT };
-const DEST: Kind = Kind { def: &DSTOPTS, nxt: &DSTOPTS_NXT, len: &DSTOPTS_LEN, len_oct: &DSTOPTS_LEN_OCT };
-const ROUTE: Kind = Kind { def: &ROUTING, nxt: &ROUTING_NXT, len: &ROUTING_LEN, len_oct: &ROUTING_LEN_OCT };
+const HBH: Kind = Kind {
+    def: &HOPOPTS,
+    nxt: &HOPOPTS_NXT,
+    len: &HOPOPTS_LEN,
+    len_oct: &HOPOPTS_LEN_OCT,
+};
+const DEST: Kind = Kind {
+    def: &DSTOPTS,
+    nxt: &DSTOPTS_NXT,
+    len: &DSTOPTS_LEN,
+    len_oct: &DSTOPTS_LEN_OCT,
+};
+const ROUTE: Kind = Kind {
+    def: &ROUTING,
+    nxt: &ROUTING_NXT,
+    len: &ROUTING_LEN,
+    len_oct: &ROUTING_LEN_OCT,
+};
 
 /// Dissect extension headers from `at` while Next Header names one. `end` is where the
 /// captured bytes (or the layer) end; `packet_end` where the payload length says the packet
@@ -181,7 +331,13 @@ pub(super) fn dissect_chain(
     dst: Ipv6Addr,
 ) -> Chain {
     let bytes = cx.bytes;
-    let mut chain = Chain { next: first, end: at, final_dst: None, fragment: None, broken: false };
+    let mut chain = Chain {
+        next: first,
+        end: at,
+        final_dst: None,
+        fragment: None,
+        broken: false,
+    };
     for _ in 0..MAX_HEADERS {
         let limit = packet_end.map_or(end, |p| p.min(end));
         let kind = match chain.next {
@@ -242,19 +398,31 @@ pub(super) fn dissect_chain(
         at = header.end;
         chain.end = at;
     }
-    cx.d.set_malformed("ipv6", at, format!("expected at most {MAX_HEADERS} extension headers, found more"));
+    cx.d.set_malformed(
+        "ipv6",
+        at,
+        format!("expected at most {MAX_HEADERS} extension headers, found more"),
+    );
     chain.broken = true;
     chain
 }
 
 /// The options of a hop-by-hop or destination options header; false if one runs past the
 /// header's end.
-fn dissect_options(cx: &mut Ctx<'_>, options: Range<usize>, packet_end: &mut Option<usize>, hop_by_hop: bool) -> bool {
+fn dissect_options(
+    cx: &mut Ctx<'_>,
+    options: Range<usize>,
+    packet_end: &mut Option<usize>,
+    hop_by_hop: bool,
+) -> bool {
     let bytes = cx.bytes;
     let mut at = options.start;
     while at < options.end {
         let option_type = bytes[at];
-        let name = OPTION_TYPES.iter().find(|(v, _)| *v == option_type as u64).map(|(_, n)| *n);
+        let name = OPTION_TYPES
+            .iter()
+            .find(|(v, _)| *v == option_type as u64)
+            .map(|(_, n)| *n);
         if option_type == 0 {
             let index = cx.d.open(&OPT, at..at + 1, Value::None);
             cx.d.set_title(index, format_args!("Pad1"));
@@ -265,7 +433,11 @@ fn dissect_options(cx: &mut Ctx<'_>, options: Range<usize>, packet_end: &mut Opt
             continue;
         }
         let Some(&len) = bytes.get(at + 1).filter(|_| at + 2 <= options.end) else {
-            cx.d.set_malformed("ipv6", at, "expected an option's length byte, found the end of its header".to_string());
+            cx.d.set_malformed(
+                "ipv6",
+                at,
+                "expected an option's length byte, found the end of its header".to_string(),
+            );
             return false;
         };
         let data = at + 2..at + 2 + len as usize;
@@ -283,12 +455,27 @@ fn dissect_options(cx: &mut Ctx<'_>, options: Range<usize>, packet_end: &mut Opt
         let index = cx.d.open(&OPT, at..data.end, Value::None);
         match name {
             Some(name) => cx.d.set_title(index, format_args!("{name}")),
-            None => cx.d.set_title(index, format_args!("Unknown IPv6 Option (0x{option_type:02x})")),
+            None => cx.d.set_title(
+                index,
+                format_args!("Unknown IPv6 Option (0x{option_type:02x})"),
+            ),
         }
         cx.d.open(&OPT_TYPE, at..at + 1, Value::UInt(option_type as u64));
-        cx.d.add(&OPT_TYPE_ACTION, at..at + 1, Value::UInt((option_type >> 6) as u64));
-        cx.d.add(&OPT_TYPE_CHANGE, at..at + 1, Value::Bool(option_type & 0x20 != 0));
-        cx.d.add(&OPT_TYPE_REST, at..at + 1, Value::UInt((option_type & 0x1f) as u64));
+        cx.d.add(
+            &OPT_TYPE_ACTION,
+            at..at + 1,
+            Value::UInt((option_type >> 6) as u64),
+        );
+        cx.d.add(
+            &OPT_TYPE_CHANGE,
+            at..at + 1,
+            Value::Bool(option_type & 0x20 != 0),
+        );
+        cx.d.add(
+            &OPT_TYPE_REST,
+            at..at + 1,
+            Value::UInt((option_type & 0x1f) as u64),
+        );
         cx.d.close();
         cx.d.add(&OPT_LENGTH, at + 1..at + 2, Value::UInt(len as u64));
         match (option_type, len) {
@@ -296,7 +483,11 @@ fn dissect_options(cx: &mut Ctx<'_>, options: Range<usize>, packet_end: &mut Opt
                 cx.d.add(&OPT_PADN, data.clone(), Value::Bytes);
             }
             (4, 1) => {
-                cx.d.add(&OPT_TEL, data.clone(), Value::UInt(bytes[data.start] as u64));
+                cx.d.add(
+                    &OPT_TEL,
+                    data.clone(),
+                    Value::UInt(bytes[data.start] as u64),
+                );
             }
             (5, 2) => {
                 let value = be16(bytes, data.start).unwrap_or(0);
@@ -332,24 +523,45 @@ fn dissect_options(cx: &mut Ctx<'_>, options: Range<usize>, packet_end: &mut Opt
 
 /// A routing header's type-specific part. Returns the final destination when segments are
 /// left: the packet is still on its way through the listed nodes.
-fn dissect_routing(cx: &mut Ctx<'_>, header: Range<usize>, index: usize, dst: Ipv6Addr) -> Option<Ipv6Addr> {
+fn dissect_routing(
+    cx: &mut Ctx<'_>,
+    header: Range<usize>,
+    index: usize,
+    dst: Ipv6Addr,
+) -> Option<Ipv6Addr> {
     let bytes = cx.bytes;
     let at = header.start;
     let routing_type = bytes[at + 2];
     let segments_left = bytes[at + 3];
-    let type_name = ROUTING_TYPES.iter().find(|(v, _)| *v == routing_type as u64).map_or("Unknown", |(_, n)| *n);
+    let type_name = ROUTING_TYPES
+        .iter()
+        .find(|(v, _)| *v == routing_type as u64)
+        .map_or("Unknown", |(_, n)| *n);
     cx.d.set_title(index, format_args!("Routing Header for IPv6 ({type_name})"));
-    cx.d.add(&ROUTING_TYPE, at + 2..at + 3, Value::UInt(routing_type as u64));
-    cx.d.add(&ROUTING_SEGLEFT, at + 3..at + 4, Value::UInt(segments_left as u64));
+    cx.d.add(
+        &ROUTING_TYPE,
+        at + 2..at + 3,
+        Value::UInt(routing_type as u64),
+    );
+    cx.d.add(
+        &ROUTING_SEGLEFT,
+        at + 3..at + 4,
+        Value::UInt(segments_left as u64),
+    );
     let data = at + 4..header.end;
     let mut last = None;
     match routing_type {
         0 => {
-            cx.d.add(&ROUTING_SRC_RESERVED, data.start..data.start + 4, Value::Bytes);
+            cx.d.add(
+                &ROUTING_SRC_RESERVED,
+                data.start..data.start + 4,
+                Value::Bytes,
+            );
             let mut slot = data.start + 4;
             let mut n = 1;
             while let Some(addr) = ipv6_at(bytes, slot).filter(|_| slot + 16 <= header.end) {
-                let item = cx.d.add(&ROUTING_SRC_ADDR, slot..slot + 16, Value::Ipv6(addr));
+                let item =
+                    cx.d.add(&ROUTING_SRC_ADDR, slot..slot + 16, Value::Ipv6(addr));
                 cx.d.set_title(item, format_args!("Address[{n}]: {addr}"));
                 last = Some(addr);
                 slot += 16;
@@ -357,21 +569,41 @@ fn dissect_routing(cx: &mut Ctx<'_>, header: Range<usize>, index: usize, dst: Ip
             }
         }
         2 => {
-            cx.d.add(&ROUTING_MIPV6_RESERVED, data.start..data.start + 4, Value::Bytes);
-            if let Some(home) = ipv6_at(bytes, data.start + 4).filter(|_| data.start + 20 <= header.end) {
-                cx.d.add(&ROUTING_MIPV6_HOME_ADDRESS, data.start + 4..data.start + 20, Value::Ipv6(home));
+            cx.d.add(
+                &ROUTING_MIPV6_RESERVED,
+                data.start..data.start + 4,
+                Value::Bytes,
+            );
+            if let Some(home) =
+                ipv6_at(bytes, data.start + 4).filter(|_| data.start + 20 <= header.end)
+            {
+                cx.d.add(
+                    &ROUTING_MIPV6_HOME_ADDRESS,
+                    data.start + 4..data.start + 20,
+                    Value::Ipv6(home),
+                );
                 last = Some(home);
             }
         }
         3 => last = dissect_rpl(cx, header.clone(), dst),
         4 => {
             let last_entry = bytes[data.start];
-            cx.d.add(&SRH_LAST_ENTRY, data.start..data.start + 1, Value::UInt(last_entry as u64));
-            cx.d.add(&SRH_FLAGS, data.start + 1..data.start + 2, Value::UInt(bytes[data.start + 1] as u64));
+            cx.d.add(
+                &SRH_LAST_ENTRY,
+                data.start..data.start + 1,
+                Value::UInt(last_entry as u64),
+            );
+            cx.d.add(
+                &SRH_FLAGS,
+                data.start + 1..data.start + 2,
+                Value::UInt(bytes[data.start + 1] as u64),
+            );
             cx.d.add(&SRH_TAG, data.start + 2..data.start + 4, Value::Bytes);
             let mut slot = data.start + 4;
             for n in 0..=last_entry as usize {
-                let Some(addr) = ipv6_at(bytes, slot).filter(|_| slot + 16 <= header.end) else { break };
+                let Some(addr) = ipv6_at(bytes, slot).filter(|_| slot + 16 <= header.end) else {
+                    break;
+                };
                 let item = cx.d.add(&SRH_ADDR, slot..slot + 16, Value::Ipv6(addr));
                 cx.d.set_title(item, format_args!("Address[{n}]: {addr}"));
                 // The list is in reverse: entry 0 is the final segment.
@@ -401,15 +633,23 @@ fn dissect_rpl(cx: &mut Ctx<'_>, header: Range<usize>, dst: Ipv6Addr) -> Option<
     cx.d.add(&RPL_CMPRI, word_range.clone(), Value::UInt(cmpr_i as u64));
     cx.d.add(&RPL_CMPRE, word_range.clone(), Value::UInt(cmpr_e as u64));
     cx.d.add(&RPL_PAD, word_range.clone(), Value::UInt(pad as u64));
-    cx.d.add(&RPL_RESERVED, word_range, Value::UInt((word & 0x000f_ffff) as u64));
+    cx.d.add(
+        &RPL_RESERVED,
+        word_range,
+        Value::UInt((word & 0x000f_ffff) as u64),
+    );
     let (inner, last_len) = (16 - cmpr_i, 16 - cmpr_e);
     let addresses = (header.end - pad).checked_sub(word_at + 4)?;
-    let count = addresses.checked_sub(last_len).map(|rest| rest / inner + 1)?;
+    let count = addresses
+        .checked_sub(last_len)
+        .map(|rest| rest / inner + 1)?;
     let mut slot = word_at + 4;
     let mut last = None;
     for n in 0..count {
         let len = if n + 1 == count { last_len } else { inner };
-        let Some(part) = bytes.get(slot..slot + len) else { break };
+        let Some(part) = bytes.get(slot..slot + len) else {
+            break;
+        };
         cx.d.add(&RPL_ADDRESS, slot..slot + len, Value::Bytes);
         let mut full = dst.octets();
         full[16 - len..].copy_from_slice(part);
@@ -428,12 +668,24 @@ fn dissect_fragment(cx: &mut Ctx<'_>, header: Range<usize>) -> Fragment {
     let index = cx.d.open(&FRAGHDR, header, Value::None);
     cx.d.set_title(index, format_args!("Fragment Header for IPv6"));
     cx.d.add(&FRAG_NXT, at..at + 1, Value::UInt(bytes[at] as u64));
-    cx.d.add(&FRAG_RESERVED_OCTET, at + 1..at + 2, Value::UInt(bytes[at + 1] as u64));
+    cx.d.add(
+        &FRAG_RESERVED_OCTET,
+        at + 1..at + 2,
+        Value::UInt(bytes[at + 1] as u64),
+    );
     let word = be16(bytes, at + 2).unwrap_or(0);
     let offset = word >> 3;
-    let item = cx.d.add(&FRAG_OFFSET, at + 2..at + 4, Value::UInt(offset as u64));
-    cx.d.set_title(item, format_args!("Offset: {offset} ({} bytes)", offset as u32 * 8));
-    cx.d.add(&FRAG_RESERVED_BITS, at + 2..at + 4, Value::UInt(((word >> 1) & 0x3) as u64));
+    let item =
+        cx.d.add(&FRAG_OFFSET, at + 2..at + 4, Value::UInt(offset as u64));
+    cx.d.set_title(
+        item,
+        format_args!("Offset: {offset} ({} bytes)", offset as u32 * 8),
+    );
+    cx.d.add(
+        &FRAG_RESERVED_BITS,
+        at + 2..at + 4,
+        Value::UInt(((word >> 1) & 0x3) as u64),
+    );
     let more = word & 1 != 0;
     cx.d.add(&FRAG_MORE, at + 2..at + 4, Value::Bool(more));
     let id = be32(bytes, at + 4).unwrap_or(0);

@@ -1,0 +1,290 @@
+//! One file: run tshark and wirelab, line their frames up, and compare cell by cell.
+
+use crate::cache::{self, Answer};
+use crate::classify::{classify, Verdict};
+use crate::fields::protocol_of;
+use crate::run::{run, Ran};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Longest either program may take on one file before it counts as hung.
+const TIME_LIMIT: Duration = Duration::from_secs(180);
+
+/// Mismatches kept per field and file (all are counted): enough to see the pattern.
+const KEPT_PER_FIELD: u64 = 50;
+
+/// What the sweep needs to know to check one file.
+pub struct Setup {
+    /// tshark and its configuration directory; `None` when tshark is not installed.
+    pub tshark: Option<(PathBuf, PathBuf)>,
+    pub wirelab: PathBuf,
+    /// The compared fields, `frame.number` first.
+    pub fields: Vec<&'static str>,
+    /// For each compared field, whether wirelab declares it (only those are asked for: an
+    /// undeclared field is an empty cell on wirelab's side, and fails where tshark has one).
+    pub wirelab_knows: Vec<bool>,
+    /// Where tshark's answers are kept between runs (cache.rs), and what they depend on
+    /// besides the file and the command line.
+    pub cache: Option<PathBuf>,
+    pub salt: String,
+}
+
+/// One cell where the two differ.
+#[derive(Clone)]
+pub struct Mismatch {
+    pub file: String,
+    /// `frame.number` as tshark printed it.
+    pub frame: String,
+    pub field: &'static str,
+    pub tshark: String,
+    pub wirelab: String,
+}
+
+/// How wirelab's run ended.
+#[derive(Clone, PartialEq, Eq)]
+pub enum WirelabEnd {
+    Ok,
+    /// Exit status 1: wirelab reported the file as damaged (the message is kept).
+    Damaged(String),
+    Panicked(String),
+    TimedOut,
+    /// Any other exit status: a usage error, an unsupported format, …
+    Failed(i32, String),
+    NotRun(String),
+}
+
+/// Per compared field: cells compared, of which tshark's was not empty, and of which differed.
+#[derive(Clone, Copy, Default)]
+pub struct Counts {
+    pub compared: u64,
+    pub nonempty: u64,
+    pub mismatched: u64,
+}
+
+/// Everything learnt from one file.
+pub struct FileOutcome {
+    pub name: String,
+    /// Frames tshark printed; `None` when tshark was not run.
+    pub tshark_frames: Option<usize>,
+    /// tshark's complaint when it exited non-zero (it may have printed frames first).
+    pub tshark_error: Option<String>,
+    pub wirelab_frames: usize,
+    pub wirelab_end: WirelabEnd,
+    pub counts: Vec<Counts>,
+    /// The first [`KEPT_PER_FIELD`] mismatches of each field (all are counted in `counts`).
+    pub mismatches: Vec<Mismatch>,
+    /// Cells not compared, by reason: frames compared on `frame.*` only, stream indexes after
+    /// a hidden conversation. Values: (frames or cells, first frame number).
+    pub uncompared: BTreeMap<String, (u64, String)>,
+    /// Lines whose number of cells was wrong (a broken line cannot be compared).
+    pub broken_lines: Vec<String>,
+    pub tshark_time: Duration,
+    /// tshark's answer came from the cache (its time is then zero).
+    pub tshark_cached: bool,
+    pub wirelab_time: Duration,
+}
+
+impl FileOutcome {
+    /// tshark read the whole file without an error.
+    pub fn tshark_read_all(&self) -> bool {
+        self.tshark_frames.is_some() && self.tshark_error.is_none()
+    }
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+/// Run both programs on `file` and compare.
+pub fn check_file(setup: &Setup, file: &Path, name: String) -> FileOutcome {
+    let known: Vec<&str> = setup
+        .fields
+        .iter()
+        .zip(&setup.wirelab_knows)
+        .filter(|(_, k)| **k)
+        .map(|(f, _)| *f)
+        .collect();
+    let wirelab = run(
+        crate::tshark::wirelab_command(&setup.wirelab, file, &known),
+        TIME_LIMIT,
+    );
+    let tshark = setup
+        .tshark
+        .as_ref()
+        .map(|(program, config)| ask_tshark(setup, program, config, file));
+
+    let mut outcome = FileOutcome {
+        name,
+        tshark_frames: None,
+        tshark_error: None,
+        wirelab_frames: 0,
+        wirelab_end: WirelabEnd::Ok,
+        counts: vec![Counts::default(); setup.fields.len()],
+        mismatches: Vec::new(),
+        uncompared: BTreeMap::new(),
+        broken_lines: Vec::new(),
+        tshark_time: Duration::ZERO,
+        tshark_cached: false,
+        wirelab_time: Duration::ZERO,
+    };
+
+    let wirelab = match wirelab {
+        Ok(ran) => ran,
+        Err(e) => {
+            outcome.wirelab_end = WirelabEnd::NotRun(e.to_string());
+            return outcome;
+        }
+    };
+    outcome.wirelab_time = wirelab.elapsed;
+    outcome.wirelab_end = wirelab_end(&wirelab);
+    let wirelab_lines = lines(&wirelab.stdout);
+    outcome.wirelab_frames = wirelab_lines.len();
+
+    let tshark = match tshark {
+        None => return outcome,
+        Some(Ok(answer)) => answer,
+        Some(Err(e)) => {
+            outcome.tshark_error = Some(format!("tshark did not start: {e}"));
+            outcome.tshark_frames = Some(0);
+            return outcome;
+        }
+    };
+    outcome.tshark_time = tshark.elapsed;
+    outcome.tshark_cached = tshark.cached;
+    let tshark_lines = lines(&tshark.stdout);
+    outcome.tshark_frames = Some(tshark_lines.len());
+    match tshark.exit {
+        None => outcome.tshark_error = Some("tshark ran past the time limit".into()),
+        Some(0) => {}
+        Some(_) => outcome.tshark_error = Some(tshark.stderr.clone()),
+    }
+
+    compare_lines(setup, &tshark_lines, &wirelab_lines, &mut outcome);
+    outcome
+}
+
+/// tshark's answer for `file`: from the cache when it holds one for exactly this question.
+fn ask_tshark(
+    setup: &Setup,
+    program: &Path,
+    config: &Path,
+    file: &Path,
+) -> std::io::Result<Answer> {
+    let cmd = || crate::tshark::command(program, config, file, &setup.fields);
+    let key = setup
+        .cache
+        .as_ref()
+        .and_then(|_| cache::key(file, &cmd(), &setup.salt));
+    if let (Some(dir), Some(key)) = (&setup.cache, &key) {
+        if let Some(answer) = cache::load(dir, key) {
+            return Ok(answer);
+        }
+    }
+    let ran = run(cmd(), TIME_LIMIT)?;
+    let answer = Answer {
+        exit: ran.status.map(|s| s.code().unwrap_or(-1)),
+        stderr: ran.stderr_head(2),
+        stdout: ran.stdout,
+        elapsed: ran.elapsed,
+        cached: false,
+    };
+    if let (Some(dir), Some(key)) = (&setup.cache, &key) {
+        cache::store(dir, key, &answer);
+    }
+    Ok(answer)
+}
+
+fn wirelab_end(ran: &Ran) -> WirelabEnd {
+    if ran.panicked() {
+        WirelabEnd::Panicked(ran.stderr_head(3))
+    } else if ran.status.is_none() {
+        WirelabEnd::TimedOut
+    } else {
+        match ran.code() {
+            Some(0) => WirelabEnd::Ok,
+            Some(1) => WirelabEnd::Damaged(ran.stderr_head(2)),
+            code => WirelabEnd::Failed(code.unwrap_or(-1), ran.stderr_head(3)),
+        }
+    }
+}
+
+/// Compare the frames both printed, line by line (line N is frame N on both sides).
+fn compare_lines(setup: &Setup, tshark: &[&str], wirelab: &[&str], out: &mut FileOutcome) {
+    let fields = &setup.fields;
+    let known = setup.wirelab_knows.iter().filter(|k| **k).count();
+    // Once tshark has counted a TCP or UDP conversation wirelab cannot see (inside a frame
+    // compared on frame.* only), its later stream indexes are shifted by one: from then on the
+    // file's tcp.stream / udp.stream cells are not compared.
+    let mut hidden_stream: BTreeMap<&str, String> = BTreeMap::new();
+    for (t_line, w_line) in tshark.iter().zip(wirelab) {
+        let t: Vec<&str> = t_line.split('\t').collect();
+        if t.len() != fields.len() + 2 {
+            out.broken_lines.push(format!(
+                "tshark printed {} cells, expected {}: {t_line:?}",
+                t.len(),
+                fields.len() + 2
+            ));
+            continue;
+        }
+        let w: Vec<&str> = w_line.split('\t').collect();
+        if w.len() != known {
+            out.broken_lines.push(format!(
+                "wirelab printed {} cells, expected {known}: {w_line:?}",
+                w.len()
+            ));
+            continue;
+        }
+        let frame = t[0];
+        let (encap, chain) = (t[fields.len()], t[fields.len() + 1]);
+        let verdict = classify(encap, chain, fields);
+        if let Verdict::FrameOnly { reason, beyond } = &verdict {
+            tally(&mut out.uncompared, reason.clone(), frame);
+            for proto in ["tcp", "udp"] {
+                if beyond.iter().any(|p| p == proto) && !hidden_stream.contains_key(proto) {
+                    hidden_stream.insert(proto, format!("{proto}.stream after frame {frame} of the file, where tshark counted a {} conversation wirelab cannot see", proto.to_uppercase()));
+                }
+            }
+        }
+        let mut w_cells = w.iter();
+        for (i, field) in fields.iter().enumerate() {
+            let w_cell = if setup.wirelab_knows[i] {
+                w_cells.next().copied().unwrap_or("")
+            } else {
+                ""
+            };
+            let proto = protocol_of(field);
+            if proto != "frame" && verdict != Verdict::All {
+                continue;
+            }
+            if field.ends_with(".stream") {
+                if let Some(reason) = hidden_stream.get(proto) {
+                    tally(&mut out.uncompared, reason.clone(), frame);
+                    continue;
+                }
+            }
+            let counts = &mut out.counts[i];
+            counts.compared += 1;
+            counts.nonempty += u64::from(!t[i].is_empty());
+            if t[i] != w_cell {
+                counts.mismatched += 1;
+                if counts.mismatched > KEPT_PER_FIELD {
+                    continue;
+                }
+                out.mismatches.push(Mismatch {
+                    file: out.name.clone(),
+                    frame: frame.to_string(),
+                    field,
+                    tshark: t[i].to_string(),
+                    wirelab: w_cell.to_string(),
+                });
+            }
+        }
+    }
+}
+
+fn tally(map: &mut BTreeMap<String, (u64, String)>, reason: String, frame: &str) {
+    map.entry(reason)
+        .or_insert_with(|| (0, frame.to_string()))
+        .0 += 1;
+}

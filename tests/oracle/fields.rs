@@ -1,0 +1,130 @@
+//! The fields the oracle compares: the list of issue 2, in Wireshark's display-filter names.
+
+/// Every field `wirelab dissect -T fields` must print exactly as `tshark -T fields` does.
+/// `frame.number` comes first: it is how a reader of a mismatch finds the frame.
+pub const FIELDS: &[&str] = &[
+    "frame.number",
+    "frame.time_epoch",
+    "frame.time_relative",
+    "frame.len",
+    "frame.cap_len",
+    "eth.src",
+    "eth.dst",
+    "eth.type",
+    "vlan.id",
+    "arp.opcode",
+    "arp.src.proto_ipv4",
+    "arp.dst.proto_ipv4",
+    "ip.version",
+    "ip.hdr_len",
+    "ip.len",
+    "ip.id",
+    "ip.flags.df",
+    "ip.flags.mf",
+    "ip.frag_offset",
+    "ip.ttl",
+    "ip.proto",
+    "ip.checksum",
+    "ip.src",
+    "ip.dst",
+    "ipv6.plen",
+    "ipv6.nxt",
+    "ipv6.hlim",
+    "ipv6.src",
+    "ipv6.dst",
+    "icmp.type",
+    "icmp.code",
+    "icmp.seq",
+    "icmpv6.type",
+    "icmpv6.code",
+    "udp.srcport",
+    "udp.dstport",
+    "udp.length",
+    "udp.stream",
+    "tcp.srcport",
+    "tcp.dstport",
+    "tcp.stream",
+    "tcp.len",
+    "tcp.seq",
+    "tcp.seq_raw",
+    "tcp.nxtseq",
+    "tcp.ack",
+    "tcp.ack_raw",
+    "tcp.hdr_len",
+    "tcp.flags",
+    "tcp.flags.syn",
+    "tcp.flags.ack",
+    "tcp.flags.fin",
+    "tcp.flags.reset",
+    "tcp.flags.push",
+    "tcp.window_size_value",
+    "tcp.window_size",
+    "tcp.window_size_scalefactor",
+    "tcp.options.mss_val",
+    "tcp.options.wscale.shift",
+    "tcp.options.sack_le",
+    "tcp.options.sack_re",
+    "tcp.options.timestamp.tsval",
+    "tcp.options.timestamp.tsecr",
+];
+
+/// The protocol a field belongs to: its name up to the first dot (`tcp.options.mss_val` is
+/// `tcp`'s). These are also the names tshark writes in `frame.protocols`.
+pub fn protocol_of(field: &str) -> &str {
+    field.split('.').next().unwrap_or(field)
+}
+
+/// Whether any compared field belongs to `protocol` (`eth`, `ip`, `tcp`, …): the protocols
+/// whose place in tshark's dissection matters to the comparison.
+pub fn carries_fields(protocol: &str, fields: &[&str]) -> bool {
+    protocol != "frame" && fields.iter().any(|f| protocol_of(f) == protocol)
+}
+
+/// The fields to compare: all of [`FIELDS`], or those `ORACLE_FIELDS=a,b` names (a name that
+/// is not in the list is an error, so that a typo cannot make the test compare nothing).
+/// `frame.number` is always kept first.
+pub fn selected(filter: Option<&str>) -> Result<Vec<&'static str>, String> {
+    let Some(filter) = filter.map(str::trim).filter(|f| !f.is_empty()) else {
+        return Ok(FIELDS.to_vec());
+    };
+    let mut chosen = vec!["frame.number"];
+    for name in filter.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let field = FIELDS.iter().find(|f| **f == name).ok_or_else(|| {
+            format!("ORACLE_FIELDS names `{name}`, which is not one of the oracle's fields")
+        })?;
+        if !chosen.contains(field) {
+            chosen.push(field);
+        }
+    }
+    Ok(chosen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_belongs_to_the_protocol_before_its_first_dot() {
+        assert_eq!(protocol_of("tcp.options.timestamp.tsval"), "tcp");
+        assert_eq!(protocol_of("ipv6.src"), "ipv6");
+        assert_eq!(protocol_of("frame.len"), "frame");
+    }
+
+    #[test]
+    fn only_protocols_with_compared_fields_carry_fields() {
+        assert!(carries_fields("vlan", FIELDS));
+        assert!(!carries_fields("ethertype", FIELDS));
+        assert!(!carries_fields("data", FIELDS));
+        assert!(!carries_fields("tcp", &["frame.number", "ip.src"]));
+    }
+
+    #[test]
+    fn oracle_fields_keeps_frame_number_first_and_rejects_unknown_names() {
+        assert_eq!(
+            selected(Some("tcp.seq, ip.src")).unwrap(),
+            ["frame.number", "tcp.seq", "ip.src"]
+        );
+        assert_eq!(selected(None).unwrap().len(), FIELDS.len());
+        assert!(selected(Some("tcp.sequence")).is_err());
+    }
+}
