@@ -11,7 +11,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use wirelab_wire::{Dissection, Dissector};
+use wirelab_wire::{Address, Dissection, Dissector};
 
 fn main() -> ExitCode {
     let path = std::env::args()
@@ -47,16 +47,23 @@ fn main() -> ExitCode {
         };
         let show = |name: &str| d.uint(name).map_or("-".to_string(), |v| v.to_string());
         println!(
-            "frame {:>4}  {kind}  {}:{} → {}:{}  ISN {}  window {}  MSS {}  window scale {}",
+            "frame {:>4}  {kind}  {} → {}  ISN {}  window {}  MSS {}  window scale {}",
             frame.number,
-            d.src,
-            show("tcp.srcport"),
-            d.dst,
-            show("tcp.dstport"),
+            endpoint(d.src, &show("tcp.srcport")),
+            endpoint(d.dst, &show("tcp.dstport")),
             show("tcp.seq_raw"),
             show("tcp.window_size_value"),
             show("tcp.options.mss_val"),
             show("tcp.options.wscale.shift"),
         );
+    }
+}
+
+/// An address and a port as URLs write them: `10.99.0.1:40080`, `[fd00:99::1]:40081` (an IPv6
+/// address has colons of its own, so it goes in brackets, RFC 3986 §3.2.2).
+fn endpoint(address: Address, port: &str) -> String {
+    match address {
+        Address::Ipv6(a) => format!("[{a}]:{port}"),
+        other => format!("{other}:{port}"),
     }
 }

@@ -15,7 +15,8 @@
 #   1. record bench-out/iperf3-N.pcap: N packets (1,000,000) of iperf3 between two network
 #      namespaces joined by a veth pair, headers only (tcpdump -s 96). Kept for the next run
 #      (--record records again). bench-out/ is ignored by git: never commit it.
-#   2. cargo build --release (or --profile P; or set WIRELAB=/path/to/wirelab to skip the build).
+#   2. cargo build --release (or --profile P; or set WIRELAB=/path/to/wirelab to skip the build);
+#      check that wirelab's -T fields output equals tshark's on the first N/10 packets.
 #   3. time and measure (wall clock; and CPU time and peak RSS with GNU time's %U %S %M):
 #        summary view    wirelab dissect FILE     vs  tshark -n -r FILE, tcpdump -n -r FILE
 #        -T fields       8 fields                 vs  tshark -T fields, the same 8 fields
@@ -235,6 +236,20 @@ check_wirelab() {
         die "wirelab dissect -T fields printed $lines lines for $expected packets"
 }
 
+# same_as_tshark: do wirelab and tshark print the same -T fields on SMALL? A ratio between two
+# programs means little if they do not do the same work.
+same_as_tshark() {
+    "$WIRELAB" dissect -T fields "${FIELD_ARGS[@]}" "$SMALL" >"$WORK/wirelab.fields"
+    tshark -n -r "$SMALL" -T fields "${FIELD_ARGS[@]}" >"$WORK/tshark.fields" 2>/dev/null
+    local differ
+    differ=$(diff "$WORK/wirelab.fields" "$WORK/tshark.fields" | grep -c '^<' || true)
+    if ((differ == 0)); then
+        echo "  check: -T fields output identical to tshark's on $SMALL"
+    else
+        echo "  check: -T fields output DIFFERS from tshark's on $differ lines of $SMALL"
+    fi
+}
+
 # --- 3. Measuring -------------------------------------------------------------------------------
 
 # measure COMMAND...: run COMMAND once, its output to /dev/null; sets SECONDS_TAKEN (wall clock),
@@ -370,6 +385,7 @@ main() {
     report_file=$OUT/bench-$(human "$PACKETS").txt
     {
         describe
+        same_as_tshark
         run_benchmarks
     } | tee "$report_file"
     log "report saved in $report_file"

@@ -13,8 +13,12 @@ pub fn run(args: &FieldsArgs) -> Result<(), Failure> {
     let wanted = |def: &&FieldDef| args.protocol.as_deref().is_none_or(|p| def.protocol() == p);
     let defs: Vec<&FieldDef> = registry::all().filter(wanted).collect();
     if defs.is_empty() {
-        let mut protocols: Vec<&str> = registry::all().map(|def| def.protocol()).collect();
-        protocols.dedup();
+        let mut protocols: Vec<&str> = Vec::new();
+        for protocol in registry::all().map(|def| def.protocol()) {
+            if !protocols.contains(&protocol) {
+                protocols.push(protocol);
+            }
+        }
         return Err(Failure::Usage(format!(
             "wirelab knows no protocol {:?}; it knows {}",
             args.protocol.as_deref().unwrap_or(""),

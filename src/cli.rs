@@ -67,7 +67,7 @@ pub struct DissectArgs {
     #[arg(short = 'E', value_name = "OPTION=VALUE")]
     pub field_options: Vec<String>,
 
-    /// Show only the frames this display filter matches, e.g. 'tcp.flags.syn == 1 && !tcp.flags.ack'.
+    /// Show only the frames this display filter matches, e.g. 'tcp.flags.syn == 1 && tcp.flags.ack == 0'.
     #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
     pub filter: Option<String>,
 

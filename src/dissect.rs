@@ -9,10 +9,11 @@
 use crate::cli::{DissectArgs, Format};
 use crate::input;
 use crate::names;
-use crate::views::{fields, hex, json, tree, Shown, TextView, View};
+use crate::views::{fields, hex, json, time_since, tree, Shown, TextView, View};
 use crate::{output_error, Failure};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use wirelab_capture::CaptureReader;
+use wirelab_wire::filter::Filter;
 use wirelab_wire::{Dissection, Dissector, Timestamp};
 
 /// Output buffer size: large enough that writing a line is a copy, not a system call.
@@ -61,7 +62,7 @@ impl From<io::Error> for Stop {
 fn show(
     reader: Box<dyn io::Read>,
     view: &mut View,
-    filter: Option<&DisplayFilter>,
+    filter: Option<&Filter>,
     count: Option<u64>,
     out: &mut impl Write,
 ) -> Result<(), Stop> {
@@ -92,7 +93,7 @@ fn show(
             &Shown {
                 frame: &frame,
                 d: &d,
-                relative: frame.ts.since(first),
+                relative: time_since(frame.ts, first),
             },
         )?;
         shown_count += 1;
@@ -160,20 +161,17 @@ fn choose_view(args: &DissectArgs) -> Result<View, Failure> {
     }
 }
 
-/// `-Y`: display filters are not in wirelab-wire yet.
-struct DisplayFilter;
-
-impl DisplayFilter {
-    fn matches(&self, _d: &Dissection, _bytes: &[u8]) -> bool {
-        true
+/// `-Y`: the display filter, compiled once. A filter that does not parse is reported with a
+/// caret under the column at fault; one that parses but probably does not mean what it says
+/// (`!tcp.flags.ack` tests presence, not the flag) gets a warning and runs.
+fn parse_filter(args: &DissectArgs) -> Result<Option<Filter>, Failure> {
+    let Some(text) = &args.filter else {
+        return Ok(None);
+    };
+    let filter = Filter::parse(text).map_err(|error| Failure::Usage(format!("-Y: {error}")))?;
+    let mut stderr = io::stderr().lock();
+    for warning in filter.warnings() {
+        let _ = writeln!(stderr, "warning: -Y: {warning}");
     }
-}
-
-fn parse_filter(args: &DissectArgs) -> Result<Option<DisplayFilter>, Failure> {
-    match &args.filter {
-        None => Ok(None),
-        Some(_) => Err(Failure::Usage(
-            "-Y: display filters are not available yet".into(),
-        )),
-    }
+    Ok(Some(filter))
 }

@@ -105,29 +105,34 @@ const FIELDS: &[&str] = &[
 ];
 
 // --- Golden files ------------------------------------------------------------------------------
+// `case(VIEW, CAPTURE, OPTIONS)`: OPTIONS split at spaces; a filter, which has spaces of its
+// own, goes through `filtered`.
 
 #[test]
 fn the_summary_of_every_capture_matches_its_golden_file() {
-    let cases = all_captures()
-        .into_iter()
-        .map(|capture| case("summary", &capture, &[]));
-    check(cases.collect());
+    check(
+        all_captures()
+            .iter()
+            .map(|capture| case("summary", capture, ""))
+            .collect(),
+    );
 }
 
 #[test]
 fn the_tree_matches_its_golden_file() {
-    // Whole captures where they are short; the first frames of the longer ones (enough to see
-    // ARP, the handshake, the first data) keep the golden files readable in a review.
+    // The first frames of the sample captures (enough to see ARP or neighbour discovery, the
+    // handshake and the first data) and the whole of the short tcpdump ones keep the golden
+    // files readable in a review.
     let mut cases = vec![
-        case("tree", &pcap("http-ipv4.pcap"), &["-V"]),
-        case("tree", &pcap("http-ipv4.pcapng"), &["-V", "-c", "4"]),
-        case("tree", &pcap("http-ipv6.pcap"), &["-V", "-c", "8"]),
-        case("tree", &pcap("ping.pcap"), &["-V", "-c", "6"]),
-        case("tree", &pcap("udp.pcap"), &["-V", "-c", "6"]),
-        case("tree", &pcap("tcp-loss.pcap"), &["-V", "-c", "12"]),
+        case("tree", &pcap("http-ipv4.pcap"), "-V -c 8"),
+        case("tree", &pcap("http-ipv4.pcapng"), "-V -c 4"),
+        case("tree", &pcap("http-ipv6.pcap"), "-V -c 8"),
+        case("tree", &pcap("ping.pcap"), "-V -c 6"),
+        case("tree", &pcap("udp.pcap"), "-V -c 6"),
+        case("tree", &pcap("tcp-loss.pcap"), "-V -c 3"),
     ];
-    let tcpdump_captures = TCPDUMP.iter().filter(|name| **name != "dns_tcp.pcap");
-    cases.extend(tcpdump_captures.map(|name| case("tree", &tcpdump(name), &["-V"])));
+    let short = TCPDUMP.iter().filter(|name| **name != "dns_tcp.pcap");
+    cases.extend(short.map(|name| case("tree", &tcpdump(name), "-V")));
     check(cases);
 }
 
@@ -137,12 +142,12 @@ fn the_tree_without_explanations_matches_its_golden_file() {
         case(
             "tree-no-explain",
             &pcap("http-ipv4.pcap"),
-            &["-V", "--no-explain"],
+            "-V --no-explain -c 8",
         ),
         case(
             "tree-no-explain",
             &pcap("http-ipv6.pcap"),
-            &["-V", "--no-explain"],
+            "-V --no-explain -c 8",
         ),
     ]);
 }
@@ -153,82 +158,52 @@ fn the_hex_dump_with_a_highlight_matches_its_golden_file() {
         case(
             "hex",
             &pcap("http-ipv4.pcap"),
-            &["-x", "--highlight", "tcp.window_size_value", "-c", "6"],
+            "-x --highlight tcp.window_size_value -c 6",
         ),
-        case(
-            "hex",
-            &pcap("ping.pcap"),
-            &["-x", "--highlight", "icmp.seq", "-c", "4"],
-        ),
+        case("hex", &pcap("ping.pcap"), "-x --highlight icmp.seq -c 4"),
         case(
             "hex",
             &pcap("udp.pcap"),
-            &["-V", "-x", "--highlight", "udp.length", "-c", "2"],
+            "-V -x --highlight udp.length -c 2",
         ),
-        case("hex", &tcpdump("reason_code-0.pcap"), &["-x"]),
+        case("hex", &tcpdump("reason_code-0.pcap"), "-x"),
     ]);
 }
 
 #[test]
 fn the_fields_of_every_capture_match_their_golden_file() {
-    let mut args = vec!["-T", "fields", "-E", "header=y"];
-    for field in FIELDS {
-        args.extend(["-e", field]);
-    }
+    let options = format!("-T fields -E header=y -e {}", FIELDS.join(" -e "));
     check(
         all_captures()
             .iter()
-            .map(|capture| case("fields", capture, &args))
+            .map(|capture| case("fields", capture, &options))
             .collect(),
     );
 }
 
 #[test]
 fn the_field_options_match_their_golden_file() {
-    let args = [
-        "-T",
-        "fields",
-        "-E",
-        "header=y",
-        "-E",
-        "separator=;",
-        "-E",
-        "quote=d",
-        "-E",
-        "aggregator=/s",
-        "-e",
-        "frame.number",
-        "-e",
-        "ip.addr",
-        "-e",
-        "tcp.port",
-        "-e",
-        "tcp.options.sack_le",
-        "-e",
-        "tcp",
-    ];
-    check(vec![case("fields-options", &pcap("tcp-loss.pcap"), &args)]);
+    let options =
+        "-T fields -E header=y -E separator=; -E quote=d -E aggregator=/s -E occurrence=a \
+                   -e frame.number -e ip.addr -e tcp.port -e tcp.options.sack_le -e tcp -c 40";
+    let first =
+        "-T fields -E occurrence=f -e ip.addr -e tcp.options.sack_le -e tcp.options.sack_re -c 40";
+    check(vec![
+        case("fields-options", &pcap("tcp-loss.pcap"), options),
+        case("fields-first", &pcap("tcp-loss.pcap"), first),
+    ]);
 }
 
 #[test]
 fn the_json_lines_match_their_golden_file() {
     check(vec![
-        case("json", &pcap("http-ipv4.pcap"), &["-T", "json", "-c", "6"]),
-        case("json", &pcap("ping.pcap"), &["-T", "json", "-c", "2"]),
-        case("json", &tcpdump("icmp-cksum-oobr-1.pcap"), &["-T", "json"]),
+        case("json", &pcap("http-ipv4.pcap"), "-T json -c 6"),
+        case("json", &pcap("ping.pcap"), "-T json -c 4"),
+        case("json", &tcpdump("icmp-cksum-oobr-1.pcap"), "-T json"),
         case(
             "json-fields",
             &pcap("http-ipv6.pcap"),
-            &[
-                "-T",
-                "json",
-                "-e",
-                "frame.number",
-                "-e",
-                "ipv6.addr",
-                "-e",
-                "tcp.flags",
-            ],
+            "-T json -e frame.number -e ipv6.addr -e tcp.flags",
         ),
     ]);
 }
@@ -236,30 +211,24 @@ fn the_json_lines_match_their_golden_file() {
 #[test]
 fn a_display_filter_and_a_count_match_their_golden_files() {
     check(vec![
-        case(
-            "filter",
-            &pcap("http-ipv4.pcap"),
-            &["-Y", "tcp.flags.syn == 1"],
-        ),
-        case(
+        filtered("filter", &pcap("http-ipv4.pcap"), "tcp.flags.syn == 1", ""),
+        filtered(
             "filter",
             &pcap("tcp-loss.pcap"),
-            &["-Y", "tcp.len > 1000 && !(tcp.port == 22)", "-c", "5"],
+            "tcp.len > 1000 && !(tcp.port == 22)",
+            "-c 5",
         ),
-        case("count", &pcap("http-ipv4.pcap"), &["-c", "3"]),
+        filtered(
+            "filter",
+            &pcap("http-ipv6.pcap"),
+            "ipv6.addr == fd00:99::1 && tcp.flags.fin == 1",
+            "-V --no-explain",
+        ),
+        case("count", &pcap("http-ipv4.pcap"), "-c 3"),
         case(
             "count",
             &pcap("tcp-loss.pcap"),
-            &[
-                "-T",
-                "fields",
-                "-e",
-                "frame.number",
-                "-e",
-                "tcp.seq",
-                "-c",
-                "4",
-            ],
+            "-T fields -e frame.number -e tcp.seq -c 4",
         ),
     ]);
 }
@@ -358,6 +327,24 @@ fn an_unknown_field_is_an_error_that_suggests_close_names() {
 }
 
 #[test]
+fn the_summary_is_the_same_whether_or_not_the_tree_is_kept() {
+    // Without a filter the summary asks the dissector for the columns only; a filter that
+    // matches everything makes it keep the whole tree. The lines must not differ.
+    let mut failures = String::new();
+    for capture in all_captures() {
+        let columns_only = texts(&run(&["dissect", &capture])).0;
+        let with_tree = texts(&run(&["dissect", &capture, "-Y", "frame"])).0;
+        if columns_only != with_tree {
+            failures.push_str(&diff(Path::new(&capture), &columns_only, &with_tree));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "columns only (-) and with the tree (+) differ:\n{failures}"
+    );
+}
+
+#[test]
 fn every_json_line_is_a_json_object() {
     for capture in all_captures() {
         for args in [
@@ -425,20 +412,30 @@ struct Case {
     args: Vec<String>,
 }
 
-fn case(view: &str, capture: &str, options: &[&str]) -> Case {
+fn case(view: &str, capture: &str, options: &str) -> Case {
+    let options: Vec<&str> = options.split_whitespace().collect();
+    case_args(view, capture, &options)
+}
+
+/// A case with a display filter (`-Y FILTER`) before the other options.
+fn filtered(view: &str, capture: &str, filter: &str, options: &str) -> Case {
+    let mut all = vec!["-Y", filter];
+    all.extend(options.split_whitespace());
+    case_args(view, capture, &all)
+}
+
+fn case_args(view: &str, capture: &str, options: &[&str]) -> Case {
     let file = Path::new(capture)
         .file_name()
         .and_then(|name| name.to_str())
         .unwrap_or(capture);
     let mut args = vec!["dissect".to_string(), capture.to_string()];
     args.extend(options.iter().map(|option| option.to_string()));
-    Case {
-        golden: Path::new(ROOT)
-            .join("tests/golden")
-            .join(view)
-            .join(format!("{file}.txt")),
-        args,
-    }
+    let golden = Path::new(ROOT)
+        .join("tests/golden")
+        .join(view)
+        .join(format!("{file}.txt"));
+    Case { golden, args }
 }
 
 /// Run every case; under WIRELAB_BLESS=1 write the golden files, otherwise compare and report
@@ -474,12 +471,23 @@ fn check(cases: Vec<Case>) {
 fn transcript(args: &[&str]) -> String {
     let output = run(args);
     let (stdout, stderr) = texts(&output);
-    let mut text = format!("$ wirelab {}\n{stdout}", args.join(" "));
+    let command: Vec<String> = args.iter().map(|arg| shell_quoted(arg)).collect();
+    let mut text = format!("$ wirelab {}\n{stdout}", command.join(" "));
     text.push_str(&stderr);
     if let Some(code) = output.status.code().filter(|&code| code != 0) {
         let _ = writeln!(text, "[exit status: {code}]");
     }
     text
+}
+
+/// An argument as a shell needs it, so the command line in a golden file can be pasted.
+fn shell_quoted(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
 }
 
 /// The first lines where expected and actual differ, with a little context, diff-style.

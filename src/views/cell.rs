@@ -6,11 +6,102 @@ use std::fmt::{self, Write};
 use wirelab_wire::format;
 use wirelab_wire::{Dissection, FieldDef, FieldType, Item, Value};
 
-/// Whether `item` is an occurrence of the field `def`. The same name declared twice (by two
-/// modules) still counts; comparing the pointers first keeps the common case cheap.
-#[inline]
-pub fn is_field(item: &Item, def: &FieldDef) -> bool {
-    std::ptr::eq(item.def, def) || item.def.name == def.name
+/// Which of the chosen fields (`-e` columns, a `--highlight`) an item is an occurrence of.
+///
+/// A frame has dozens of items and there may be many columns, so comparing every item with
+/// every column by name would cost more than the dissection. Instead each field definition is
+/// compared by name once, the first time an item of it is seen, and the answer (a list of
+/// columns, often empty) is remembered in a small hash table keyed by the definition's address.
+/// Matching by name rather than by definition keeps working if two modules declare the same
+/// name.
+pub struct FieldMatcher {
+    names: Vec<&'static str>,
+    /// Open addressing: a power-of-two number of slots, at most half full.
+    slots: Vec<Slot>,
+    used: usize,
+    /// The column lists the slots point into.
+    columns: Vec<u16>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The definition's address; 0 for an empty slot.
+    key: usize,
+    start: u32,
+    len: u32,
+}
+
+impl FieldMatcher {
+    pub fn new(defs: &[&'static FieldDef]) -> FieldMatcher {
+        FieldMatcher {
+            names: defs.iter().map(|def| def.name).collect(),
+            slots: vec![Slot::default(); 256],
+            used: 0,
+            columns: Vec::new(),
+        }
+    }
+
+    /// The columns (indexes into the list given to `new`) that `def` fills.
+    #[inline]
+    pub fn columns(&mut self, def: &'static FieldDef) -> &[u16] {
+        let key = def as *const FieldDef as usize;
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(key, mask);
+        loop {
+            let slot = self.slots[i];
+            if slot.key == key {
+                return &self.columns[slot.start as usize..(slot.start + slot.len) as usize];
+            }
+            if slot.key == 0 {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        self.insert(def);
+        self.columns(def)
+    }
+
+    fn hash(key: usize, mask: usize) -> usize {
+        ((key as u64 >> 3).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
+    }
+
+    /// The first sight of `def`: find its columns by name and remember them.
+    #[cold]
+    fn insert(&mut self, def: &'static FieldDef) {
+        if (self.used + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let start = self.columns.len() as u32;
+        for (column, name) in self.names.iter().enumerate() {
+            if *name == def.name {
+                self.columns.push(column as u16);
+            }
+        }
+        let slot = Slot {
+            key: def as *const FieldDef as usize,
+            start,
+            len: self.columns.len() as u32 - start,
+        };
+        self.place(slot);
+        self.used += 1;
+    }
+
+    fn place(&mut self, slot: Slot) {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(slot.key, mask);
+        while self.slots[i].key != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = slot;
+    }
+
+    fn grow(&mut self) {
+        let bigger = vec![Slot::default(); self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, bigger);
+        for slot in old.into_iter().filter(|slot| slot.key != 0) {
+            self.place(slot);
+        }
+    }
 }
 
 /// Write `item` as tshark -T fields does:
@@ -80,6 +171,29 @@ fn write_escaped(out: &mut impl Write, text: &str) -> fmt::Result {
 mod tests {
     use super::*;
     use wirelab_wire::field;
+
+    field!(A, "test.a", "A", UInt 8, Dec, "a field");
+    field!(A_AGAIN, "test.a", "A", UInt 8, Dec, "the same name declared a second time");
+    field!(B, "test.b", "B", UInt 8, Dec, "another field");
+
+    #[test]
+    fn a_field_matches_every_column_of_its_name_even_if_declared_twice() {
+        let mut matcher = FieldMatcher::new(&[&A, &B, &A]);
+        assert_eq!(matcher.columns(&A), &[0, 2]);
+        assert_eq!(matcher.columns(&A_AGAIN), &[0, 2]);
+        assert_eq!(matcher.columns(&B), &[1]);
+        assert_eq!(matcher.columns(&OPTION), &[] as &[u16]);
+    }
+
+    #[test]
+    fn the_table_grows_past_its_first_size() {
+        let mut matcher = FieldMatcher::new(&[&B]);
+        for def in wirelab_wire::registry::all() {
+            assert!(matcher.columns(def).is_empty() || def.name == "test.b");
+        }
+        assert_eq!(matcher.columns(&B), &[0]);
+        assert!(matcher.used * 2 <= matcher.slots.len());
+    }
 
     field!(
         OPTION,

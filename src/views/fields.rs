@@ -14,7 +14,7 @@
 //!
 //! Hidden fields count (`ip.addr` holds both addresses, as in tshark).
 
-use super::cell::{is_field, write_field_cell};
+use super::cell::{write_field_cell, FieldMatcher};
 use super::Shown;
 use crate::Failure;
 use std::io::{self, Write};
@@ -124,6 +124,7 @@ fn character(value: &str) -> Result<char, &'static str> {
 
 pub struct FieldsView {
     columns: Vec<&'static FieldDef>,
+    matcher: FieldMatcher,
     options: FieldOptions,
     /// The cell of each column for the current frame, reused from frame to frame.
     cells: Vec<String>,
@@ -135,6 +136,7 @@ impl FieldsView {
     pub fn new(columns: Vec<&'static FieldDef>, options: FieldOptions) -> FieldsView {
         let n = columns.len();
         FieldsView {
+            matcher: FieldMatcher::new(&columns),
             columns,
             options,
             cells: vec![String::new(); n],
@@ -190,10 +192,8 @@ impl FieldsView {
         self.seen.fill(0);
         let (d, bytes) = (shown.d, shown.frame.bytes);
         for item in &d.items {
-            for (column, def) in self.columns.iter().enumerate() {
-                if !is_field(item, def) {
-                    continue;
-                }
+            for &column in self.matcher.columns(item.def) {
+                let column = column as usize;
                 self.seen[column] += 1;
                 let nth = self.seen[column];
                 let cell = &mut self.cells[column];

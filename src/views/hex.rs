@@ -14,7 +14,7 @@
 //!
 //! On a terminal they are also shown in reverse video, in the hex and the ASCII columns.
 
-use super::cell::is_field;
+use super::cell::FieldMatcher;
 use super::Shown;
 use std::io::{self, Write};
 use wirelab_wire::FieldDef;
@@ -25,7 +25,7 @@ const RESET: &[u8] = b"\x1b[0m";
 
 pub struct HexView {
     /// The field whose bytes are marked.
-    highlight: Option<&'static FieldDef>,
+    highlight: Option<FieldMatcher>,
     /// Use ANSI reverse video as well as brackets (stdout is a terminal).
     ansi: bool,
     /// Which bytes of the current frame are marked; reused from frame to frame.
@@ -35,7 +35,7 @@ pub struct HexView {
 impl HexView {
     pub fn new(highlight: Option<&'static FieldDef>, ansi: bool) -> HexView {
         HexView {
-            highlight,
+            highlight: highlight.map(|def| FieldMatcher::new(&[def])),
             ansi,
             marked: Vec::new(),
         }
@@ -100,8 +100,13 @@ impl HexView {
         let len = shown.frame.bytes.len();
         self.marked.clear();
         self.marked.resize(len, false);
-        let Some(def) = self.highlight else { return };
-        for item in shown.d.items.iter().filter(|item| is_field(item, def)) {
+        let Some(matcher) = &mut self.highlight else {
+            return;
+        };
+        for item in &shown.d.items {
+            if matcher.columns(item.def).is_empty() {
+                continue;
+            }
             let range = item.range();
             let (start, end) = (range.start.min(len), range.end.min(len));
             self.marked[start..end].fill(true);

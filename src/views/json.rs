@@ -13,7 +13,7 @@
 //! With `-e`, each line is a flat object of the chosen fields, each an array of its values
 //! (absent fields left out), as tshark -T json -e prints them.
 
-use super::cell::{is_field, write_json_cell};
+use super::cell::{write_json_cell, FieldMatcher};
 use super::Shown;
 use std::io::{self, Write};
 use wirelab_wire::{Dissection, FieldDef, FieldType};
@@ -21,6 +21,7 @@ use wirelab_wire::{Dissection, FieldDef, FieldType};
 pub struct JsonView {
     /// The `-e` fields, if any.
     columns: Vec<&'static FieldDef>,
+    matcher: FieldMatcher,
     /// Per `-e` column: the JSON array body (`"a","b"`) for the current frame.
     cells: Vec<String>,
     /// One value before escaping.
@@ -34,6 +35,7 @@ impl JsonView {
     pub fn new(columns: Vec<&'static FieldDef>) -> JsonView {
         let n = columns.len();
         JsonView {
+            matcher: FieldMatcher::new(&columns),
             columns,
             cells: vec![String::new(); n],
             scratch: String::new(),
@@ -196,13 +198,10 @@ impl JsonView {
         }
         let (d, bytes) = (shown.d, shown.frame.bytes);
         for item in &d.items {
-            for (column, def) in self.columns.iter().enumerate() {
-                if !is_field(item, def) {
-                    continue;
-                }
+            for &column in self.matcher.columns(item.def) {
                 self.scratch.clear();
                 let _ = write_json_cell(&mut self.scratch, item, d, bytes);
-                let cell = &mut self.cells[column];
+                let cell = &mut self.cells[column as usize];
                 if !cell.is_empty() {
                     cell.push(',');
                 }

@@ -120,3 +120,66 @@ impl<W: Write> fmt::Write for FmtOut<'_, W> {
         })
     }
 }
+
+/// Write `n` in decimal, right-aligned in `width` columns. The summary line is written for
+/// every frame of captures of millions, and this is several times faster than `write!`.
+pub fn write_decimal(out: &mut impl Write, mut n: u64, width: usize) -> io::Result<()> {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in digits.len() - start..width {
+        out.write_all(b" ")?;
+    }
+    out.write_all(&digits[start..])
+}
+
+/// `later - earlier`, normalised as [`Timestamp`] is (`nanos` in 0..10⁹, the sign in `secs`),
+/// in 64-bit arithmetic.
+pub fn time_since(later: Timestamp, earlier: Timestamp) -> Timestamp {
+    let mut secs = later.secs.saturating_sub(earlier.secs);
+    let mut nanos = i64::from(later.nanos) - i64::from(earlier.nanos);
+    if nanos < 0 {
+        secs = secs.saturating_sub(1);
+        nanos += 1_000_000_000;
+    }
+    Timestamp::new(secs, nanos as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_right_aligned_in_their_width() {
+        let mut out = Vec::new();
+        write_decimal(&mut out, 42, 5).unwrap();
+        write_decimal(&mut out, 0, 0).unwrap();
+        write_decimal(&mut out, u64::MAX, 3).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "   42018446744073709551615"
+        );
+    }
+
+    #[test]
+    fn time_since_agrees_with_timestamp_since() {
+        let times = [
+            Timestamp::new(5, 100),
+            Timestamp::new(4, 999_999_999),
+            Timestamp::new(-3, 5),
+            Timestamp::new(0, 0),
+        ];
+        for a in times {
+            for b in times {
+                assert_eq!(time_since(a, b), a.since(b), "{a} - {b}");
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //!  number  relative   source → destination  protocol  length  info
 //! ```
 
-use super::Shown;
+use super::{write_decimal, Shown};
 use std::io::{self, Write};
 use wirelab_wire::{Address, Timestamp};
 
@@ -14,14 +14,22 @@ const RAW_BYTES_SHOWN: usize = 24;
 
 pub fn write_line(out: &mut impl Write, shown: &Shown<'_>) -> io::Result<()> {
     let Shown { frame, d, relative } = shown;
-    write!(out, "{:5} ", frame.number)?;
+    write_decimal(out, frame.number, 5)?;
+    out.write_all(b" ")?;
     write_seconds(out, *relative, 10)?;
     if d.src != Address::None || d.dst != Address::None {
-        write!(out, " {} → {}", d.src, d.dst)?;
+        out.write_all(b" ")?;
+        write_address(out, &d.src)?;
+        out.write_all(" → ".as_bytes())?;
+        write_address(out, &d.dst)?;
     }
-    write!(out, " {} {}", d.protocol, frame.orig_len)?;
+    out.write_all(b" ")?;
+    out.write_all(d.protocol.as_bytes())?;
+    out.write_all(b" ")?;
+    write_decimal(out, frame.orig_len.into(), 0)?;
     if !d.info.is_empty() {
-        write!(out, " {}", d.info)?;
+        out.write_all(b" ")?;
+        out.write_all(d.info.as_bytes())?;
     } else if frame.link.name().is_none() {
         // A link type wirelab cannot read: show what it is and the bytes, not an error.
         write!(
@@ -42,28 +50,59 @@ pub fn write_line(out: &mut impl Write, shown: &Shown<'_>) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// An address column; IPv4 addresses, the most common, without the formatting machinery.
+fn write_address(out: &mut impl Write, address: &Address) -> io::Result<()> {
+    match address {
+        Address::Ipv4(ip) => {
+            for (i, octet) in ip.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b".")?;
+                }
+                write_decimal(out, octet.into(), 0)?;
+            }
+            Ok(())
+        }
+        other => write!(out, "{other}"),
+    }
+}
+
 /// Seconds with six decimals (microseconds, as tshark shows pcap times), right-aligned in
 /// `width` columns. Negative when the capture's clock stepped backwards.
 fn write_seconds(out: &mut impl Write, t: Timestamp, width: usize) -> io::Result<()> {
-    let nanos = t.as_nanos();
-    let magnitude = nanos.unsigned_abs();
-    let secs = magnitude / 1_000_000_000;
-    let micros = (magnitude % 1_000_000_000) / 1_000;
-    let sign = if nanos < 0 { "-" } else { "" };
-    let len = sign.len() + decimal_digits(secs) + 7;
+    // `t` is normalised as `secs + nanos / 10⁹` with `nanos` in 0..10⁹, so -0.25 s is
+    // secs = -1, nanos = 750 000 000.
+    let negative = t.secs < 0;
+    let (secs, nanos) = if negative && t.nanos > 0 {
+        ((t.secs + 1).unsigned_abs(), 1_000_000_000 - t.nanos)
+    } else {
+        (t.secs.unsigned_abs(), t.nanos)
+    };
+    let len = usize::from(negative) + decimal_digits(secs) + 7;
     for _ in len..width {
         out.write_all(b" ")?;
     }
-    write!(out, "{sign}{secs}.{micros:06}")
+    if negative {
+        out.write_all(b"-")?;
+    }
+    write_decimal(out, secs, 0)?;
+    out.write_all(b".")?;
+    write_zero_padded(out, u64::from(nanos / 1_000), 6)
 }
 
-fn decimal_digits(mut n: u128) -> usize {
+fn decimal_digits(mut n: u64) -> usize {
     let mut digits = 1;
     while n >= 10 {
         n /= 10;
         digits += 1;
     }
     digits
+}
+
+fn write_zero_padded(out: &mut impl Write, n: u64, width: usize) -> io::Result<()> {
+    for _ in decimal_digits(n)..width {
+        out.write_all(b"0")?;
+    }
+    write_decimal(out, n, 0)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //!                    ^ file offset `base + start`
 //! ```
 //!
-//! The reader asks for "at least N unread bytes" ([`Buffer::fill`]). When they are not there,
+//! The reader asks for "at least N unread bytes" (`Buffer::fill`). When they are not there,
 //! the unread bytes are moved to the front (a `memmove` of at most one partial record) and the
 //! free space is filled from the source with as few `read` calls as possible. The buffer starts
 //! at [`INITIAL_CAPACITY`] and grows only when a single record or block is larger than that,
@@ -58,15 +58,15 @@ impl Buffer {
     }
 
     /// Marks `n` unread bytes as consumed. The bytes stay where they are until the next
-    /// [`Buffer::fill`], so a frame handed out just before can still borrow them.
+    /// `Buffer::fill`, so a frame handed out just before can still borrow them.
     #[inline]
     pub(crate) fn consume(&mut self, n: usize) {
         debug_assert!(n <= self.end - self.start);
         self.start += n.min(self.end - self.start);
     }
 
-    /// The bytes at `range`, relative to the first unread byte as it was *before* the last
-    /// [`Buffer::consume`] calls; used to hand out a frame after consuming its record.
+    /// The bytes at `absolute` positions in the buffer (see [`Buffer::start_index`]): how a
+    /// frame is handed out after its record has been consumed.
     #[inline]
     pub(crate) fn slice_at(&self, absolute: std::ops::Range<usize>) -> &[u8] {
         &self.data[absolute]

@@ -247,9 +247,10 @@ impl<R: Read> CaptureReader<R> {
         }
     }
 
-    /// The capture interfaces: for pcap the one the global header describes, for pcapng those
-    /// of the current section described so far (all of them, once the first frame is read, in
-    /// files that describe their interfaces up front, as writers do).
+    /// The capture interfaces: for pcap the one the global header describes; for pcapng those
+    /// of the current section described so far. Writers describe every interface before the
+    /// first packet, and [`CaptureReader::new`] reads up to the first packet, so for most
+    /// files this is the whole list as soon as the reader is open.
     pub fn interfaces(&self) -> &[Interface] {
         match &self.kind {
             Kind::Pcap(_) => &self.pcap_interface,
@@ -366,7 +367,6 @@ fn bad_magic(first4: &[u8]) -> String {
     let hint = match first4 {
         [0x1f, 0x8b, ..] => " (that is gzip: decompress the file first)",
         [0x28, 0xb5, 0x2f, 0xfd] => " (that is zstd: decompress the file first)",
-        [0xa1, 0xb2, 0xc3, 0xd4] | [0xd4, 0xc3, 0xb2, 0xa1] => "",
         _ => "",
     };
     format!(

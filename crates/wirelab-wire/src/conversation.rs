@@ -45,9 +45,21 @@ struct PairKey {
 /// The key for a segment from `src` to `dst`, and which side of the key the sender is.
 fn pair_key(src: Endpoint, dst: Endpoint) -> (PairKey, usize) {
     if src <= dst {
-        (PairKey { low: src, high: dst }, 0)
+        (
+            PairKey {
+                low: src,
+                high: dst,
+            },
+            0,
+        )
     } else {
-        (PairKey { low: dst, high: src }, 1)
+        (
+            PairKey {
+                low: dst,
+                high: src,
+            },
+            1,
+        )
     }
 }
 
@@ -91,7 +103,10 @@ pub struct TcpFlow {
 }
 
 impl TcpFlow {
-    const NEW: TcpFlow = TcpFlow { base_seq: None, window_scale: WindowScale::Unknown };
+    const NEW: TcpFlow = TcpFlow {
+        base_seq: None,
+        window_scale: WindowScale::Unknown,
+    };
 }
 
 /// One TCP connection: its stream index, both directions, and when it was last seen.
@@ -182,8 +197,12 @@ pub struct EchoMatch {
 pub struct Conversations {
     tcp_index: HashMap<PairKey, u32>,
     tcp: Vec<TcpConversation>,
+    /// The last TCP conversation looked up: consecutive segments mostly belong to the same
+    /// connection, and comparing two keys is cheaper than hashing one.
+    tcp_last: Option<(PairKey, u32)>,
     udp_index: HashMap<PairKey, u32>,
     udp: Vec<UdpConversation>,
+    udp_last: Option<(PairKey, u32)>,
     echoes: HashMap<EchoKey, PendingEcho>,
 }
 
@@ -214,19 +233,36 @@ impl Conversations {
     /// `seq` differs from it, the ports are being reused and a new conversation begins. A
     /// SYN-ACK whose sequence number differs from its direction's base moves that base instead
     /// (Wireshark issue 16944).
-    pub fn tcp_segment(&mut self, src: Endpoint, dst: Endpoint, flags: u16, seq: u32, now: Timestamp) -> TcpHandle {
+    pub fn tcp_segment(
+        &mut self,
+        src: Endpoint,
+        dst: Endpoint,
+        flags: u16,
+        seq: u32,
+        now: Timestamp,
+    ) -> TcpHandle {
         let (key, sender) = pair_key(src, dst);
-        let index = match self.tcp_index.get(&key) {
-            Some(&index) => index,
-            None => self.new_tcp(key, now),
+        let index = match self.tcp_last {
+            Some((last, index)) if last == key => index,
+            _ => match self.tcp_index.get(&key) {
+                Some(&index) => index,
+                None => self.new_tcp(key, now),
+            },
         };
-        let handle = TcpHandle { index, sender: sender as u8 };
+        self.tcp_last = Some((key, index));
+        let handle = TcpHandle {
+            index,
+            sender: sender as u8,
+        };
         let syn_ack = flags & (SYN | ACK);
         let base = self.flow(handle).base_seq;
         match base {
             Some(base) if syn_ack == SYN && seq != base => {
                 let index = self.new_tcp(key, now);
-                TcpHandle { index, sender: sender as u8 }
+                TcpHandle {
+                    index,
+                    sender: sender as u8,
+                }
             }
             Some(base) if syn_ack == SYN | ACK && seq != base => {
                 self.flow_mut(handle).base_seq = Some(seq);
@@ -246,6 +282,7 @@ impl Conversations {
             accecn: 0,
         });
         self.tcp_index.insert(key, index);
+        self.tcp_last = Some((key, index));
         index
     }
 
@@ -273,7 +310,8 @@ impl Conversations {
     /// §3.2.2): after an AccECN handshake, or once an AccECN option has been seen.
     pub fn tcp_uses_ace(&self, handle: TcpHandle) -> bool {
         let accecn = self.conversation(handle).accecn;
-        accecn & (ACCECN_SYN | ACCECN_SYN_ACK) == ACCECN_SYN | ACCECN_SYN_ACK || accecn & ACCECN_OPTION != 0
+        accecn & (ACCECN_SYN | ACCECN_SYN_ACK) == ACCECN_SYN | ACCECN_SYN_ACK
+            || accecn & ACCECN_OPTION != 0
     }
 
     fn conversation(&self, handle: TcpHandle) -> &TcpConversation {
@@ -329,14 +367,21 @@ impl Conversations {
     ///   ISN the acknowledgment implies).
     pub fn tcp_relative(&mut self, handle: TcpHandle, seq: u32, ack: u32, flags: u16) -> Relative {
         let fwd = self.flow_mut(handle);
-        let base = *fwd.base_seq.get_or_insert(if flags & SYN != 0 { seq } else { seq.wrapping_sub(1) });
+        let base = *fwd.base_seq.get_or_insert(if flags & SYN != 0 {
+            seq
+        } else {
+            seq.wrapping_sub(1)
+        });
         let rev = self.reverse_flow_mut(handle);
         let mut relative_ack = ack;
         if flags & ACK != 0 {
             let rev_base = *rev.base_seq.get_or_insert(ack.wrapping_sub(1));
             relative_ack = ack.wrapping_sub(rev_base);
         }
-        Relative { seq: seq.wrapping_sub(base), ack: relative_ack }
+        Relative {
+            seq: seq.wrapping_sub(base),
+            ack: relative_ack,
+        }
     }
 
     /// The receiver's base sequence number, as SACK edges are made relative to it; 0 when
@@ -373,19 +418,34 @@ impl Conversations {
     /// The `udp.stream` index of a datagram's conversation, started if new.
     pub fn udp_stream(&mut self, src: Endpoint, dst: Endpoint, now: Timestamp) -> u32 {
         let (key, _) = pair_key(src, dst);
-        if let Some(&index) = self.udp_index.get(&key) {
-            return index;
+        if let Some((last, index)) = self.udp_last {
+            if last == key {
+                return index;
+            }
         }
-        let index = self.udp.len() as u32;
-        self.udp.push(UdpConversation { first_ts: now, previous_ts: now });
-        self.udp_index.insert(key, index);
+        let index = match self.udp_index.get(&key) {
+            Some(&index) => index,
+            None => {
+                let index = self.udp.len() as u32;
+                self.udp.push(UdpConversation {
+                    first_ts: now,
+                    previous_ts: now,
+                });
+                self.udp_index.insert(key, index);
+                index
+            }
+        };
+        self.udp_last = Some((key, index));
         index
     }
 
     /// Record a datagram's time and return the conversation's times.
     pub fn udp_times(&mut self, stream: u32, now: Timestamp) -> StreamTimes {
         let Some(conversation) = self.udp.get_mut(stream as usize) else {
-            return StreamTimes { relative: Timestamp::default(), delta: Timestamp::default() };
+            return StreamTimes {
+                relative: Timestamp::default(),
+                delta: Timestamp::default(),
+            };
         };
         let times = StreamTimes {
             relative: now.since(conversation.first_ts),
@@ -411,9 +471,10 @@ impl Conversations {
     /// An echo reply: the request it answers, if one is waiting. A request is answered once; a
     /// second reply to it matches nothing, as in Wireshark.
     pub fn echo_reply(&mut self, echo: EchoId) -> Option<EchoMatch> {
-        self.echoes
-            .remove(&echo.key())
-            .map(|pending| EchoMatch { request_frame: pending.frame, request_ts: pending.ts })
+        self.echoes.remove(&echo.key()).map(|pending| EchoMatch {
+            request_frame: pending.frame,
+            request_ts: pending.ts,
+        })
     }
 }
 
@@ -431,8 +492,18 @@ pub struct EchoId {
 
 impl EchoId {
     fn key(self) -> EchoKey {
-        let (low, high) = if self.src <= self.dst { (self.src, self.dst) } else { (self.dst, self.src) };
-        EchoKey { low, high, checksum: self.checksum, id_seq: (self.id as u32) << 16 | self.seq as u32, v6: self.v6 }
+        let (low, high) = if self.src <= self.dst {
+            (self.src, self.dst)
+        } else {
+            (self.dst, self.src)
+        };
+        EchoKey {
+            low,
+            high,
+            checksum: self.checksum,
+            id_seq: (self.id as u32) << 16 | self.seq as u32,
+            v6: self.v6,
+        }
     }
 }
 
@@ -446,7 +517,10 @@ mod tests {
     use std::net::Ipv4Addr;
 
     fn ep(last: u8, port: u16) -> Endpoint {
-        Endpoint { addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)), port }
+        Endpoint {
+            addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)),
+            port,
+        }
     }
 
     const T: Timestamp = Timestamp::new(100, 0);
@@ -467,18 +541,30 @@ mod tests {
         let h = c.tcp_segment(ep(1, 5000), ep(2, 80), SYN, 1000, T);
         assert_eq!(c.tcp_relative(h, 1000, 0, SYN), Relative { seq: 0, ack: 0 });
         let h = c.tcp_segment(ep(2, 80), ep(1, 5000), SYN | ACK, 9000, T);
-        assert_eq!(c.tcp_relative(h, 9000, 1001, SYN | ACK), Relative { seq: 0, ack: 1 });
+        assert_eq!(
+            c.tcp_relative(h, 9000, 1001, SYN | ACK),
+            Relative { seq: 0, ack: 1 }
+        );
         let h = c.tcp_segment(ep(1, 5000), ep(2, 80), ACK, 1001, T);
-        assert_eq!(c.tcp_relative(h, 1001, 9001, ACK), Relative { seq: 1, ack: 1 });
+        assert_eq!(
+            c.tcp_relative(h, 1001, 9001, ACK),
+            Relative { seq: 1, ack: 1 }
+        );
     }
 
     #[test]
     fn without_the_handshake_the_first_segment_is_one_and_its_ack_is_one() {
         let mut c = Conversations::new();
         let h = c.tcp_segment(ep(1, 5000), ep(2, 80), ACK, 500, T);
-        assert_eq!(c.tcp_relative(h, 500, 7000, ACK), Relative { seq: 1, ack: 1 });
+        assert_eq!(
+            c.tcp_relative(h, 500, 7000, ACK),
+            Relative { seq: 1, ack: 1 }
+        );
         let h = c.tcp_segment(ep(2, 80), ep(1, 5000), ACK, 7100, T);
-        assert_eq!(c.tcp_relative(h, 7100, 600, ACK), Relative { seq: 101, ack: 101 });
+        assert_eq!(
+            c.tcp_relative(h, 7100, 600, ACK),
+            Relative { seq: 101, ack: 101 }
+        );
     }
 
     #[test]
@@ -548,7 +634,14 @@ mod tests {
     fn an_echo_reply_matches_its_request_once() {
         let mut c = Conversations::new();
         let (a, b) = (ep(1, 0).addr, ep(2, 0).addr);
-        let echo = |src, dst, seq| EchoId { v6: false, src, dst, checksum: 0x1234, id: 1, seq };
+        let echo = |src, dst, seq| EchoId {
+            v6: false,
+            src,
+            dst,
+            checksum: 0x1234,
+            id: 1,
+            seq,
+        };
         c.echo_request(echo(a, b, 7), 3, T);
         assert_eq!(c.echo_reply(echo(b, a, 8)), None);
         let m = c.echo_reply(echo(b, a, 7)).expect("the reply matches");

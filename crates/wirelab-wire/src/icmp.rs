@@ -37,6 +37,8 @@ use std::net::IpAddr;
 use std::ops::Range;
 
 mod names;
+#[cfg(test)]
+mod tests;
 
 pub use names::{code_name, type_name};
 
@@ -61,7 +63,13 @@ pub const EXTENDED_ECHO_REPLY: u8 = 43;
 /// The code of "fragmentation needed and DF set", which carries the next hop's MTU (RFC 1191).
 const FRAGMENTATION_NEEDED: u8 = 4;
 
-crate::field!(ICMP, "icmp", "Internet Control Message Protocol", Protocol, "control and error messages about IPv4 delivery: echo, unreachable, time exceeded (RFC 792)");
+crate::field!(
+    ICMP,
+    "icmp",
+    "Internet Control Message Protocol",
+    Protocol,
+    "control and error messages about IPv4 delivery: echo, unreachable, time exceeded (RFC 792)"
+);
 crate::field!(TYPE, "icmp.type", "Type", UInt 8, Dec, names = names::TYPES, "what kind of message this is: echo request 8, echo reply 0, destination unreachable 3, time exceeded 11... (RFC 792)");
 crate::field!(CODE, "icmp.code", "Code", UInt 8, Dec, "the reason within the type, e.g. for destination unreachable 3: port unreachable (RFC 792)");
 crate::field!(CHECKSUM, "icmp.checksum", "Checksum", UInt 16, Hex, "the one's complement sum of the whole ICMP message, to detect damage (RFC 792)");
@@ -69,7 +77,13 @@ pub static CHECKSUM_STATUS: FieldDef = checksum_status(
     "icmp.checksum.status",
     "whether the checksum verified: Good, Bad, or Unverified inside an error's quote or when the message was not all captured (RFC 792)",
 );
-crate::field!(UNUSED, "icmp.unused", "Unused", Bytes, "bytes the message type leaves unused; senders set them to zero (RFC 792)");
+crate::field!(
+    UNUSED,
+    "icmp.unused",
+    "Unused",
+    Bytes,
+    "bytes the message type leaves unused; senders set them to zero (RFC 792)"
+);
 crate::field!(IDENT, "icmp.ident", "Identifier (BE)", UInt 16, DecHex, "chosen by the sender to match replies to requests, read big-endian (RFC 792)");
 crate::field!(IDENT_LE, "icmp.ident_le", "Identifier (LE)", UInt 16, DecHex, "the identifier read little-endian, as some systems write it (RFC 792)");
 crate::field!(SEQ, "icmp.seq", "Sequence Number (BE)", UInt 16, DecHex, "counts the requests of one identifier, to match each reply to its request, read big-endian (RFC 792)");
@@ -78,33 +92,126 @@ crate::field!(MTU, "icmp.mtu", "MTU of next hop", UInt 16, Dec, "the largest dat
 crate::field!(LENGTH, "icmp.length", "Length", UInt 8, Dec, "the length of the quoted datagram in 32-bit words, when extensions follow it (RFC 4884 §4.1)");
 crate::field!(LENGTH_ORIGINAL, "icmp.length.original_datagram", "Length of original datagram", UInt 8, Dec, "the length field times four: how many bytes of the original datagram are quoted (RFC 4884 §4.1)");
 crate::field!(POINTER, "icmp.pointer", "Pointer", UInt 32, Dec, "the offset of the byte in the quoted header where the problem was found (RFC 792)");
-crate::field!(REDIR_GW, "icmp.redir_gw", "Gateway Address", Ipv4, "the better first hop for the quoted datagram's destination (RFC 792)");
+crate::field!(
+    REDIR_GW,
+    "icmp.redir_gw",
+    "Gateway Address",
+    Ipv4,
+    "the better first hop for the quoted datagram's destination (RFC 792)"
+);
 crate::field!(NUM_ADDRS, "icmp.num_addrs", "Number of addresses", UInt 8, Dec, "how many router addresses the advertisement lists (RFC 1256 §3.1)");
 crate::field!(ADDR_ENTRY_SIZE, "icmp.addr_entry_size", "Address entry size", UInt 8, Dec, "the size of each entry in 32-bit words: 2, an address and a preference (RFC 1256 §3.1)");
 crate::field!(LIFETIME, "icmp.lifetime", "Lifetime", UInt 16, Dec, "how many seconds the advertised addresses stay valid (RFC 1256 §3.1)");
-crate::field!(ROUTER_ADDRESS, "icmp.router_address", "Router address", Ipv4, "an address of the advertising router (RFC 1256 §3.1)");
+crate::field!(
+    ROUTER_ADDRESS,
+    "icmp.router_address",
+    "Router address",
+    Ipv4,
+    "an address of the advertising router (RFC 1256 §3.1)"
+);
 crate::field!(PREF_LEVEL, "icmp.pref_level", "Preference level", Int 32, Dec, "how much to prefer this address as a default router; higher is better (RFC 1256 §3.1)");
 crate::field!(ORIGINATE_TIMESTAMP, "icmp.originate_timestamp", "Originate Timestamp", UInt 32, Dec, "milliseconds after midnight UTC when the requester sent the request (RFC 792)");
 crate::field!(RECEIVE_TIMESTAMP, "icmp.receive_timestamp", "Receive Timestamp", UInt 32, Dec, "milliseconds after midnight UTC when the replier received the request (RFC 792)");
 crate::field!(TRANSMIT_TIMESTAMP, "icmp.transmit_timestamp", "Transmit Timestamp", UInt 32, Dec, "milliseconds after midnight UTC when the replier sent the reply (RFC 792)");
-crate::field!(ADDRESS_MASK, "icmp.address_mask", "Address Mask", Ipv4, "the subnet mask of the network the request came from (RFC 950 Appendix I)");
+crate::field!(
+    ADDRESS_MASK,
+    "icmp.address_mask",
+    "Address Mask",
+    Ipv4,
+    "the subnet mask of the network the request came from (RFC 950 Appendix I)"
+);
 crate::field!(EXT_ECHO_SEQ, "icmp.ext.echo.seq", "Sequence Number", UInt 8, DecHex, "counts extended echo requests, to match replies (RFC 8335 §2)");
-crate::field!(EXT_ECHO_LOCAL, "icmp.ext.echo.req.local", "Local bit", Bool, mask = 0x01, "the probed interface is on the node that receives the request (RFC 8335 §2)");
+crate::field!(
+    EXT_ECHO_LOCAL,
+    "icmp.ext.echo.req.local",
+    "Local bit",
+    Bool,
+    mask = 0x01,
+    "the probed interface is on the node that receives the request (RFC 8335 §2)"
+);
 crate::field!(EXT_ECHO_STATE, "icmp.ext.echo.rsp.state", "State", UInt 8, Dec, "the neighbor state of the probed interface, when it is a neighbor (RFC 8335 §3)");
-crate::field!(EXT_ECHO_ACTIVE, "icmp.ext.echo.rsp.active", "Active bit", Bool, mask = 0x04, "the probed interface is active (RFC 8335 §3)");
-crate::field!(EXT_ECHO_IPV4, "icmp.ext.echo.rsp.ipv4", "IPv4 bit", Bool, mask = 0x02, "the probed interface runs IPv4 (RFC 8335 §3)");
-crate::field!(EXT_ECHO_IPV6, "icmp.ext.echo.rsp.ipv6", "IPv6 bit", Bool, mask = 0x01, "the probed interface runs IPv6 (RFC 8335 §3)");
-crate::field!(RESP_TO, "icmp.resp_to", "Request frame", FrameNum, "the frame of the echo request this reply answers (RFC 792)");
-crate::field!(RESPTIME, "icmp.resptime", "Response time", Double, "milliseconds between the request and this reply (RFC 792)");
+crate::field!(
+    EXT_ECHO_ACTIVE,
+    "icmp.ext.echo.rsp.active",
+    "Active bit",
+    Bool,
+    mask = 0x04,
+    "the probed interface is active (RFC 8335 §3)"
+);
+crate::field!(
+    EXT_ECHO_IPV4,
+    "icmp.ext.echo.rsp.ipv4",
+    "IPv4 bit",
+    Bool,
+    mask = 0x02,
+    "the probed interface runs IPv4 (RFC 8335 §3)"
+);
+crate::field!(
+    EXT_ECHO_IPV6,
+    "icmp.ext.echo.rsp.ipv6",
+    "IPv6 bit",
+    Bool,
+    mask = 0x01,
+    "the probed interface runs IPv6 (RFC 8335 §3)"
+);
+crate::field!(
+    RESP_TO,
+    "icmp.resp_to",
+    "Request frame",
+    FrameNum,
+    "the frame of the echo request this reply answers (RFC 792)"
+);
+crate::field!(
+    RESPTIME,
+    "icmp.resptime",
+    "Response time",
+    Double,
+    "milliseconds between the request and this reply (RFC 792)"
+);
 crate::field!(DATA_TIME, "icmp.data_time", "Timestamp from icmp data", AbsTime, "a send time the pinging program put at the start of the echo data (not part of RFC 792, which leaves the data free)");
-crate::field!(DATA_TIME_RELATIVE, "icmp.data_time_relative", "Timestamp from icmp data (relative)", RelTime, "how long before this frame was captured the echo data says it was sent");
+crate::field!(
+    DATA_TIME_RELATIVE,
+    "icmp.data_time_relative",
+    "Timestamp from icmp data (relative)",
+    RelTime,
+    "how long before this frame was captured the echo data says it was sent"
+);
 
 pub static FIELDS: &[&FieldDef] = &[
-    &ICMP, &TYPE, &CODE, &CHECKSUM, &CHECKSUM_STATUS, &UNUSED, &IDENT, &IDENT_LE, &SEQ, &SEQ_LE, &MTU,
-    &LENGTH, &LENGTH_ORIGINAL, &POINTER, &REDIR_GW, &NUM_ADDRS, &ADDR_ENTRY_SIZE, &LIFETIME,
-    &ROUTER_ADDRESS, &PREF_LEVEL, &ORIGINATE_TIMESTAMP, &RECEIVE_TIMESTAMP, &TRANSMIT_TIMESTAMP,
-    &ADDRESS_MASK, &EXT_ECHO_SEQ, &EXT_ECHO_LOCAL, &EXT_ECHO_STATE, &EXT_ECHO_ACTIVE, &EXT_ECHO_IPV4,
-    &EXT_ECHO_IPV6, &RESP_TO, &RESPTIME, &DATA_TIME, &DATA_TIME_RELATIVE,
+    &ICMP,
+    &TYPE,
+    &CODE,
+    &CHECKSUM,
+    &CHECKSUM_STATUS,
+    &UNUSED,
+    &IDENT,
+    &IDENT_LE,
+    &SEQ,
+    &SEQ_LE,
+    &MTU,
+    &LENGTH,
+    &LENGTH_ORIGINAL,
+    &POINTER,
+    &REDIR_GW,
+    &NUM_ADDRS,
+    &ADDR_ENTRY_SIZE,
+    &LIFETIME,
+    &ROUTER_ADDRESS,
+    &PREF_LEVEL,
+    &ORIGINATE_TIMESTAMP,
+    &RECEIVE_TIMESTAMP,
+    &TRANSMIT_TIMESTAMP,
+    &ADDRESS_MASK,
+    &EXT_ECHO_SEQ,
+    &EXT_ECHO_LOCAL,
+    &EXT_ECHO_STATE,
+    &EXT_ECHO_ACTIVE,
+    &EXT_ECHO_IPV4,
+    &EXT_ECHO_IPV6,
+    &RESP_TO,
+    &RESPTIME,
+    &DATA_TIME,
+    &DATA_TIME_RELATIVE,
 ];
 
 /// The fixed part every message has: type, code, checksum and the four type-specific bytes.
@@ -143,9 +250,17 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
         cx.d.set_title(item, format_args!("Code: {code} ({code_text})"));
     }
     verify_checksum(cx, start..end, sent, ip);
-    let body = Body { start, end, icmp_type, code, ip };
+    let body = Body {
+        start,
+        end,
+        icmp_type,
+        code,
+        ip,
+    };
     let result = match icmp_type {
-        DEST_UNREACHABLE | SOURCE_QUENCH | REDIRECT | TIME_EXCEEDED | PARAMETER_PROBLEM => error(cx, &body),
+        DEST_UNREACHABLE | SOURCE_QUENCH | REDIRECT | TIME_EXCEEDED | PARAMETER_PROBLEM => {
+            error(cx, &body)
+        }
         ECHO_REQUEST | ECHO_REPLY => echo(cx, &body, sent),
         TIMESTAMP_REQUEST | TIMESTAMP_REPLY => timestamps(cx, &body),
         INFO_REQUEST | INFO_REPLY => identified(cx, &body),
@@ -186,7 +301,11 @@ impl Body {
         if range.end <= self.end {
             Ok(range)
         } else {
-            Err(Short { start: self.start, needed_end: range.end, what })
+            Err(Short {
+                start: self.start,
+                needed_end: range.end,
+                what,
+            })
         }
     }
 }
@@ -196,14 +315,22 @@ impl Body {
 fn verify_checksum(cx: &mut Ctx<'_>, range: Range<usize>, sent: u16, ip: IpContext) {
     let field = range.start + 2..range.start + 4;
     let item = cx.d.add(&CHECKSUM, field, Value::UInt(sent as u64));
-    let reported = ip.declared_len.min(crate::link::reported_end(cx, &range).saturating_sub(range.start));
+    let reported = ip
+        .declared_len
+        .min(crate::link::reported_end(cx, &range).saturating_sub(range.start));
     if cx.quoted {
-        cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} [unverified] [in ICMP error packet]"));
+        cx.d.set_title(
+            item,
+            format_args!("Checksum: 0x{sent:04x} [unverified] [in ICMP error packet]"),
+        );
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_UNVERIFIED));
         return;
     }
     if ip.fragmented || range.len() < reported {
-        cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} [unverified] [fragmented datagram]"));
+        cx.d.set_title(
+            item,
+            format_args!("Checksum: 0x{sent:04x} [unverified] [fragmented datagram]"),
+        );
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_UNVERIFIED));
         return;
     }
@@ -214,7 +341,10 @@ fn verify_checksum(cx: &mut Ctx<'_>, range: Range<usize>, sent: u16, ip: IpConte
     } else {
         let without = checksum::sum_words(checksum::sum_words(0, &message[..2]), &message[4..]);
         let should_be = checksum::finish(without);
-        cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} incorrect, should be 0x{should_be:04x}"));
+        cx.d.set_title(
+            item,
+            format_args!("Checksum: 0x{sent:04x} incorrect, should be 0x{should_be:04x}"),
+        );
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_BAD));
     }
 }
@@ -247,7 +377,8 @@ fn ipv4_ttl(bytes: &[u8], icmp_start: usize, ip: IpContext) -> Option<u8> {
     let IpAddr::V4(src) = ip.src else { return None };
     (5..=15usize).find_map(|ihl| {
         let header = icmp_start.checked_sub(ihl * 4)?;
-        let matches = bytes.get(header) == Some(&(0x40 | ihl as u8)) && ipv4_at(bytes, header + 12) == Some(src);
+        let matches = bytes.get(header) == Some(&(0x40 | ihl as u8))
+            && ipv4_at(bytes, header + 12) == Some(src);
         matches.then(|| bytes[header + 8])
     })
 }
@@ -257,29 +388,64 @@ fn ipv4_ttl(bytes: &[u8], icmp_start: usize, ip: IpContext) -> Option<u8> {
 fn echo(cx: &mut Ctx<'_>, b: &Body, sent: u16) -> Result<(), Short> {
     identified(cx, b)?;
     let bytes = cx.bytes;
-    let (id, seq) = (be16(bytes, b.start + 4).unwrap_or(0), be16(bytes, b.start + 6).unwrap_or(0));
+    let (id, seq) = (
+        be16(bytes, b.start + 4).unwrap_or(0),
+        be16(bytes, b.start + 6).unwrap_or(0),
+    );
     if !cx.quoted {
         if b.icmp_type == ECHO_REQUEST {
             // The key is the checksum the reply will carry: the same message with the type
             // changed from 8 to 0 (Wireshark's conv_key).
             let reply_checksum = checksum::finish((!sent as u32) + (!0x0800u16 as u32));
-            let echo = EchoId { v6: false, src: b.ip.src, dst: b.ip.dst, checksum: reply_checksum, id, seq };
+            let echo = EchoId {
+                v6: false,
+                src: b.ip.src,
+                dst: b.ip.dst,
+                checksum: reply_checksum,
+                id,
+                seq,
+            };
             cx.conversations.echo_request(echo, cx.frame_number, cx.ts);
         } else {
             // A checksum of 0xffff is the other spelling of zero (RFC 1624 §3).
             let checksum = if sent == 0xffff { 0 } else { sent };
-            let echo = EchoId { v6: false, src: b.ip.src, dst: b.ip.dst, checksum, id, seq };
+            let echo = EchoId {
+                v6: false,
+                src: b.ip.src,
+                dst: b.ip.dst,
+                checksum,
+                id,
+                seq,
+            };
             if let Some(request) = cx.conversations.echo_reply(echo) {
-                response(cx, &RESP_TO, &RESPTIME, request.request_frame, request.request_ts);
+                response(
+                    cx,
+                    &RESP_TO,
+                    &RESPTIME,
+                    request.request_frame,
+                    request.request_ts,
+                );
             }
         }
     }
-    echo_data(cx, b.start + HEADER_LEN, b.end, &DATA_TIME, &DATA_TIME_RELATIVE);
+    echo_data(
+        cx,
+        b.start + HEADER_LEN,
+        b.end,
+        &DATA_TIME,
+        &DATA_TIME_RELATIVE,
+    );
     Ok(())
 }
 
 /// The request frame and the response time of an echo reply, and the Info column's note.
-pub(crate) fn response(cx: &mut Ctx<'_>, frame_def: &'static FieldDef, time_def: &'static FieldDef, frame: u64, ts: Timestamp) {
+pub(crate) fn response(
+    cx: &mut Ctx<'_>,
+    frame_def: &'static FieldDef,
+    time_def: &'static FieldDef,
+    frame: u64,
+    ts: Timestamp,
+) {
     cx.d.add_generated(frame_def, Value::UInt(frame));
     let nanos = cx.ts.since(ts).as_nanos();
     // Milliseconds, as one correctly rounded division so that the shortest decimal printed is
@@ -293,7 +459,13 @@ pub(crate) fn response(cx: &mut Ctx<'_>, frame_def: &'static FieldDef, time_def:
 }
 
 /// Echo data: a send time in the first 8 bytes if it looks like one, then the rest as data.
-pub(crate) fn echo_data(cx: &mut Ctx<'_>, from: usize, end: usize, time_def: &'static FieldDef, relative_def: &'static FieldDef) {
+pub(crate) fn echo_data(
+    cx: &mut Ctx<'_>,
+    from: usize,
+    end: usize,
+    time_def: &'static FieldDef,
+    relative_def: &'static FieldDef,
+) {
     if from >= end {
         return;
     }
@@ -335,7 +507,11 @@ fn error(cx: &mut Ctx<'_>, b: &Body) -> Result<(), Short> {
     let bytes = cx.bytes;
     // RFC 4884 §4.1: a non-zero byte 5 gives the length of the quoted datagram in words, when
     // extensions follow it. (A redirect's byte 5 is part of the gateway address.)
-    let length = if b.icmp_type == REDIRECT { 0 } else { bytes[b.start + 5] };
+    let length = if b.icmp_type == REDIRECT {
+        0
+    } else {
+        bytes[b.start + 5]
+    };
     match b.icmp_type {
         DEST_UNREACHABLE | TIME_EXCEEDED => {
             let mtu = b.icmp_type == DEST_UNREACHABLE && b.code == FRAGMENTATION_NEEDED;
@@ -359,7 +535,11 @@ fn error(cx: &mut Ctx<'_>, b: &Body) -> Result<(), Short> {
         }
         PARAMETER_PROBLEM => {
             let pointer = b.need(4, 1, "ICMP header")?;
-            cx.d.add(&POINTER, pointer.clone(), Value::UInt(bytes[pointer.start] as u64));
+            cx.d.add(
+                &POINTER,
+                pointer.clone(),
+                Value::UInt(bytes[pointer.start] as u64),
+            );
             if length > 0 {
                 original_length(cx, b, length);
                 cx.d.add(&UNUSED, b.need(6, 2, "ICMP header")?, Value::Bytes);
@@ -385,7 +565,11 @@ fn original_length(cx: &mut Ctx<'_>, b: &Body, length: u8) {
 
 fn add_mtu(cx: &mut Ctx<'_>, b: &Body) -> Result<(), Short> {
     let range = b.need(6, 2, "ICMP header")?;
-    cx.d.add(&MTU, range.clone(), Value::UInt(be16(cx.bytes, range.start).unwrap_or(0) as u64));
+    cx.d.add(
+        &MTU,
+        range.clone(),
+        Value::UInt(be16(cx.bytes, range.start).unwrap_or(0) as u64),
+    );
     Ok(())
 }
 
@@ -398,12 +582,17 @@ fn quote(cx: &mut Ctx<'_>, b: &Body, length: u8) {
     }
     let header_len = (cx.bytes[from] & 0x0f) as usize * 4;
     let quoted_total = be16(cx.bytes, from + 2).unwrap_or(0) as usize;
-    let reported = b.ip.declared_len.min(crate::link::reported_end(cx, &(b.start..b.end)).saturating_sub(b.start));
+    let reported =
+        b.ip.declared_len
+            .min(crate::link::reported_end(cx, &(b.start..b.end)).saturating_sub(b.start));
     let mut to = b.end;
     if b.icmp_type == REDIRECT {
         // A redirect quotes the IP header and 64 bits of data, no more (RFC 792).
         to = to.min(from + header_len + 8);
-    } else if length > 0 && reported > HEADER_LEN + length as usize * 4 && quoted_total > length as usize * 4 {
+    } else if length > 0
+        && reported > HEADER_LEN + length as usize * 4
+        && quoted_total > length as usize * 4
+    {
         // RFC 4884 §4.1: the quote is the IP header and `length` words; extensions follow.
         to = to.min(from + header_len + length as usize * 4);
     }
@@ -419,13 +608,25 @@ fn quote(cx: &mut Ctx<'_>, b: &Body, length: u8) {
 /// Some systems write them little-endian: the title shows Wireshark's guess of which.
 fn timestamps(cx: &mut Ctx<'_>, b: &Body) -> Result<(), Short> {
     identified(cx, b)?;
-    let frame_ms = ((cx.ts.secs as i128 * 1000 + cx.ts.nanos as i128 / 1_000_000) % MS_PER_DAY as i128) as u32;
-    for (offset, def) in [(8, &ORIGINATE_TIMESTAMP), (12, &RECEIVE_TIMESTAMP), (16, &TRANSMIT_TIMESTAMP)] {
+    let frame_ms =
+        ((cx.ts.secs as i128 * 1000 + cx.ts.nanos as i128 / 1_000_000) % MS_PER_DAY as i128) as u32;
+    for (offset, def) in [
+        (8, &ORIGINATE_TIMESTAMP),
+        (12, &RECEIVE_TIMESTAMP),
+        (16, &TRANSMIT_TIMESTAMP),
+    ] {
         let range = b.need(offset, 4, "ICMP timestamp")?;
         let raw = be32(cx.bytes, range.start).unwrap_or(0);
         let guess = best_guess_ms(&cx.bytes[range.clone()], frame_ms);
         let item = cx.d.add(def, range, Value::UInt(raw as u64));
-        cx.d.set_title(item, format_args!("{}: {raw} ({} after midnight UTC)", def.label, Millis(guess)));
+        cx.d.set_title(
+            item,
+            format_args!(
+                "{}: {raw} ({} after midnight UTC)",
+                def.label,
+                Millis(guess)
+            ),
+        );
     }
     Ok(())
 }
@@ -447,7 +648,10 @@ fn best_guess_ms(four: &[u8], reference: u32) -> u32 {
         (true, true) => {
             // Near midnight, a time just after it is later than one just before it.
             let wrap = |ts: u32| {
-                if ts < reference && ts <= MS_PER_DAY / 4 && reference >= MS_PER_DAY - MS_PER_DAY / 4 {
+                if ts < reference
+                    && ts <= MS_PER_DAY / 4
+                    && reference >= MS_PER_DAY - MS_PER_DAY / 4
+                {
                     ts + MS_PER_DAY
                 } else {
                     ts
@@ -479,7 +683,11 @@ impl fmt::Display for Millis {
             return f.write_str("0 seconds");
         }
         let (secs, frac) = (ms / 1000, ms % 1000);
-        let parts = [(secs / 86_400, "day"), (secs / 3600 % 24, "hour"), (secs / 60 % 60, "minute")];
+        let parts = [
+            (secs / 86_400, "day"),
+            (secs / 3600 % 24, "hour"),
+            (secs / 60 % 60, "minute"),
+        ];
         let mut first = true;
         for (value, unit) in parts {
             if value > 0 {
@@ -522,16 +730,28 @@ fn router_advertisement(cx: &mut Ctx<'_>, b: &Body) -> Result<(), Short> {
     cx.d.add(&NUM_ADDRS, b.at(4, 1), Value::UInt(count as u64));
     cx.d.add(&ADDR_ENTRY_SIZE, b.at(5, 1), Value::UInt(entry_size as u64));
     let lifetime = b.need(6, 2, "ICMP router advertisement")?;
-    cx.d.add(&LIFETIME, lifetime.clone(), Value::UInt(be16(bytes, lifetime.start).unwrap_or(0) as u64));
+    cx.d.add(
+        &LIFETIME,
+        lifetime.clone(),
+        Value::UInt(be16(bytes, lifetime.start).unwrap_or(0) as u64),
+    );
     if entry_size != 2 {
         dissect_data(cx, (b.start + HEADER_LEN).min(b.end)..b.end);
         return Ok(());
     }
     for i in 0..count as usize {
         let address = b.need(8 + 8 * i, 4, "ICMP router advertisement")?;
-        cx.d.add(&ROUTER_ADDRESS, address.clone(), Value::Ipv4(ipv4_at(bytes, address.start).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)));
+        cx.d.add(
+            &ROUTER_ADDRESS,
+            address.clone(),
+            Value::Ipv4(ipv4_at(bytes, address.start).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)),
+        );
         let preference = b.need(12 + 8 * i, 4, "ICMP router advertisement")?;
-        cx.d.add(&PREF_LEVEL, preference.clone(), Value::Int(be32(bytes, preference.start).unwrap_or(0) as i32 as i64));
+        cx.d.add(
+            &PREF_LEVEL,
+            preference.clone(),
+            Value::Int(be32(bytes, preference.start).unwrap_or(0) as i32 as i64),
+        );
     }
     Ok(())
 }
@@ -545,15 +765,31 @@ fn extended_echo(cx: &mut Ctx<'_>, b: &Body) -> Result<(), Short> {
     cx.d.add(&IDENT, id_range.clone(), Value::UInt(id as u64));
     cx.d.add(&IDENT_LE, id_range, Value::UInt(id.swap_bytes() as u64));
     let seq = b.need(6, 1, "ICMP sequence number")?;
-    cx.d.add(&EXT_ECHO_SEQ, seq.clone(), Value::UInt(bytes[seq.start] as u64));
+    cx.d.add(
+        &EXT_ECHO_SEQ,
+        seq.clone(),
+        Value::UInt(bytes[seq.start] as u64),
+    );
     let flags_range = b.need(7, 1, "ICMP extended echo flags")?;
     let flags = bytes[flags_range.start];
     if b.icmp_type == EXTENDED_ECHO_REQUEST {
         cx.d.add(&EXT_ECHO_LOCAL, flags_range, Value::Bool(flags & 0x01 != 0));
     } else {
-        cx.d.add(&EXT_ECHO_STATE, flags_range.clone(), Value::UInt((flags >> 5) as u64));
-        cx.d.add(&EXT_ECHO_ACTIVE, flags_range.clone(), Value::Bool(flags & 0x04 != 0));
-        cx.d.add(&EXT_ECHO_IPV4, flags_range.clone(), Value::Bool(flags & 0x02 != 0));
+        cx.d.add(
+            &EXT_ECHO_STATE,
+            flags_range.clone(),
+            Value::UInt((flags >> 5) as u64),
+        );
+        cx.d.add(
+            &EXT_ECHO_ACTIVE,
+            flags_range.clone(),
+            Value::Bool(flags & 0x04 != 0),
+        );
+        cx.d.add(
+            &EXT_ECHO_IPV4,
+            flags_range.clone(),
+            Value::Bool(flags & 0x02 != 0),
+        );
         cx.d.add(&EXT_ECHO_IPV6, flags_range, Value::Bool(flags & 0x01 != 0));
     }
     Ok(())

@@ -33,7 +33,7 @@ use crate::dissector::{dispatch_ip_proto, dissect_data, Ctx, IpContext};
 use crate::field::{Base, FieldDef, Value, ValueNames};
 use crate::link::{be16, ipv4_at, masked, report_short, reported_end};
 use etherparse::IpNumber;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 use std::net::{IpAddr, Ipv4Addr};
 use std::ops::Range;
 
@@ -312,6 +312,35 @@ pub(crate) fn declared_len(bytes: &[u8]) -> Option<usize> {
     (vhl >> 4 == 4 && header_len >= MIN_HEADER_LEN && total >= header_len).then_some(total)
 }
 
+/// An IPv4 address printed as `10.0.0.1` in one write, for titles on the hot path (the
+/// standard `Display` makes four padded integer writes).
+pub(crate) struct DottedQuad(pub Ipv4Addr);
+
+impl fmt::Display for DottedQuad {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = [0u8; 15];
+        let mut len = 0;
+        for (i, octet) in self.0.octets().into_iter().enumerate() {
+            if i > 0 {
+                text[len] = b'.';
+                len += 1;
+            }
+            if octet >= 100 {
+                text[len] = b'0' + octet / 100;
+                len += 1;
+            }
+            if octet >= 10 {
+                text[len] = b'0' + octet / 10 % 10;
+                len += 1;
+            }
+            text[len] = b'0' + octet % 10;
+            len += 1;
+        }
+        // Only ASCII digits and dots were written.
+        f.write_str(std::str::from_utf8(&text[..len]).unwrap_or_default())
+    }
+}
+
 /// Where a protocol number's name is needed in text: `UDP`, or `Unknown` past the table.
 pub(crate) fn protocol_name(proto: u8) -> &'static str {
     IP_PROTOCOLS
@@ -524,7 +553,7 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     };
     cx.d.set_title(
         index,
-        format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"),
+        format_args!("Internet Protocol Version 4, Src: {}, Dst: {}", DottedQuad(src), DottedQuad(dst)),
     );
     if !options.is_empty() {
         options::dissect(cx, options);

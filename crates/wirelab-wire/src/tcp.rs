@@ -63,7 +63,13 @@ pub const RESERVED: u16 = 0xe00;
 /// The fixed header, without options.
 const MIN_HEADER_LEN: usize = 20;
 
-crate::field!(TCP, "tcp", "Transmission Control Protocol", Protocol, "a reliable, ordered byte stream between two ports: the segment header (RFC 9293 §3.1)");
+crate::field!(
+    TCP,
+    "tcp",
+    "Transmission Control Protocol",
+    Protocol,
+    "a reliable, ordered byte stream between two ports: the segment header (RFC 9293 §3.1)"
+);
 crate::field!(SRCPORT, "tcp.srcport", "Source Port", UInt 16, Dec, "the port of the process that sent this segment (RFC 9293 §3.1)");
 crate::field!(DSTPORT, "tcp.dstport", "Destination Port", UInt 16, Dec, "the port of the process this segment is for (RFC 9293 §3.1)");
 crate::field!(PORT, "tcp.port", "Source or Destination Port", UInt 16, Dec, "either port, so that one filter matches both directions (RFC 9293 §3.1)");
@@ -76,18 +82,73 @@ crate::field!(ACK_FIELD, "tcp.ack", "Acknowledgment Number", UInt 32, Dec, "the 
 crate::field!(ACK_RAW, "tcp.ack_raw", "Acknowledgment number (raw)", UInt 32, Dec, "the acknowledgment number as sent (RFC 9293 §3.1)");
 crate::field!(HDR_LEN, "tcp.hdr_len", "Header Length", UInt 8, Dec, "the Data Offset times four: how many bytes of header, options included, come before the data (RFC 9293 §3.1)");
 crate::field!(FLAGS, "tcp.flags", "Flags", UInt 16, Hex, "the control bits that open, acknowledge, push, reset and close (RFC 9293 §3.1)");
-crate::field!(FLAGS_RES, "tcp.flags.res", "Reserved", Bool, mask = 0xe00, "three bits reserved for future use; senders must set them to zero (RFC 9293 §3.1)");
-crate::field!(FLAGS_AE, "tcp.flags.ae", "Accurate ECN", Bool, mask = 0x100, "with CWR and ECE, asks for or counts Accurate ECN feedback (RFC 9768 §3.1)");
-crate::field!(FLAGS_CWR, "tcp.flags.cwr", "Congestion Window Reduced", Bool, mask = 0x080, "the sender has reduced its congestion window in answer to an ECN-Echo (RFC 3168 §6.1.2)");
+crate::field!(
+    FLAGS_RES,
+    "tcp.flags.res",
+    "Reserved",
+    Bool,
+    mask = 0xe00,
+    "three bits reserved for future use; senders must set them to zero (RFC 9293 §3.1)"
+);
+crate::field!(
+    FLAGS_AE,
+    "tcp.flags.ae",
+    "Accurate ECN",
+    Bool,
+    mask = 0x100,
+    "with CWR and ECE, asks for or counts Accurate ECN feedback (RFC 9768 §3.1)"
+);
+crate::field!(
+    FLAGS_CWR,
+    "tcp.flags.cwr",
+    "Congestion Window Reduced",
+    Bool,
+    mask = 0x080,
+    "the sender has reduced its congestion window in answer to an ECN-Echo (RFC 3168 §6.1.2)"
+);
 crate::field!(FLAGS_ECE, "tcp.flags.ece", "ECN-Echo", Bool, mask = 0x040, "on a SYN: the sender can do ECN; later: a packet marked Congestion Experienced arrived (RFC 3168 §6.1)");
 crate::field!(FLAGS_ACE, "tcp.flags.ace", "ACE", UInt 8, Dec, "after an Accurate ECN handshake, AE, CWR and ECE form a 3-bit counter of CE-marked packets (RFC 9768 §3.2.2)");
-crate::field!(FLAGS_URG, "tcp.flags.urg", "Urgent", Bool, mask = 0x020, "the Urgent Pointer field is significant (RFC 9293 §3.1)");
+crate::field!(
+    FLAGS_URG,
+    "tcp.flags.urg",
+    "Urgent",
+    Bool,
+    mask = 0x020,
+    "the Urgent Pointer field is significant (RFC 9293 §3.1)"
+);
 crate::field!(FLAGS_ACK, "tcp.flags.ack", "Acknowledgment", Bool, mask = 0x010, "the Acknowledgment Number field is significant; set on every segment after the first SYN (RFC 9293 §3.1)");
 crate::field!(FLAGS_PUSH, "tcp.flags.push", "Push", Bool, mask = 0x008, "deliver the data to the receiving application now rather than buffering it (RFC 9293 §3.9.1.2)");
-crate::field!(FLAGS_RESET, "tcp.flags.reset", "Reset", Bool, mask = 0x004, "abort the connection (RFC 9293 §3.5.2)");
-crate::field!(FLAGS_SYN, "tcp.flags.syn", "Syn", Bool, mask = 0x002, "synchronize sequence numbers: the first segment from each side (RFC 9293 §3.5)");
-crate::field!(FLAGS_FIN, "tcp.flags.fin", "Fin", Bool, mask = 0x001, "the sender has no more data to send (RFC 9293 §3.6)");
-crate::field!(FLAGS_STR, "tcp.flags.str", "TCP Flags", Str, "the twelve flag bits as letters, a dot for each bit not set (RFC 9293 §3.1)");
+crate::field!(
+    FLAGS_RESET,
+    "tcp.flags.reset",
+    "Reset",
+    Bool,
+    mask = 0x004,
+    "abort the connection (RFC 9293 §3.5.2)"
+);
+crate::field!(
+    FLAGS_SYN,
+    "tcp.flags.syn",
+    "Syn",
+    Bool,
+    mask = 0x002,
+    "synchronize sequence numbers: the first segment from each side (RFC 9293 §3.5)"
+);
+crate::field!(
+    FLAGS_FIN,
+    "tcp.flags.fin",
+    "Fin",
+    Bool,
+    mask = 0x001,
+    "the sender has no more data to send (RFC 9293 §3.6)"
+);
+crate::field!(
+    FLAGS_STR,
+    "tcp.flags.str",
+    "TCP Flags",
+    Str,
+    "the twelve flag bits as letters, a dot for each bit not set (RFC 9293 §3.1)"
+);
 crate::field!(WINDOW_SIZE_VALUE, "tcp.window_size_value", "Window", UInt 16, Dec, "the window field as sent: how many more bytes the sender of this segment is ready to receive, before scaling (RFC 9293 §3.1)");
 crate::field!(WINDOW_SIZE, "tcp.window_size", "Calculated window size", UInt 32, Dec, "the window in bytes: the window field shifted left by the sender's window scale (RFC 7323 §2.3)");
 crate::field!(WINDOW_SIZE_SCALEFACTOR, "tcp.window_size_scalefactor", "Window size scaling factor", Int 32, Dec, "what the window field is multiplied by: -1 while unknown, -2 when the handshake turned scaling off (RFC 7323 §2.2)");
@@ -98,27 +159,108 @@ pub static CHECKSUM_STATUS: FieldDef = crate::udp::checksum_status(
 );
 crate::field!(CHECKSUM_CALCULATED, "tcp.checksum_calculated", "Calculated Checksum", UInt 16, Hex, "the checksum this segment should carry, computed by wirelab (RFC 9293 §3.1)");
 crate::field!(URGENT_POINTER, "tcp.urgent_pointer", "Urgent Pointer", UInt 16, Dec, "with URG: the offset from this segment's sequence number to the end of urgent data (RFC 9293 §3.8.5)");
-crate::field!(TIME_RELATIVE, "tcp.time_relative", "Time since first frame in this TCP stream", RelTime, "seconds since the first segment of this connection in the capture (RFC 9293 §3.3.3)");
-crate::field!(TIME_DELTA, "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime, "seconds since the previous segment of this connection in the capture (RFC 9293 §3.3.3)");
-crate::field!(PAYLOAD, "tcp.payload", "TCP payload", Bytes, "the data the segment carries for the application (RFC 9293 §3.1)");
+crate::field!(
+    TIME_RELATIVE,
+    "tcp.time_relative",
+    "Time since first frame in this TCP stream",
+    RelTime,
+    "seconds since the first segment of this connection in the capture (RFC 9293 §3.3.3)"
+);
+crate::field!(
+    TIME_DELTA,
+    "tcp.time_delta",
+    "Time since previous frame in this TCP stream",
+    RelTime,
+    "seconds since the previous segment of this connection in the capture (RFC 9293 §3.3.3)"
+);
+crate::field!(
+    PAYLOAD,
+    "tcp.payload",
+    "TCP payload",
+    Bytes,
+    "the data the segment carries for the application (RFC 9293 §3.1)"
+);
 crate::field!(RESET_CAUSE, "tcp.reset_cause", "Reset cause", Str, "text carried by a reset segment, which may explain why the connection was aborted (RFC 9293 §3.5.3)");
 
 pub static FIELDS: &[&FieldDef] = &[
-    &TCP, &SRCPORT, &DSTPORT, &PORT, &STREAM, &LEN, &SEQ, &SEQ_RAW, &NXTSEQ, &ACK_FIELD, &ACK_RAW,
-    &HDR_LEN, &FLAGS, &FLAGS_RES, &FLAGS_AE, &FLAGS_CWR, &FLAGS_ECE, &FLAGS_ACE, &FLAGS_URG,
-    &FLAGS_ACK, &FLAGS_PUSH, &FLAGS_RESET, &FLAGS_SYN, &FLAGS_FIN, &FLAGS_STR, &WINDOW_SIZE_VALUE,
-    &WINDOW_SIZE, &WINDOW_SIZE_SCALEFACTOR, &CHECKSUM, &CHECKSUM_STATUS, &CHECKSUM_CALCULATED,
-    &URGENT_POINTER, &TIME_RELATIVE, &TIME_DELTA, &PAYLOAD, &RESET_CAUSE,
+    &TCP,
+    &SRCPORT,
+    &DSTPORT,
+    &PORT,
+    &STREAM,
+    &LEN,
+    &SEQ,
+    &SEQ_RAW,
+    &NXTSEQ,
+    &ACK_FIELD,
+    &ACK_RAW,
+    &HDR_LEN,
+    &FLAGS,
+    &FLAGS_RES,
+    &FLAGS_AE,
+    &FLAGS_CWR,
+    &FLAGS_ECE,
+    &FLAGS_ACE,
+    &FLAGS_URG,
+    &FLAGS_ACK,
+    &FLAGS_PUSH,
+    &FLAGS_RESET,
+    &FLAGS_SYN,
+    &FLAGS_FIN,
+    &FLAGS_STR,
+    &WINDOW_SIZE_VALUE,
+    &WINDOW_SIZE,
+    &WINDOW_SIZE_SCALEFACTOR,
+    &CHECKSUM,
+    &CHECKSUM_STATUS,
+    &CHECKSUM_CALCULATED,
+    &URGENT_POINTER,
+    &TIME_RELATIVE,
+    &TIME_DELTA,
+    &PAYLOAD,
+    &RESET_CAUSE,
     // Options (tcp/options.rs).
-    &options::OPTIONS, &options::KIND, &options::LEN, &options::EOL, &options::NOP, &options::MSS,
-    &options::MSS_VAL, &options::WSCALE, &options::WSCALE_SHIFT, &options::WSCALE_MULTIPLIER,
-    &options::SACK_PERM, &options::SACK, &options::SACK_LE, &options::SACK_RE, &options::SACK_COUNT,
-    &options::DSACK_LE, &options::DSACK_RE, &options::ECHO, &options::ECHO_REPLY, &options::ECHO_VALUE,
-    &options::TIMESTAMP, &options::TSVAL, &options::TSECR, &options::MD5, &options::MD5_DIGEST,
-    &options::USER_TO, &options::USER_TO_GRANULARITY, &options::USER_TO_VAL, &options::TFO,
-    &options::TFO_REQUEST, &options::TFO_COOKIE, &options::EXPERIMENTAL, &options::EXP_EXID,
-    &options::EXP_DATA, &options::ACC_ECN, &options::ACC_ECN_EE0B, &options::ACC_ECN_ECEB,
-    &options::ACC_ECN_EE1B, &options::MPTCP, &options::MPTCP_SUBTYPE, &options::UNKNOWN,
+    &options::OPTIONS,
+    &options::KIND,
+    &options::LEN,
+    &options::EOL,
+    &options::NOP,
+    &options::MSS,
+    &options::MSS_VAL,
+    &options::WSCALE,
+    &options::WSCALE_SHIFT,
+    &options::WSCALE_MULTIPLIER,
+    &options::SACK_PERM,
+    &options::SACK,
+    &options::SACK_LE,
+    &options::SACK_RE,
+    &options::SACK_COUNT,
+    &options::DSACK_LE,
+    &options::DSACK_RE,
+    &options::ECHO,
+    &options::ECHO_REPLY,
+    &options::ECHO_VALUE,
+    &options::TIMESTAMP,
+    &options::TSVAL,
+    &options::TSECR,
+    &options::MD5,
+    &options::MD5_DIGEST,
+    &options::USER_TO,
+    &options::USER_TO_GRANULARITY,
+    &options::USER_TO_VAL,
+    &options::TFO,
+    &options::TFO_REQUEST,
+    &options::TFO_COOKIE,
+    &options::EXPERIMENTAL,
+    &options::EXP_EXID,
+    &options::EXP_DATA,
+    &options::ACC_ECN,
+    &options::ACC_ECN_EE0B,
+    &options::ACC_ECN_ECEB,
+    &options::ACC_ECN_EE1B,
+    &options::MPTCP,
+    &options::MPTCP_SUBTYPE,
+    &options::UNKNOWN,
     &options::UNKNOWN_PAYLOAD,
 ];
 
@@ -145,7 +287,11 @@ struct Title {
 
 impl fmt::Display for Title {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Transmission Control Protocol, Src Port: {}, Dst Port: {}", self.sport, self.dport)?;
+        write!(
+            f,
+            "Transmission Control Protocol, Src Port: {}, Dst Port: {}",
+            self.sport, self.dport
+        )?;
         if let Some(seq) = self.seq {
             write!(f, ", Seq: {seq}")?;
         }
@@ -164,7 +310,10 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
     let end = range.end.min(cx.bytes.len());
     // Whether the summary columns describe this segment (not one quoted in an ICMP error).
     let columns = !cx.quoted;
-    let (Some(sport), Some(dport)) = (be16(cx.bytes, start).filter(|_| start + 4 <= end), be16(cx.bytes, start + 2)) else {
+    let (Some(sport), Some(dport)) = (
+        be16(cx.bytes, start).filter(|_| start + 4 <= end),
+        be16(cx.bytes, start + 2),
+    ) else {
         // Wireshark reads both ports before it shows anything.
         report_short(cx, "tcp", start, start + MIN_HEADER_LEN, end, "TCP header");
         return;
@@ -172,15 +321,23 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
     if columns {
         cx.d.protocol = "TCP";
         cx.d.info.clear();
-        let _ = write!(cx.d.info, "{sport} \u{2192} {dport}");
+        push_ports(&mut cx.d.info, sport, dport);
     }
     let index = cx.d.open(&TCP, start..end, Value::None);
-    let mut title = Title { sport, dport, ..Title::default() };
+    let mut title = Title {
+        sport,
+        dport,
+        ..Title::default()
+    };
     let outcome = dissect_header(cx, start, end, ip, &mut title);
     cx.d.set_title(index, format_args!("{title}"));
     match outcome {
         Outcome::Stopped => cx.d.close(),
-        Outcome::Payload { header_len, data_len, reset } => {
+        Outcome::Payload {
+            header_len,
+            data_len,
+            reset,
+        } => {
             cx.d.set_range(index, start..(start + header_len).min(end));
             payload(cx, start + header_len, end, data_len, reset);
             cx.d.close();
@@ -196,10 +353,20 @@ enum Outcome {
     /// The header could not be read to its end: nothing follows.
     Stopped,
     /// The header was read; the data starts `header_len` bytes in.
-    Payload { header_len: usize, data_len: usize, reset: bool },
+    Payload {
+        header_len: usize,
+        data_len: usize,
+        reset: bool,
+    },
 }
 
-fn dissect_header(cx: &mut Ctx<'_>, start: usize, end: usize, ip: IpContext, title: &mut Title) -> Outcome {
+fn dissect_header(
+    cx: &mut Ctx<'_>,
+    start: usize,
+    end: usize,
+    ip: IpContext,
+    title: &mut Title,
+) -> Outcome {
     let bytes = cx.bytes;
     let at = |offset: usize, len: usize| start + offset..start + offset + len;
     let columns = !cx.quoted;
@@ -233,32 +400,56 @@ fn dissect_header(cx: &mut Ctx<'_>, start: usize, end: usize, ip: IpContext, tit
     };
 
     // The conversation: stream index, relative numbers, window scaling (RFC 9293 §3.3.3).
-    let src = Endpoint { addr: ip.src, port: sport };
-    let dst = Endpoint { addr: ip.dst, port: dport };
-    let conversation = cx.conversations.tcp_segment(src, dst, h.flags, h.seq, cx.ts);
+    let src = Endpoint {
+        addr: ip.src,
+        port: sport,
+    };
+    let dst = Endpoint {
+        addr: ip.dst,
+        port: dport,
+    };
+    let conversation = cx
+        .conversations
+        .tcp_segment(src, dst, h.flags, h.seq, cx.ts);
     let stream = cx.conversations.stream(conversation);
     cx.d.add_generated(&STREAM, Value::UInt(stream as u64));
     let times = cx.conversations.tcp_times(conversation, cx.ts);
 
     // How long the segment is: what the IP layer says, cut to the frame as it was on the wire.
-    let reported = ip.declared_len.min(reported_end(cx, &(start..end)).saturating_sub(start));
-    let mut shown = Relative { seq: h.seq, ack: h.ack };
+    let reported = ip
+        .declared_len
+        .min(reported_end(cx, &(start..end)).saturating_sub(start));
+    let mut shown = Relative {
+        seq: h.seq,
+        ack: h.ack,
+    };
     let mut seg_len = None;
     let mut window = h.window as u32;
     if !ip.fragmented && !cx.quoted && reported >= h.header_len {
         let len = (reported - h.header_len) as u32;
         seg_len = Some(len);
         cx.d.add_generated(&LEN, Value::UInt(len as u64));
-        shown = cx.conversations.tcp_relative(conversation, h.seq, h.ack, h.flags);
+        shown = cx
+            .conversations
+            .tcp_relative(conversation, h.seq, h.ack, h.flags);
         if h.flags & SYN == 0 {
             // SYN segments are never scaled (RFC 7323 §2.2).
-            window = cx.conversations.flow(conversation).window_scale.apply(h.window);
+            window = cx
+                .conversations
+                .flow(conversation)
+                .window_scale
+                .apply(h.window);
         }
     }
     let ace = h.flags & SYN == 0 && cx.conversations.tcp_uses_ace(conversation);
     cx.conversations.tcp_accecn_handshake(conversation, h.flags);
     if columns {
-        let _ = write!(cx.d.info, " [{}] Seq={}", FlagNames(h.flags, ace), shown.seq);
+        let _ = write!(
+            cx.d.info,
+            " [{}] Seq={}",
+            FlagNames(h.flags, ace),
+            shown.seq
+        );
         if h.flags & ACK != 0 {
             let _ = write!(cx.d.info, " Ack={}", shown.ack);
         }
@@ -270,15 +461,30 @@ fn dissect_header(cx: &mut Ctx<'_>, start: usize, end: usize, ip: IpContext, tit
         cx.d.add(&SEQ_RAW, at(4, 4), Value::UInt(h.seq as u64));
     }
     if h.header_len < MIN_HEADER_LEN {
-        let item = cx.d.add(&HDR_LEN, at(12, 1), Value::UInt(h.header_len as u64));
-        cx.d.set_title(item, format_args!("Header Length: {} bytes ({})", h.header_len, h.header_len / 4));
+        let item =
+            cx.d.add(&HDR_LEN, at(12, 1), Value::UInt(h.header_len as u64));
+        cx.d.set_title(
+            item,
+            format_args!(
+                "Header Length: {} bytes ({})",
+                h.header_len,
+                h.header_len / 4
+            ),
+        );
         if columns {
-            let _ = write!(cx.d.info, ", bogus TCP header length ({}, must be at least 20)", h.header_len);
+            let _ = write!(
+                cx.d.info,
+                ", bogus TCP header length ({}, must be at least 20)",
+                h.header_len
+            );
         }
         cx.d.set_malformed(
             "tcp",
             start + 12,
-            format!("expected a header length of at least 20 bytes, found {}", h.header_len),
+            format!(
+                "expected a header length of at least 20 bytes, found {}",
+                h.header_len
+            ),
         );
         return Outcome::Stopped;
     }
@@ -294,20 +500,33 @@ fn dissect_header(cx: &mut Ctx<'_>, start: usize, end: usize, ip: IpContext, tit
     }
     cx.d.add(&ACK_FIELD, at(8, 4), Value::UInt(shown.ack as u64));
     cx.d.add(&ACK_RAW, at(8, 4), Value::UInt(h.ack as u64));
-    let item = cx.d.add(&HDR_LEN, at(12, 1), Value::UInt(h.header_len as u64));
-    cx.d.set_title(item, format_args!("Header Length: {} bytes ({})", h.header_len, h.header_len / 4));
+    let item =
+        cx.d.add(&HDR_LEN, at(12, 1), Value::UInt(h.header_len as u64));
+    cx.d.set_title(
+        item,
+        format_args!(
+            "Header Length: {} bytes ({})",
+            h.header_len,
+            h.header_len / 4
+        ),
+    );
     flags_tree(cx, at(12, 2), h.flags, ace);
 
     cx.d.add(&WINDOW_SIZE_VALUE, at(14, 2), Value::UInt(h.window as u64));
     cx.d.add_generated(&WINDOW_SIZE, Value::UInt(window as u64));
     if h.flags & SYN == 0 {
         let scale = cx.conversations.flow(conversation).window_scale;
-        let item = cx.d.add_generated(&WINDOW_SIZE_SCALEFACTOR, Value::Int(scale.factor()));
+        let item =
+            cx.d.add_generated(&WINDOW_SIZE_SCALEFACTOR, Value::Int(scale.factor()));
         match scale {
-            WindowScale::Unknown => cx.d.set_title(item, format_args!("Window size scaling factor: -1 (unknown)")),
-            WindowScale::NotUsed => {
-                cx.d.set_title(item, format_args!("Window size scaling factor: -2 (no window scaling used)"))
-            }
+            WindowScale::Unknown => cx.d.set_title(
+                item,
+                format_args!("Window size scaling factor: -1 (unknown)"),
+            ),
+            WindowScale::NotUsed => cx.d.set_title(
+                item,
+                format_args!("Window size scaling factor: -2 (no window scaling used)"),
+            ),
             WindowScale::Shift(_) => {}
         }
     }
@@ -325,34 +544,89 @@ fn dissect_header(cx: &mut Ctx<'_>, start: usize, end: usize, ip: IpContext, tit
     cx.d.add(&URGENT_POINTER, at(18, 2), Value::UInt(urgent as u64));
     if columns {
         if h.flags & URG != 0 {
-            let _ = write!(cx.d.info, " Urg={urgent}");
+            push_tagged(&mut cx.d.info, " Urg=", urgent as u64);
         }
         if let Some(len) = seg_len {
-            let _ = write!(cx.d.info, " Len={len}");
+            push_tagged(&mut cx.d.info, " Len=", len as u64);
         }
     }
 
     let options_len = h.header_len - MIN_HEADER_LEN;
     if options_len > 0 {
-        let segment = options::Segment { conversation, shown_ack: shown.ack, columns };
+        let segment = options::Segment {
+            conversation,
+            shown_ack: shown.ack,
+            columns,
+        };
         let result = options::dissect(cx, start + MIN_HEADER_LEN, options_len, end, &segment);
         add_times(cx, times);
         if let Err(stop) = result {
-            report_short(cx, "tcp", stop.start, stop.needed_end, stop.available_end, "TCP option");
+            match stop.kind {
+                // The option's own length is too short for what its kind holds.
+                Some(kind) => cx.d.set_malformed(
+                    "tcp",
+                    stop.start,
+                    format!(
+                        "option kind {kind} is {} bytes long but its fields need {}: expected {} bytes, found {}",
+                        stop.available_end - stop.start,
+                        stop.needed_end - stop.start,
+                        stop.needed_end - stop.start,
+                        stop.available_end - stop.start
+                    ),
+                ),
+                None => report_short(cx, "tcp", stop.start, stop.needed_end, stop.available_end, "TCP options"),
+            }
             return Outcome::Stopped;
         }
     } else {
         add_times(cx, times);
     }
     if h.flags & SYN != 0 {
-        cx.conversations.tcp_syn_seen(conversation, h.flags & ACK != 0);
+        cx.conversations
+            .tcp_syn_seen(conversation, h.flags & ACK != 0);
     }
     if start + h.header_len > end {
         report_short(cx, "tcp", start, start + h.header_len, end, "TCP header");
         return Outcome::Stopped;
     }
     let data_len = reported.saturating_sub(h.header_len);
-    Outcome::Payload { header_len: h.header_len, data_len, reset: h.flags & RST != 0 }
+    Outcome::Payload {
+        header_len: h.header_len,
+        data_len,
+        reset: h.flags & RST != 0,
+    }
+}
+
+/// Append `" {tag}{value}"`-style text to the Info column without the formatting machinery:
+/// this runs for every segment of a capture, and `write!` of integers is most of its cost.
+pub(crate) fn push_uint(out: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = value;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        out.push(digit as char);
+    }
+}
+
+/// Append `tag` and then `value`: `push_tagged(info, " Seq=", 1)`.
+pub(crate) fn push_tagged(out: &mut String, tag: &str, value: u64) {
+    out.push_str(tag);
+    push_uint(out, value);
+}
+
+/// Append `"54662 → 8080"`, how Wireshark's Info column starts for TCP and UDP.
+pub(crate) fn push_ports(out: &mut String, sport: u16, dport: u16) {
+    push_uint(out, sport as u64);
+    out.push_str(" \u{2192} ");
+    push_uint(out, dport as u64);
 }
 
 fn add_times(cx: &mut Ctx<'_>, times: crate::conversation::StreamTimes) {
@@ -366,35 +640,41 @@ struct FlagNames(u16, bool);
 
 impl fmt::Display for FlagNames {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
-        let (flags, ace) = (self.0, self.1);
-        let mut first = true;
-        let named = if ace { 6 } else { 9 };
-        for (bit, name) in NAMES.iter().enumerate().take(named) {
-            if flags & (1 << bit) != 0 {
-                if !first {
-                    f.write_str(", ")?;
-                }
-                f.write_str(name)?;
-                first = false;
-            }
-        }
-        if ace {
-            write!(f, ", ACE={}", ace_value(flags))?;
-            first = false;
-        }
-        if flags & RESERVED != 0 {
-            if !first {
-                f.write_str(", ")?;
-            }
-            f.write_str("Reserved")?;
-            first = false;
-        }
-        if first {
-            f.write_str("<None>")?;
-        }
-        Ok(())
+        write_flag_names(f, self.0, self.1)
     }
+}
+
+/// Write the flag names (see [`FlagNames`]) to any text sink: a `String` directly, without the
+/// formatting machinery, for the Info column of every segment.
+fn write_flag_names(out: &mut impl Write, flags: u16, ace: bool) -> fmt::Result {
+    const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+    let mut first = true;
+    let named = if ace { 6 } else { 9 };
+    for (bit, name) in NAMES.iter().enumerate().take(named) {
+        if flags & (1 << bit) != 0 {
+            if !first {
+                out.write_str(", ")?;
+            }
+            out.write_str(name)?;
+            first = false;
+        }
+    }
+    if ace {
+        out.write_str(", ACE=")?;
+        out.write_char((b'0' + ace_value(flags)) as char)?;
+        first = false;
+    }
+    if flags & RESERVED != 0 {
+        if !first {
+            out.write_str(", ")?;
+        }
+        out.write_str("Reserved")?;
+        first = false;
+    }
+    if first {
+        out.write_str("<None>")?;
+    }
+    Ok(())
 }
 
 /// The ACE counter: AE, CWR and ECE read as one 3-bit number (RFC 9768 §3.2.2).
@@ -430,10 +710,21 @@ fn flags_tree(cx: &mut Ctx<'_>, range: Range<usize>, flags: u16, ace: bool) {
     let first = range.start..range.start + 1;
     let second = range.start + 1..range.end;
     let item = cx.d.open(&FLAGS, range.clone(), Value::UInt(flags as u64));
-    cx.d.set_title(item, format_args!("Flags: 0x{flags:03x} ({})", FlagNames(flags, ace)));
-    cx.d.add(&FLAGS_RES, first.clone(), Value::Bool(flags & RESERVED != 0));
+    cx.d.set_title(
+        item,
+        format_args!("Flags: 0x{flags:03x} ({})", FlagNames(flags, ace)),
+    );
+    cx.d.add(
+        &FLAGS_RES,
+        first.clone(),
+        Value::Bool(flags & RESERVED != 0),
+    );
     if ace {
-        cx.d.add(&FLAGS_ACE, range.clone(), Value::UInt(ace_value(flags) as u64));
+        cx.d.add(
+            &FLAGS_ACE,
+            range.clone(),
+            Value::UInt(ace_value(flags) as u64),
+        );
     } else {
         cx.d.add(&FLAGS_AE, first, Value::Bool(flags & AE != 0));
         cx.d.add(&FLAGS_CWR, second.clone(), Value::Bool(flags & CWR != 0));
@@ -454,7 +745,15 @@ fn flags_tree(cx: &mut Ctx<'_>, range: Range<usize>, flags: u16, ace: bool) {
 
 /// Verify the checksum over the pseudo-header and the whole segment (RFC 9293 §3.1), when the
 /// whole segment was captured and is not an IP fragment; otherwise show it unverified.
-fn verify_checksum(cx: &mut Ctx<'_>, start: usize, end: usize, reported: usize, sent: u16, ip: IpContext, columns: bool) {
+fn verify_checksum(
+    cx: &mut Ctx<'_>,
+    start: usize,
+    end: usize,
+    reported: usize,
+    sent: u16,
+    ip: IpContext,
+    columns: bool,
+) {
     let field = start + 16..start + 18;
     let item = cx.d.add(&CHECKSUM, field.clone(), Value::UInt(sent as u64));
     if ip.fragmented || start + reported > end {
@@ -468,7 +767,10 @@ fn verify_checksum(cx: &mut Ctx<'_>, start: usize, end: usize, reported: usize, 
     if computed == 0 && sent == 0xffff {
         // RFC 1624 §3: one's complement arithmetic has two zeros; a sender should send
         // 0x0000, not 0xffff. Wireshark counts it as bad.
-        cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} [should be 0x0000 (see RFC 1624)]"));
+        cx.d.set_title(
+            item,
+            format_args!("Checksum: 0x{sent:04x} [should be 0x0000 (see RFC 1624)]"),
+        );
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_BAD));
         cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(0));
         if columns {
@@ -482,7 +784,10 @@ fn verify_checksum(cx: &mut Ctx<'_>, start: usize, end: usize, reported: usize, 
         // What the sender should have written: the checksum computed with the field as zero.
         let without = checksum::sum_words(checksum::sum_words(sum, &segment[..16]), &segment[18..]);
         let should_be = checksum::finish(without);
-        cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} incorrect, should be 0x{should_be:04x}"));
+        cx.d.set_title(
+            item,
+            format_args!("Checksum: 0x{sent:04x} incorrect, should be 0x{should_be:04x}"),
+        );
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_BAD));
         cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(should_be as u64));
         if columns {
@@ -499,13 +804,20 @@ fn payload(cx: &mut Ctx<'_>, from: usize, end: usize, data_len: usize, reset: bo
     }
     let range = from..end;
     if reset {
-        let text = cx.d.text_value(format_args!("{}", Ascii(&cx.bytes[range.clone()])));
+        let text =
+            cx.d.text_value(format_args!("{}", Ascii(&cx.bytes[range.clone()])));
         cx.d.add(&RESET_CAUSE, range, text);
     } else {
         // The title counts the bytes sent, even when the snap length kept fewer.
         let len = data_len.max(range.len());
         let item = cx.d.add(&PAYLOAD, range, Value::Bytes);
-        cx.d.set_title(item, format_args!("TCP payload ({len} byte{})", if len == 1 { "" } else { "s" }));
+        cx.d.set_title(
+            item,
+            format_args!(
+                "TCP payload ({len} byte{})",
+                if len == 1 { "" } else { "s" }
+            ),
+        );
     }
 }
 

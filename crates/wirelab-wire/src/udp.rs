@@ -28,11 +28,18 @@ use crate::link::{be16, report_short};
 use std::fmt::Write;
 use std::ops::Range;
 
+#[cfg(test)]
+mod tests;
 
 /// `*.checksum.status` values, as Wireshark's `proto_checksum_vals` (shared by UDP, TCP, ICMP
 /// and ICMPv6).
-pub static CHECKSUM_STATUS_NAMES: ValueNames =
-    &[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")];
+pub static CHECKSUM_STATUS_NAMES: ValueNames = &[
+    (0, "Bad"),
+    (1, "Good"),
+    (2, "Unverified"),
+    (3, "Not present"),
+    (4, "Illegal"),
+];
 pub const STATUS_BAD: u64 = 0;
 pub const STATUS_GOOD: u64 = 1;
 pub const STATUS_UNVERIFIED: u64 = 2;
@@ -54,7 +61,13 @@ pub(crate) const fn checksum_status(name: &'static str, explain: &'static str) -
 
 const HEADER_LEN: usize = 8;
 
-crate::field!(UDP, "udp", "User Datagram Protocol", Protocol, "a datagram between two ports, with no connection and no retransmission (RFC 768)");
+crate::field!(
+    UDP,
+    "udp",
+    "User Datagram Protocol",
+    Protocol,
+    "a datagram between two ports, with no connection and no retransmission (RFC 768)"
+);
 crate::field!(SRCPORT, "udp.srcport", "Source Port", UInt 16, Dec, "the port of the sending process, where a reply should go; zero if none (RFC 768)");
 crate::field!(DSTPORT, "udp.dstport", "Destination Port", UInt 16, Dec, "the port of the process the datagram is for (RFC 768)");
 crate::field!(PORT, "udp.port", "Source or Destination Port", UInt 16, Dec, "either port, so that one filter matches both directions (RFC 768)");
@@ -66,13 +79,41 @@ pub static CHECKSUM_STATUS: FieldDef = checksum_status(
     "whether the checksum verified: Good, Bad, Unverified when the datagram was not all captured, Not present for a zero checksum over IPv4 (RFC 768)",
 );
 crate::field!(STREAM, "udp.stream", "Stream index", UInt 32, Dec, "which pair of address and port the datagram belongs to, counting from 0 in order of first appearance (RFC 768)");
-crate::field!(TIME_RELATIVE, "udp.time_relative", "Time since first frame", RelTime, "seconds since the first datagram between these two ports in the capture (RFC 768)");
-crate::field!(TIME_DELTA, "udp.time_delta", "Time since previous frame", RelTime, "seconds since the previous datagram between these two ports in the capture (RFC 768)");
-crate::field!(PAYLOAD, "udp.payload", "Payload", Bytes, "the data the datagram carries for the application (RFC 768)");
+crate::field!(
+    TIME_RELATIVE,
+    "udp.time_relative",
+    "Time since first frame",
+    RelTime,
+    "seconds since the first datagram between these two ports in the capture (RFC 768)"
+);
+crate::field!(
+    TIME_DELTA,
+    "udp.time_delta",
+    "Time since previous frame",
+    RelTime,
+    "seconds since the previous datagram between these two ports in the capture (RFC 768)"
+);
+crate::field!(
+    PAYLOAD,
+    "udp.payload",
+    "Payload",
+    Bytes,
+    "the data the datagram carries for the application (RFC 768)"
+);
 
 pub static FIELDS: &[&FieldDef] = &[
-    &UDP, &SRCPORT, &DSTPORT, &PORT, &LENGTH, &CHECKSUM, &CHECKSUM_CALCULATED, &CHECKSUM_STATUS, &STREAM,
-    &TIME_RELATIVE, &TIME_DELTA, &PAYLOAD,
+    &UDP,
+    &SRCPORT,
+    &DSTPORT,
+    &PORT,
+    &LENGTH,
+    &CHECKSUM,
+    &CHECKSUM_CALCULATED,
+    &CHECKSUM_STATUS,
+    &STREAM,
+    &TIME_RELATIVE,
+    &TIME_DELTA,
+    &PAYLOAD,
 ];
 
 pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
@@ -80,7 +121,10 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
     let start = range.start;
     let end = range.end.min(bytes.len());
     let columns = !cx.quoted;
-    let (Some(sport), Some(dport)) = (be16(bytes, start).filter(|_| start + 4 <= end), be16(bytes, start + 2)) else {
+    let (Some(sport), Some(dport)) = (
+        be16(bytes, start).filter(|_| start + 4 <= end),
+        be16(bytes, start + 2),
+    ) else {
         report_short(cx, "udp", start, start + HEADER_LEN, end, "UDP header");
         return;
     };
@@ -88,10 +132,14 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
     if columns {
         cx.d.protocol = "UDP";
         cx.d.info.clear();
-        let _ = write!(cx.d.info, "{sport} \u{2192} {dport}");
+        crate::tcp::push_ports(&mut cx.d.info, sport, dport);
     }
-    let index = cx.d.open(&UDP, start..end.min(start + HEADER_LEN), Value::None);
-    cx.d.set_title(index, format_args!("User Datagram Protocol, Src Port: {sport}, Dst Port: {dport}"));
+    let index =
+        cx.d.open(&UDP, start..end.min(start + HEADER_LEN), Value::None);
+    cx.d.set_title(
+        index,
+        format_args!("User Datagram Protocol, Src Port: {sport}, Dst Port: {dport}"),
+    );
     cx.d.add(&SRCPORT, at(0, 2), Value::UInt(sport as u64));
     cx.d.add(&DSTPORT, at(2, 2), Value::UInt(dport as u64));
     cx.d.add_hidden(&PORT, at(0, 2), Value::UInt(sport as u64));
@@ -104,21 +152,33 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
     };
     let length_item = cx.d.add(&LENGTH, at(4, 2), Value::UInt(length as u64));
     // How long the datagram is as the IP layer reported it, cut to the frame on the wire.
-    let reported = ip.declared_len.min(crate::link::reported_end(cx, &(start..end)).saturating_sub(start));
+    let reported = ip
+        .declared_len
+        .min(crate::link::reported_end(cx, &(start..end)).saturating_sub(start));
     // A length of zero over IPv6 marks a jumbogram: the IPv6 payload length rules (RFC 2675 §4).
     let jumbogram = length == 0 && ip.src.is_ipv6();
     let datagram_len = if jumbogram { reported } else { length as usize };
     if datagram_len < HEADER_LEN {
-        cx.d.set_title(length_item, format_args!("Length: {length} (bogus, must be >= 8)"));
+        cx.d.set_title(
+            length_item,
+            format_args!("Length: {length} (bogus, must be >= 8)"),
+        );
         cx.d.close();
         if columns {
             let _ = write!(cx.d.info, " [BAD UDP LENGTH {length} < 8]");
         }
-        cx.d.set_malformed("udp", start + 4, format!("expected a length of at least 8 bytes, found {length}"));
+        cx.d.set_malformed(
+            "udp",
+            start + 4,
+            format!("expected a length of at least 8 bytes, found {length}"),
+        );
         return;
     }
     if datagram_len > reported && !ip.fragmented && !cx.quoted {
-        cx.d.set_title(length_item, format_args!("Length: {length} (bogus, payload length {reported})"));
+        cx.d.set_title(
+            length_item,
+            format_args!("Length: {length} (bogus, payload length {reported})"),
+        );
         if columns {
             let _ = write!(cx.d.info, " [BAD UDP LENGTH {length} > IP PAYLOAD LENGTH]");
         }
@@ -129,7 +189,7 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
         );
     }
     if columns {
-        let _ = write!(cx.d.info, " Len={}", datagram_len - HEADER_LEN);
+        crate::tcp::push_tagged(&mut cx.d.info, " Len=", (datagram_len - HEADER_LEN) as u64);
         if jumbogram {
             cx.d.info.push_str(" [Jumbogram]");
         }
@@ -142,8 +202,14 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
     };
     checksum_fields(cx, start, end, reported, datagram_len, sent, ip, columns);
 
-    let src = Endpoint { addr: ip.src, port: sport };
-    let dst = Endpoint { addr: ip.dst, port: dport };
+    let src = Endpoint {
+        addr: ip.src,
+        port: sport,
+    };
+    let dst = Endpoint {
+        addr: ip.dst,
+        port: dport,
+    };
     let stream = cx.conversations.udp_stream(src, dst, cx.ts);
     cx.d.add_generated(&STREAM, Value::UInt(stream as u64));
     if datagram_len == HEADER_LEN {
@@ -162,7 +228,13 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
         let data_end = end.min(start + datagram_len);
         let payload = cx.d.add(&PAYLOAD, data_start..end, Value::Bytes);
         let len = data_end.saturating_sub(data_start);
-        cx.d.set_title(payload, format_args!("UDP payload ({len} byte{})", if len == 1 { "" } else { "s" }));
+        cx.d.set_title(
+            payload,
+            format_args!(
+                "UDP payload ({len} byte{})",
+                if len == 1 { "" } else { "s" }
+            ),
+        );
         cx.d.close();
         dissect_data(cx, data_start..data_end);
     } else {
@@ -223,7 +295,10 @@ fn checksum_fields(
             0 => 0xffff,
             value => value,
         };
-        cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} incorrect, should be 0x{should_be:04x}"));
+        cx.d.set_title(
+            item,
+            format_args!("Checksum: 0x{sent:04x} incorrect, should be 0x{should_be:04x}"),
+        );
         cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(should_be as u64));
         cx.d.close();
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_BAD));

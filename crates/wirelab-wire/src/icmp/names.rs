@@ -71,14 +71,23 @@ static REDIRECT: ValueNames = &[
 static ALTERNATE_HOST: ValueNames = &[(0, "Alternate address for host")];
 
 /// Router advertisement (RFC 1256, RFC 3344 §2.1).
-static ROUTER_ADVERTISEMENT: ValueNames = &[(0, "Normal router advertisement"), (16, "Does not route common traffic")];
+static ROUTER_ADVERTISEMENT: ValueNames = &[
+    (0, "Normal router advertisement"),
+    (16, "Does not route common traffic"),
+];
 
 /// Time exceeded (RFC 792).
-static TIME_EXCEEDED: ValueNames = &[(0, "Time to live exceeded in transit"), (1, "Fragment reassembly time exceeded")];
+static TIME_EXCEEDED: ValueNames = &[
+    (0, "Time to live exceeded in transit"),
+    (1, "Fragment reassembly time exceeded"),
+];
 
 /// Parameter problem (RFC 792, RFC 1108).
-static PARAMETER_PROBLEM: ValueNames =
-    &[(0, "Pointer indicates the error"), (1, "Required option missing"), (2, "Bad length")];
+static PARAMETER_PROBLEM: ValueNames = &[
+    (0, "Pointer indicates the error"),
+    (1, "Required option missing"),
+    (2, "Bad length"),
+];
 
 /// Photuris (RFC 2521 §3).
 static PHOTURIS: ValueNames = &[
@@ -101,7 +110,10 @@ static EXTENDED_ECHO_REPLY: ValueNames = &[
 ];
 
 fn lookup(names: ValueNames, value: u8) -> Option<&'static str> {
-    names.iter().find(|(v, _)| *v == value as u64).map(|(_, n)| *n)
+    names
+        .iter()
+        .find(|(v, _)| *v == value as u64)
+        .map(|(_, n)| *n)
 }
 
 /// A type's name. Wireshark calls type 9 with code 0 or 16 a "Mobile IP Advertisement"

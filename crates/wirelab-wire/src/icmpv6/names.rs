@@ -48,7 +48,10 @@ pub static TYPES: ValueNames = &[
     (161, "Extended Echo reply"),
     (200, "Private experimentation"),
     (201, "Private experimentation"),
-    (255, "Reserved for expansion of ICMPv6 informational messages"),
+    (
+        255,
+        "Reserved for expansion of ICMPv6 informational messages",
+    ),
 ];
 
 /// Destination unreachable (RFC 4443 §3.1).
@@ -64,7 +67,10 @@ static UNREACHABLE: ValueNames = &[
 ];
 
 /// Time exceeded (RFC 4443 §3.3).
-static TIME_EXCEEDED: ValueNames = &[(0, "hop limit exceeded in transit"), (1, "fragment reassembly time exceeded")];
+static TIME_EXCEEDED: ValueNames = &[
+    (0, "hop limit exceeded in transit"),
+    (1, "fragment reassembly time exceeded"),
+];
 
 /// Parameter problem (RFC 4443 §3.4, RFC 7112 §3).
 static PARAMETER_PROBLEM: ValueNames = &[
@@ -75,7 +81,11 @@ static PARAMETER_PROBLEM: ValueNames = &[
 ];
 
 /// Router renumbering (RFC 2894 §3.1).
-static ROUTER_RENUMBERING: ValueNames = &[(0, "Command"), (1, "Result"), (255, "Sequence number reset")];
+static ROUTER_RENUMBERING: ValueNames = &[
+    (0, "Command"),
+    (1, "Result"),
+    (255, "Sequence number reset"),
+];
 
 /// Node information query and reply (RFC 4620 §4).
 static NODE_INFO_QUERY: ValueNames = &[
@@ -83,7 +93,8 @@ static NODE_INFO_QUERY: ValueNames = &[
     (1, "Query subject = DNS name or empty"),
     (2, "Query subject = IPv4 addresses"),
 ];
-static NODE_INFO_REPLY: ValueNames = &[(0, "Successful"), (1, "Refused"), (2, "Unknown query type")];
+static NODE_INFO_REPLY: ValueNames =
+    &[(0, "Successful"), (1, "Refused"), (2, "Unknown query type")];
 
 /// RPL control messages (RFC 6550 §6, RFC 6997).
 static RPL: ValueNames = &[
@@ -106,7 +117,10 @@ static EXTENDED_ECHO_REPLY: ValueNames = &[
 ];
 
 fn lookup(names: ValueNames, value: u8) -> Option<&'static str> {
-    names.iter().find(|(v, _)| *v == value as u64).map(|(_, n)| *n)
+    names
+        .iter()
+        .find(|(v, _)| *v == value as u64)
+        .map(|(_, n)| *n)
 }
 
 /// A type's name, or `Unknown`.

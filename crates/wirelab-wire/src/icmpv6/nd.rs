@@ -20,124 +20,8 @@ use crate::link::{be16, be32, mac_at};
 use std::fmt::{self, Write};
 use std::net::Ipv6Addr;
 
-crate::field!(RA_CUR_HOP_LIMIT, "icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", UInt 8, Dec, "the hop limit hosts should put in the packets they send; 0 leaves it to them (RFC 4861 §4.2)");
-crate::field!(RA_FLAG, "icmpv6.nd.ra.flag", "Flags", UInt 8, Hex, "how hosts should configure themselves, and how much to prefer this router (RFC 4861 §4.2, RFC 4191 §2.2)");
-crate::field!(RA_FLAG_M, "icmpv6.nd.ra.flag.m", "Managed address configuration", Bool, mask = 0x80, "addresses are available from DHCPv6 (RFC 4861 §4.2)");
-crate::field!(RA_FLAG_O, "icmpv6.nd.ra.flag.o", "Other configuration", Bool, mask = 0x40, "other configuration, such as DNS servers, is available from DHCPv6 (RFC 4861 §4.2)");
-crate::field!(RA_FLAG_H, "icmpv6.nd.ra.flag.h", "Home Agent", Bool, mask = 0x20, "the router is also a Mobile IPv6 home agent (RFC 6275 §7.1)");
-pub static RA_FLAG_PRF: FieldDef = crate::link::masked(
-    "icmpv6.nd.ra.flag.prf",
-    "Prf (Default Router Preference)",
-    8,
-    crate::field::Base::Dec,
-    PREFERENCES,
-    0x18,
-    "how much to prefer this router as a default router: high, medium or low (RFC 4191 §2.2)",
-);
-crate::field!(RA_FLAG_P, "icmpv6.nd.ra.flag.p", "Proxy", Bool, mask = 0x04, "the router is a Neighbor Discovery proxy (RFC 4389 §4.1.3.3)");
-crate::field!(RA_FLAG_RSV, "icmpv6.nd.ra.flag.rsv", "Reserved", UInt 8, Dec, "bits reserved for future use (RFC 4861 §4.2)");
-crate::field!(RA_ROUTER_LIFETIME, "icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", UInt 16, Dec, "how many seconds hosts may use this router as a default router; 0 means not at all (RFC 4861 §4.2)");
-crate::field!(RA_REACHABLE_TIME, "icmpv6.nd.ra.reachable_time", "Reachable time (ms)", UInt 32, Dec, "how long a neighbor stays reachable after a confirmation, in milliseconds; 0 leaves it to hosts (RFC 4861 §4.2)");
-crate::field!(RA_RETRANS_TIMER, "icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", UInt 32, Dec, "milliseconds between retransmitted neighbor solicitations (RFC 4861 §4.2)");
-crate::field!(NS_TARGET, "icmpv6.nd.ns.target_address", "Target Address", Ipv6, "the address whose link-layer address the sender asks for (RFC 4861 §4.3)");
-crate::field!(NA_FLAG, "icmpv6.nd.na.flag", "Flags", UInt 32, Hex, "the router, solicited and override flags of an advertisement (RFC 4861 §4.4)");
-crate::field!(NA_FLAG_R, "icmpv6.nd.na.flag.r", "Router", Bool, mask = 0x8000_0000, "the sender is a router (RFC 4861 §4.4)");
-crate::field!(NA_FLAG_S, "icmpv6.nd.na.flag.s", "Solicited", Bool, mask = 0x4000_0000, "the advertisement answers a solicitation (RFC 4861 §4.4)");
-crate::field!(NA_FLAG_O, "icmpv6.nd.na.flag.o", "Override", Bool, mask = 0x2000_0000, "the receiver should replace the link-layer address it has cached (RFC 4861 §4.4)");
-pub static NA_FLAG_RSV: FieldDef = crate::link::masked(
-    "icmpv6.nd.na.flag.rsv",
-    "Reserved",
-    32,
-    crate::field::Base::Dec,
-    &[],
-    0x1fff_ffff,
-    "bits reserved for future use (RFC 4861 §4.4)",
-);
-crate::field!(NA_TARGET, "icmpv6.nd.na.target_address", "Target Address", Ipv6, "the address the advertisement is about (RFC 4861 §4.4)");
-crate::field!(RD_TARGET, "icmpv6.nd.rd.target_address", "Target Address", Ipv6, "the better first hop for the destination (RFC 4861 §4.5)");
-crate::field!(RD_DESTINATION, "icmpv6.rd.na.destination_address", "Destination Address", Ipv6, "the destination that is redirected to the target (RFC 4861 §4.5)");
-crate::field!(OPT, "icmpv6.opt", "ICMPv6 Option", None, "one Neighbor Discovery option: type, length in 8-byte units, value (RFC 4861 §4.6)");
-crate::field!(OPT_TYPE, "icmpv6.opt.type", "Type", UInt 8, Dec, names = OPTION_TYPES, "which option this is (RFC 4861 §4.6)");
-crate::field!(OPT_LENGTH, "icmpv6.opt.length", "Length", UInt 8, Dec, "the option's length in units of 8 bytes, type and length included (RFC 4861 §4.6)");
-crate::field!(OPT_RESERVED, "icmpv6.opt.reserved", "Reserved", None, "bytes reserved by the option; senders set them to zero (RFC 4861 §4.6)");
-crate::field!(OPT_LINKADDR, "icmpv6.opt.linkaddr", "Link-layer address", Ether, "a link-layer (MAC) address (RFC 4861 §4.6.1)");
-crate::field!(OPT_SRC_LINKADDR, "icmpv6.opt.src_linkaddr", "Source Link-layer address", Ether, "the sender's link-layer address, so that the receiver need not ask for it (RFC 4861 §4.6.1)");
-crate::field!(OPT_TARGET_LINKADDR, "icmpv6.opt.target_linkaddr", "Target Link-layer address", Ether, "the target's link-layer address: the answer to a solicitation (RFC 4861 §4.6.1)");
-crate::field!(OPT_PREFIX_LENGTH, "icmpv6.opt.prefix.length", "Prefix Length", UInt 8, Dec, "how many leading bits of the prefix are significant (RFC 4861 §4.6.2)");
-crate::field!(OPT_PREFIX_FLAG, "icmpv6.opt.prefix.flag", "Flag", UInt 8, Hex, "how hosts may use the prefix (RFC 4861 §4.6.2)");
-crate::field!(OPT_PREFIX_FLAG_L, "icmpv6.opt.prefix.flag.l", "On-link flag(L)", Bool, mask = 0x80, "addresses in the prefix are on this link (RFC 4861 §4.6.2)");
-crate::field!(OPT_PREFIX_FLAG_A, "icmpv6.opt.prefix.flag.a", "Autonomous address-configuration flag(A)", Bool, mask = 0x40, "hosts may form their own addresses in the prefix (RFC 4862 §5.5.3)");
-crate::field!(OPT_PREFIX_FLAG_R, "icmpv6.opt.prefix.flag.r", "Router address flag(R)", Bool, mask = 0x20, "the prefix field holds the router's full address (RFC 6275 §7.2)");
-crate::field!(OPT_PREFIX_FLAG_RESERVED, "icmpv6.opt.prefix.flag.reserved", "Reserved", UInt 8, Dec, "bits reserved for future use (RFC 4861 §4.6.2)");
-crate::field!(OPT_PREFIX_VALID_LIFETIME, "icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", UInt 32, Dec, "seconds the prefix stays valid for on-link use; all ones means forever (RFC 4861 §4.6.2)");
-crate::field!(OPT_PREFIX_PREFERRED_LIFETIME, "icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", UInt 32, Dec, "seconds addresses formed from the prefix stay preferred (RFC 4862 §5.5.3)");
-crate::field!(OPT_PREFIX, "icmpv6.opt.prefix", "Prefix", Ipv6, "the prefix itself; bits past the prefix length are zero (RFC 4861 §4.6.2)");
-crate::field!(OPT_REDIRECTED_PACKET, "icmpv6.opt.redirected_packet", "Redirected Packet", None, "the start of the packet that triggered the redirect (RFC 4861 §4.6.3)");
-crate::field!(OPT_MTU, "icmpv6.opt.mtu", "MTU", UInt 32, Dec, "the MTU hosts should use on this link (RFC 4861 §4.6.4)");
-crate::field!(OPT_ADVERTISEMENT_INTERVAL, "icmpv6.opt.advertisement_interval", "Advertisement Interval", UInt 32, Dec, "the most milliseconds between this router's unsolicited advertisements (RFC 6275 §7.3)");
-crate::field!(OPT_NONCE, "icmpv6.opt.nonce", "Nonce", Bytes, "a random value a solicitation carries and its answer echoes (RFC 3971 §5.3.2)");
-crate::field!(OPT_ROUTE_FLAG, "icmpv6.opt.route_info.flag", "Flag", UInt 8, Hex, "the route's preference bits (RFC 4191 §2.3)");
-pub static OPT_ROUTE_PREFERENCE: FieldDef = crate::link::masked(
-    "icmpv6.opt.route_info.flag.route_preference",
-    "Route Preference",
-    8,
-    crate::field::Base::Dec,
-    PREFERENCES,
-    0x18,
-    "how much to prefer this router for the route: high, medium or low (RFC 4191 §2.3)",
-);
-crate::field!(OPT_ROUTE_LIFETIME, "icmpv6.opt.route_lifetime", "Route Lifetime", UInt 32, Dec, "seconds the route stays valid (RFC 4191 §2.3)");
-crate::field!(OPT_RDNSS_LIFETIME, "icmpv6.opt.rdnss.lifetime", "Lifetime", UInt 32, Dec, "seconds the DNS servers may be used (RFC 8106 §5.1)");
-crate::field!(OPT_RDNSS, "icmpv6.opt.rdnss", "Recursive DNS Servers", Ipv6, "a recursive DNS server hosts may use (RFC 8106 §5.1)");
-crate::field!(OPT_DNSSL_LIFETIME, "icmpv6.opt.dnssl.lifetime", "Lifetime", UInt 32, Dec, "seconds the search list may be used (RFC 8106 §5.2)");
-crate::field!(OPT_DNSSL, "icmpv6.opt.dnssl", "Domain Names", Str, "a domain name hosts should search (RFC 8106 §5.2)");
-
-/// Router and route preferences (RFC 4191 §2.1).
-static PREFERENCES: ValueNames = &[(0, "Medium"), (1, "High"), (2, "Reserved"), (3, "Low")];
-
-/// Option types (IANA "IPv6 Neighbor Discovery Option Formats"), as Wireshark names them.
-pub static OPTION_TYPES: ValueNames = &[
-    (1, "Source link-layer address"),
-    (2, "Target link-layer address"),
-    (3, "Prefix information"),
-    (4, "Redirected header"),
-    (5, "MTU"),
-    (6, "NBMA Shortcut Limit Option"),
-    (7, "Advertisement Interval"),
-    (8, "Home Agent Information"),
-    (9, "Source Address List"),
-    (10, "Target Address List"),
-    (11, "CGA"),
-    (12, "RSA Signature"),
-    (13, "Timestamp"),
-    (14, "Nonce"),
-    (15, "Trust Anchor"),
-    (16, "Certificate"),
-    (17, "IP Address/Prefix Option"),
-    (18, "New Router Prefix Information"),
-    (19, "Link-layer Address"),
-    (20, "Neighbor Advertisement Acknowledgment"),
-    (23, "MAP"),
-    (24, "Route Information"),
-    (25, "Recursive DNS Server"),
-    (26, "RA Flags Extension"),
-    (27, "Handover Key Request"),
-    (28, "Handover Key Reply"),
-    (29, "Handover Assist Information"),
-    (30, "Mobile Node Identifier Option"),
-    (31, "DNS Search List Option"),
-    (32, "Proxy Signature (PS)"),
-    (33, "Address Registration Option"),
-    (34, "6LoWPAN Context Option"),
-    (35, "Authoritative Border Router"),
-    (36, "6LoWPAN Capability Indication Option"),
-    (37, "DHCP Captive-Portal"),
-    (38, "PREF64 Option"),
-    (138, "CARD Request"),
-    (139, "CARD Reply"),
-    (253, "RFC3692-style Experiment 1"),
-    (254, "RFC3692-style Experiment 2"),
-];
+mod fields;
+pub use fields::*;
 
 fn name_of(names: ValueNames, value: u64) -> Option<&'static str> {
     names.iter().find(|(v, _)| *v == value).map(|(_, n)| *n)
@@ -149,7 +33,11 @@ pub(super) fn dissect(cx: &mut Ctx<'_>, m: &Message) -> Result<(), Short> {
     let columns = !cx.quoted;
     let options_at = match m.icmp_type {
         super::ROUTER_SOLICITATION => {
-            cx.d.add(&RESERVED, m.need(4, 4, "router solicitation")?, Value::Bytes);
+            cx.d.add(
+                &RESERVED,
+                m.need(4, 4, "router solicitation")?,
+                Value::Bytes,
+            );
             8
         }
         super::ROUTER_ADVERTISEMENT => {
@@ -157,7 +45,11 @@ pub(super) fn dissect(cx: &mut Ctx<'_>, m: &Message) -> Result<(), Short> {
             16
         }
         super::NEIGHBOR_SOLICITATION => {
-            cx.d.add(&RESERVED, m.need(4, 4, "neighbor solicitation")?, Value::Bytes);
+            cx.d.add(
+                &RESERVED,
+                m.need(4, 4, "neighbor solicitation")?,
+                Value::Bytes,
+            );
             let target = address(cx, m, 8, &NS_TARGET)?;
             if columns {
                 let _ = write!(cx.d.info, " for {target}");
@@ -167,13 +59,37 @@ pub(super) fn dissect(cx: &mut Ctx<'_>, m: &Message) -> Result<(), Short> {
         super::NEIGHBOR_ADVERTISEMENT => {
             let flags_range = m.need(4, 4, "neighbor advertisement")?;
             let flags = be32(bytes, flags_range.start).unwrap_or(0);
-            let item = cx.d.open(&NA_FLAG, flags_range.clone(), Value::UInt(flags as u64));
-            let named = [(0x8000_0000, "Router", "rtr"), (0x4000_0000, "Solicited", "sol"), (0x2000_0000, "Override", "ovr")];
-            cx.d.set_title(item, format_args!("Flags: 0x{flags:08x}{}", FlagList(flags, &named, false)));
-            cx.d.add(&NA_FLAG_R, flags_range.clone(), Value::Bool(flags & 0x8000_0000 != 0));
-            cx.d.add(&NA_FLAG_S, flags_range.clone(), Value::Bool(flags & 0x4000_0000 != 0));
-            cx.d.add(&NA_FLAG_O, flags_range.clone(), Value::Bool(flags & 0x2000_0000 != 0));
-            cx.d.add(&NA_FLAG_RSV, flags_range, Value::UInt((flags & 0x1fff_ffff) as u64));
+            let item =
+                cx.d.open(&NA_FLAG, flags_range.clone(), Value::UInt(flags as u64));
+            let named = [
+                (0x8000_0000, "Router", "rtr"),
+                (0x4000_0000, "Solicited", "sol"),
+                (0x2000_0000, "Override", "ovr"),
+            ];
+            cx.d.set_title(
+                item,
+                format_args!("Flags: 0x{flags:08x}{}", FlagList(flags, &named, false)),
+            );
+            cx.d.add(
+                &NA_FLAG_R,
+                flags_range.clone(),
+                Value::Bool(flags & 0x8000_0000 != 0),
+            );
+            cx.d.add(
+                &NA_FLAG_S,
+                flags_range.clone(),
+                Value::Bool(flags & 0x4000_0000 != 0),
+            );
+            cx.d.add(
+                &NA_FLAG_O,
+                flags_range.clone(),
+                Value::Bool(flags & 0x2000_0000 != 0),
+            );
+            cx.d.add(
+                &NA_FLAG_RSV,
+                flags_range,
+                Value::UInt((flags & 0x1fff_ffff) as u64),
+            );
             cx.d.close();
             let target = address(cx, m, 8, &NA_TARGET)?;
             if columns {
@@ -218,7 +134,12 @@ impl fmt::Display for FlagList<'_> {
     }
 }
 
-fn address(cx: &mut Ctx<'_>, m: &Message, offset: usize, def: &'static FieldDef) -> Result<Ipv6Addr, Short> {
+fn address(
+    cx: &mut Ctx<'_>,
+    m: &Message,
+    offset: usize,
+    def: &'static FieldDef,
+) -> Result<Ipv6Addr, Short> {
     let range = m.need(offset, 16, "IPv6 address")?;
     let address = ipv6_at(cx.bytes, range.start).unwrap_or(Ipv6Addr::UNSPECIFIED);
     cx.d.add(def, range, Value::Ipv6(address));
@@ -229,11 +150,16 @@ fn address(cx: &mut Ctx<'_>, m: &Message, offset: usize, def: &'static FieldDef)
 fn router_advertisement(cx: &mut Ctx<'_>, m: &Message) -> Result<(), Short> {
     let bytes = cx.bytes;
     let hop = m.need(4, 1, "router advertisement")?;
-    cx.d.add(&RA_CUR_HOP_LIMIT, hop.clone(), Value::UInt(bytes[hop.start] as u64));
+    cx.d.add(
+        &RA_CUR_HOP_LIMIT,
+        hop.clone(),
+        Value::UInt(bytes[hop.start] as u64),
+    );
     let flags_range = m.need(5, 1, "router advertisement")?;
     let flags = bytes[flags_range.start];
     let preference = (flags >> 3) & 0x03;
-    let item = cx.d.open(&RA_FLAG, flags_range.clone(), Value::UInt(flags as u64));
+    let item =
+        cx.d.open(&RA_FLAG, flags_range.clone(), Value::UInt(flags as u64));
     let named = [
         (0x80, "Managed address configuration", ""),
         (0x40, "Other configuration", ""),
@@ -248,19 +174,55 @@ fn router_advertisement(cx: &mut Ctx<'_>, m: &Message) -> Result<(), Short> {
             if flags & 0x04 != 0 { ", Proxy" } else { "" }
         ),
     );
-    cx.d.add(&RA_FLAG_M, flags_range.clone(), Value::Bool(flags & 0x80 != 0));
-    cx.d.add(&RA_FLAG_O, flags_range.clone(), Value::Bool(flags & 0x40 != 0));
-    cx.d.add(&RA_FLAG_H, flags_range.clone(), Value::Bool(flags & 0x20 != 0));
-    cx.d.add(&RA_FLAG_PRF, flags_range.clone(), Value::UInt(preference as u64));
-    cx.d.add(&RA_FLAG_P, flags_range.clone(), Value::Bool(flags & 0x04 != 0));
-    cx.d.add(&RA_FLAG_RSV, flags_range, Value::UInt((flags & 0x03) as u64));
+    cx.d.add(
+        &RA_FLAG_M,
+        flags_range.clone(),
+        Value::Bool(flags & 0x80 != 0),
+    );
+    cx.d.add(
+        &RA_FLAG_O,
+        flags_range.clone(),
+        Value::Bool(flags & 0x40 != 0),
+    );
+    cx.d.add(
+        &RA_FLAG_H,
+        flags_range.clone(),
+        Value::Bool(flags & 0x20 != 0),
+    );
+    cx.d.add(
+        &RA_FLAG_PRF,
+        flags_range.clone(),
+        Value::UInt(preference as u64),
+    );
+    cx.d.add(
+        &RA_FLAG_P,
+        flags_range.clone(),
+        Value::Bool(flags & 0x04 != 0),
+    );
+    cx.d.add(
+        &RA_FLAG_RSV,
+        flags_range,
+        Value::UInt((flags & 0x03) as u64),
+    );
     cx.d.close();
     let lifetime = m.need(6, 2, "router advertisement")?;
-    cx.d.add(&RA_ROUTER_LIFETIME, lifetime.clone(), Value::UInt(be16(bytes, lifetime.start).unwrap_or(0) as u64));
+    cx.d.add(
+        &RA_ROUTER_LIFETIME,
+        lifetime.clone(),
+        Value::UInt(be16(bytes, lifetime.start).unwrap_or(0) as u64),
+    );
     let reachable = m.need(8, 4, "router advertisement")?;
-    cx.d.add(&RA_REACHABLE_TIME, reachable.clone(), Value::UInt(be32(bytes, reachable.start).unwrap_or(0) as u64));
+    cx.d.add(
+        &RA_REACHABLE_TIME,
+        reachable.clone(),
+        Value::UInt(be32(bytes, reachable.start).unwrap_or(0) as u64),
+    );
     let retrans = m.need(12, 4, "router advertisement")?;
-    cx.d.add(&RA_RETRANS_TIMER, retrans.clone(), Value::UInt(be32(bytes, retrans.start).unwrap_or(0) as u64));
+    cx.d.add(
+        &RA_RETRANS_TIMER,
+        retrans.clone(),
+        Value::UInt(be32(bytes, retrans.start).unwrap_or(0) as u64),
+    );
     Ok(())
 }
 
@@ -274,15 +236,19 @@ fn options(cx: &mut Ctx<'_>, m: &Message, from: usize) -> Result<(), Short> {
         let (kind, units) = (bytes[head.start], bytes[head.start + 1]);
         let len = units as usize * 8;
         let whole = m.at(offset, len.max(2));
-        let item = cx.d.open(&OPT, whole.start..whole.end.min(m.end), Value::None);
+        let item =
+            cx.d.open(&OPT, whole.start..whole.end.min(m.end), Value::None);
         cx.d.add(&OPT_TYPE, m.at(offset, 1), Value::UInt(kind as u64));
-        let length_item = cx.d.add(&OPT_LENGTH, m.at(offset + 1, 1), Value::UInt(units as u64));
+        let length_item =
+            cx.d.add(&OPT_LENGTH, m.at(offset + 1, 1), Value::UInt(units as u64));
         cx.d.set_title(length_item, format_args!("Length: {units} ({len} bytes)"));
         let name = name_of(OPTION_TYPES, kind as u64);
         if len == 0 {
             match name {
                 Some(name) => cx.d.set_title(item, format_args!("ICMPv6 Option ({name}")),
-                None => cx.d.set_title(item, format_args!("ICMPv6 Option (Unknown {kind}")),
+                None => {
+                    cx.d.set_title(item, format_args!("ICMPv6 Option (Unknown {kind}"))
+                }
             }
             cx.d.close();
             cx.d.set_malformed(
@@ -307,7 +273,13 @@ struct Opt {
     len: usize,
 }
 
-fn option_value(cx: &mut Ctx<'_>, m: &Message, kind: u8, o: &Opt, item: usize) -> Result<(), Short> {
+fn option_value(
+    cx: &mut Ctx<'_>,
+    m: &Message,
+    kind: u8,
+    o: &Opt,
+    item: usize,
+) -> Result<(), Short> {
     let bytes = cx.bytes;
     let columns = !cx.quoted;
     let at = |offset: usize| o.offset + offset;
@@ -317,47 +289,112 @@ fn option_value(cx: &mut Ctx<'_>, m: &Message, kind: u8, o: &Opt, item: usize) -
             let range = m.need(at(2), 6, "link-layer address option")?;
             let mac = mac_at(bytes, range.start).unwrap_or([0; 6]);
             cx.d.add(&OPT_LINKADDR, range.clone(), Value::Ether(mac));
-            let specific = if kind == 1 { &OPT_SRC_LINKADDR } else { &OPT_TARGET_LINKADDR };
+            let specific = if kind == 1 {
+                &OPT_SRC_LINKADDR
+            } else {
+                &OPT_TARGET_LINKADDR
+            };
             cx.d.add_hidden(specific, range, Value::Ether(mac));
-            cx.d.set_title(item, format_args!("ICMPv6 Option ({} : {})", name.unwrap_or(""), Mac(mac)));
+            cx.d.set_title(
+                item,
+                format_args!("ICMPv6 Option ({} : {})", name.unwrap_or(""), Mac(mac)),
+            );
             if columns {
-                let _ = write!(cx.d.info, "{}{}", if kind == 1 { " from " } else { " is at " }, Mac(mac));
+                let _ = write!(
+                    cx.d.info,
+                    "{}{}",
+                    if kind == 1 { " from " } else { " is at " },
+                    Mac(mac)
+                );
             }
         }
         3 => {
             let prefix_len = bytes[m.need(at(2), 1, "prefix information option")?.start];
-            cx.d.add(&OPT_PREFIX_LENGTH, m.at(at(2), 1), Value::UInt(prefix_len as u64));
+            cx.d.add(
+                &OPT_PREFIX_LENGTH,
+                m.at(at(2), 1),
+                Value::UInt(prefix_len as u64),
+            );
             let flag_range = m.need(at(3), 1, "prefix information option")?;
             let flags = bytes[flag_range.start];
-            let flag_item = cx.d.open(&OPT_PREFIX_FLAG, flag_range.clone(), Value::UInt(flags as u64));
+            let flag_item = cx.d.open(
+                &OPT_PREFIX_FLAG,
+                flag_range.clone(),
+                Value::UInt(flags as u64),
+            );
             let named = [
                 (0x80, "On-link flag(L)", ""),
                 (0x40, "Autonomous address-configuration flag(A)", ""),
                 (0x20, "Router address flag(R)", ""),
             ];
-            cx.d.set_title(flag_item, format_args!("Flag: 0x{flags:02x}{}", FlagList(flags as u32, &named, false)));
-            cx.d.add(&OPT_PREFIX_FLAG_L, flag_range.clone(), Value::Bool(flags & 0x80 != 0));
-            cx.d.add(&OPT_PREFIX_FLAG_A, flag_range.clone(), Value::Bool(flags & 0x40 != 0));
-            cx.d.add(&OPT_PREFIX_FLAG_R, flag_range.clone(), Value::Bool(flags & 0x20 != 0));
-            cx.d.add(&OPT_PREFIX_FLAG_RESERVED, flag_range, Value::UInt((flags & 0x1f) as u64));
+            cx.d.set_title(
+                flag_item,
+                format_args!(
+                    "Flag: 0x{flags:02x}{}",
+                    FlagList(flags as u32, &named, false)
+                ),
+            );
+            cx.d.add(
+                &OPT_PREFIX_FLAG_L,
+                flag_range.clone(),
+                Value::Bool(flags & 0x80 != 0),
+            );
+            cx.d.add(
+                &OPT_PREFIX_FLAG_A,
+                flag_range.clone(),
+                Value::Bool(flags & 0x40 != 0),
+            );
+            cx.d.add(
+                &OPT_PREFIX_FLAG_R,
+                flag_range.clone(),
+                Value::Bool(flags & 0x20 != 0),
+            );
+            cx.d.add(
+                &OPT_PREFIX_FLAG_RESERVED,
+                flag_range,
+                Value::UInt((flags & 0x1f) as u64),
+            );
             cx.d.close();
             let valid = m.need(at(4), 4, "prefix information option")?;
-            cx.d.add(&OPT_PREFIX_VALID_LIFETIME, valid.clone(), Value::UInt(be32(bytes, valid.start).unwrap_or(0) as u64));
+            cx.d.add(
+                &OPT_PREFIX_VALID_LIFETIME,
+                valid.clone(),
+                Value::UInt(be32(bytes, valid.start).unwrap_or(0) as u64),
+            );
             let preferred = m.need(at(8), 4, "prefix information option")?;
-            cx.d.add(&OPT_PREFIX_PREFERRED_LIFETIME, preferred.clone(), Value::UInt(be32(bytes, preferred.start).unwrap_or(0) as u64));
-            cx.d.add(&OPT_RESERVED, m.need(at(12), 4, "prefix information option")?, Value::None);
+            cx.d.add(
+                &OPT_PREFIX_PREFERRED_LIFETIME,
+                preferred.clone(),
+                Value::UInt(be32(bytes, preferred.start).unwrap_or(0) as u64),
+            );
+            cx.d.add(
+                &OPT_RESERVED,
+                m.need(at(12), 4, "prefix information option")?,
+                Value::None,
+            );
             let prefix_range = m.need(at(16), 16, "prefix information option")?;
             let prefix = ipv6_at(bytes, prefix_range.start).unwrap_or(Ipv6Addr::UNSPECIFIED);
             cx.d.add(&OPT_PREFIX, prefix_range, Value::Ipv6(prefix));
-            cx.d.set_title(item, format_args!("ICMPv6 Option (Prefix information : {prefix}/{prefix_len})"));
+            cx.d.set_title(
+                item,
+                format_args!("ICMPv6 Option (Prefix information : {prefix}/{prefix_len})"),
+            );
         }
         4 => {
-            cx.d.add(&OPT_RESERVED, m.need(at(2), 6, "redirected header option")?, Value::None);
+            cx.d.add(
+                &OPT_RESERVED,
+                m.need(at(2), 6, "redirected header option")?,
+                Value::None,
+            );
             cx.d.set_title(item, format_args!("ICMPv6 Option (Redirected header)"));
             let packet_start = m.start + at(8);
             let packet_end = (m.start + o.offset + o.len).min(m.end);
             if packet_start < packet_end {
-                cx.d.add(&OPT_REDIRECTED_PACKET, packet_start..packet_end, Value::None);
+                cx.d.add(
+                    &OPT_REDIRECTED_PACKET,
+                    packet_start..packet_end,
+                    Value::None,
+                );
                 redirected_packet(cx, packet_start..packet_end);
             }
         }
@@ -369,26 +406,57 @@ fn option_value(cx: &mut Ctx<'_>, m: &Message, kind: u8, o: &Opt, item: usize) -
             cx.d.set_title(item, format_args!("ICMPv6 Option (MTU : {mtu})"));
         }
         7 => {
-            cx.d.add(&OPT_RESERVED, m.need(at(2), 2, "advertisement interval option")?, Value::None);
+            cx.d.add(
+                &OPT_RESERVED,
+                m.need(at(2), 2, "advertisement interval option")?,
+                Value::None,
+            );
             let range = m.need(at(4), 4, "advertisement interval option")?;
             let interval = be32(bytes, range.start).unwrap_or(0);
-            cx.d.add(&OPT_ADVERTISEMENT_INTERVAL, range, Value::UInt(interval as u64));
-            cx.d.set_title(item, format_args!("ICMPv6 Option (Advertisement Interval : {interval})"));
+            cx.d.add(
+                &OPT_ADVERTISEMENT_INTERVAL,
+                range,
+                Value::UInt(interval as u64),
+            );
+            cx.d.set_title(
+                item,
+                format_args!("ICMPv6 Option (Advertisement Interval : {interval})"),
+            );
         }
         14 => {
-            cx.d.add(&OPT_NONCE, m.need(at(2), o.len - 2, "nonce option")?, Value::Bytes);
+            cx.d.add(
+                &OPT_NONCE,
+                m.need(at(2), o.len - 2, "nonce option")?,
+                Value::Bytes,
+            );
             cx.d.set_title(item, format_args!("ICMPv6 Option (Nonce)"));
         }
         24 => {
             let prefix_len = bytes[m.need(at(2), 1, "route information option")?.start];
-            cx.d.add(&OPT_PREFIX_LENGTH, m.at(at(2), 1), Value::UInt(prefix_len as u64));
+            cx.d.add(
+                &OPT_PREFIX_LENGTH,
+                m.at(at(2), 1),
+                Value::UInt(prefix_len as u64),
+            );
             let flag_range = m.need(at(3), 1, "route information option")?;
             let flags = bytes[flag_range.start];
-            cx.d.open(&OPT_ROUTE_FLAG, flag_range.clone(), Value::UInt(flags as u64));
-            cx.d.add(&OPT_ROUTE_PREFERENCE, flag_range, Value::UInt(((flags >> 3) & 0x03) as u64));
+            cx.d.open(
+                &OPT_ROUTE_FLAG,
+                flag_range.clone(),
+                Value::UInt(flags as u64),
+            );
+            cx.d.add(
+                &OPT_ROUTE_PREFERENCE,
+                flag_range,
+                Value::UInt(((flags >> 3) & 0x03) as u64),
+            );
             cx.d.close();
             let lifetime = m.need(at(4), 4, "route information option")?;
-            cx.d.add(&OPT_ROUTE_LIFETIME, lifetime.clone(), Value::UInt(be32(bytes, lifetime.start).unwrap_or(0) as u64));
+            cx.d.add(
+                &OPT_ROUTE_LIFETIME,
+                lifetime.clone(),
+                Value::UInt(be32(bytes, lifetime.start).unwrap_or(0) as u64),
+            );
             // The prefix field is 0, 8 or 16 bytes, zero-filled to an address (RFC 4191 §2.3).
             let prefix_bytes = o.len.saturating_sub(8).min(16);
             let range = m.need(at(8), prefix_bytes, "route information option")?;
@@ -398,12 +466,23 @@ fn option_value(cx: &mut Ctx<'_>, m: &Message, kind: u8, o: &Opt, item: usize) -
             if prefix_bytes > 0 {
                 cx.d.add(&OPT_PREFIX, range, Value::Ipv6(prefix));
             }
-            cx.d.set_title(item, format_args!("ICMPv6 Option (Route Information : {prefix}/{prefix_len})"));
+            cx.d.set_title(
+                item,
+                format_args!("ICMPv6 Option (Route Information : {prefix}/{prefix_len})"),
+            );
         }
         25 => {
-            cx.d.add(&OPT_RESERVED, m.need(at(2), 2, "RDNSS option")?, Value::None);
+            cx.d.add(
+                &OPT_RESERVED,
+                m.need(at(2), 2, "RDNSS option")?,
+                Value::None,
+            );
             let lifetime = m.need(at(4), 4, "RDNSS option")?;
-            cx.d.add(&OPT_RDNSS_LIFETIME, lifetime.clone(), Value::UInt(be32(bytes, lifetime.start).unwrap_or(0) as u64));
+            cx.d.add(
+                &OPT_RDNSS_LIFETIME,
+                lifetime.clone(),
+                Value::UInt(be32(bytes, lifetime.start).unwrap_or(0) as u64),
+            );
             let count = o.len.saturating_sub(8) / 16;
             let mut servers = [Ipv6Addr::UNSPECIFIED; 8];
             for i in 0..count {
@@ -415,22 +494,42 @@ fn option_value(cx: &mut Ctx<'_>, m: &Message, kind: u8, o: &Opt, item: usize) -
                     *slot = server;
                 }
             }
-            cx.d.set_title(item, format_args!("ICMPv6 Option (Recursive DNS Server{})", Servers(&servers[..count.min(8)])));
+            cx.d.set_title(
+                item,
+                format_args!(
+                    "ICMPv6 Option (Recursive DNS Server{})",
+                    Servers(&servers[..count.min(8)])
+                ),
+            );
         }
         31 => {
-            cx.d.add(&OPT_RESERVED, m.need(at(2), 2, "DNSSL option")?, Value::None);
+            cx.d.add(
+                &OPT_RESERVED,
+                m.need(at(2), 2, "DNSSL option")?,
+                Value::None,
+            );
             let lifetime = m.need(at(4), 4, "DNSSL option")?;
-            cx.d.add(&OPT_DNSSL_LIFETIME, lifetime.clone(), Value::UInt(be32(bytes, lifetime.start).unwrap_or(0) as u64));
+            cx.d.add(
+                &OPT_DNSSL_LIFETIME,
+                lifetime.clone(),
+                Value::UInt(be32(bytes, lifetime.start).unwrap_or(0) as u64),
+            );
             let list = m.need(at(8), o.len.saturating_sub(8), "DNSSL option")?;
             dns_search_list(cx, list.start, list.end, item);
         }
         _ => {
             match name {
                 Some(name) => cx.d.set_title(item, format_args!("ICMPv6 Option ({name})")),
-                None => cx.d.set_title(item, format_args!("ICMPv6 Option (Unknown {kind})")),
+                None => {
+                    cx.d.set_title(item, format_args!("ICMPv6 Option (Unknown {kind})"))
+                }
             }
             if o.len > 2 {
-                cx.d.add(&DATA, m.need(at(2), o.len - 2, "ICMPv6 option")?, Value::Bytes);
+                cx.d.add(
+                    &DATA,
+                    m.need(at(2), o.len - 2, "ICMPv6 option")?,
+                    Value::Bytes,
+                );
             }
         }
     }
@@ -482,14 +581,21 @@ fn dns_search_list(cx: &mut Ctx<'_>, start: usize, end: usize, item: usize) {
             labels += 1 + bytes[labels] as usize;
         }
         let name_end = (labels + 1).min(end);
-        let text = cx.d.text_value(format_args!("{}", Labels(&bytes[name_start..name_end])));
+        let text =
+            cx.d.text_value(format_args!("{}", Labels(&bytes[name_start..name_end])));
         cx.d.add(&OPT_DNSSL, name_start..name_end, text);
         if name_end <= at {
             break;
         }
         at = name_end;
     }
-    cx.d.set_title(item, format_args!("ICMPv6 Option (DNS Search List Option{})", SearchList(&bytes[start..end])));
+    cx.d.set_title(
+        item,
+        format_args!(
+            "ICMPv6 Option (DNS Search List Option{})",
+            SearchList(&bytes[start..end])
+        ),
+    );
 }
 
 /// DNS labels as a dotted name.
@@ -535,7 +641,11 @@ impl fmt::Display for SearchList<'_> {
                 }
                 at += 1 + len as usize;
             }
-            write!(f, " {}", Labels(self.0.get(start..at.min(self.0.len())).unwrap_or(&[])))?;
+            write!(
+                f,
+                " {}",
+                Labels(self.0.get(start..at.min(self.0.len())).unwrap_or(&[]))
+            )?;
         }
         Ok(())
     }

@@ -94,7 +94,7 @@ fn ip_addr_and_ip_host_hold_both_addresses_hidden() {
     assert!(c.d.find("ip.addr").all(|item| item.is_hidden()));
     assert_eq!(c.d.src, Address::Ipv4(Ipv4Addr::new(10, 0, 0, 1)));
     assert_eq!(c.d.dst, Address::Ipv4(Ipv4Addr::new(10, 0, 0, 2)));
-    assert_eq!(c.d.protocol, "IPv4");
+    assert_eq!(c.d.protocol, "UDP", "the transport names the protocol column");
 }
 
 #[test]
@@ -254,13 +254,14 @@ fn the_first_fragment_goes_up_to_the_transport() {
     let c = raw(&ipv4("", &hex(UDP), 0x2000, 17));
     assert_eq!(c.field("ip.flags.mf"), "1");
     assert_eq!(c.field("ip.flags"), "0x01");
-    assert!(!c.has("data"));
+    assert_eq!(c.field("udp.srcport"), "12345");
 }
 
 #[test]
 fn an_unknown_protocol_gets_a_fallback_info_line() {
     let c = raw(&ipv4("", b"abc", 0x4000, 200));
     assert_eq!(c.d.info, "Unassigned (200)");
+    assert_eq!(c.d.protocol, "IPv4");
     assert_eq!(c.field("data.data"), "616263");
 }
 
@@ -430,4 +431,12 @@ fn damaged_ipv4_headers_never_panic() {
             17,
         ),
     );
+}
+
+#[test]
+fn dotted_quads_print_like_the_standard_library() {
+    for addr in [[0, 0, 0, 0], [10, 0, 0, 1], [255, 255, 255, 255], [192, 168, 100, 9], [1, 20, 100, 200]] {
+        let addr = Ipv4Addr::from(addr);
+        assert_eq!(super::DottedQuad(addr).to_string(), addr.to_string());
+    }
 }

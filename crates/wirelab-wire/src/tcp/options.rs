@@ -19,137 +19,13 @@
 
 use crate::conversation::TcpHandle;
 use crate::dissector::Ctx;
-use crate::field::{FieldDef, Value, ValueNames};
+use crate::field::{FieldDef, Value};
 use crate::link::{be16, be32};
 use std::fmt::{self, Write};
 use std::ops::Range;
 
-/// Names of option kinds (IANA "TCP Option Kind Numbers"), as Wireshark spells them.
-pub static KIND_NAMES: ValueNames = &[
-    (0, "End of Option List"),
-    (1, "No-Operation"),
-    (2, "Maximum Segment Size"),
-    (3, "Window Scale"),
-    (4, "SACK Permitted"),
-    (5, "SACK"),
-    (6, "Echo"),
-    (7, "Echo Reply"),
-    (8, "Time Stamp Option"),
-    (9, "Partial Order Connection Permitted"),
-    (10, "Partial Order Service Profile"),
-    (11, "CC"),
-    (12, "CC.NEW"),
-    (13, "CC.ECHO"),
-    (14, "TCP Alternate Checksum Request"),
-    (15, "TCP Alternate Checksum Data"),
-    (16, "Skeeter"),
-    (17, "Bubba"),
-    (18, "Trailer Checksum Option"),
-    (19, "MD5 Signature Option"),
-    (20, "SCPS Capabilities"),
-    (21, "Selective Negative Acknowledgements"),
-    (22, "Record Boundaries"),
-    (23, "Corruption experienced"),
-    (24, "SNAP"),
-    (25, "Unassigned"),
-    (26, "TCP Compression Filter"),
-    (27, "Quick-Start Response"),
-    (28, "User Timeout Option"),
-    (29, "The TCP Authentication Option"),
-    (30, "Multipath TCP"),
-    (34, "TCP Fast Open Cookie"),
-    (76, "Riverbed Probe"),
-    (78, "Riverbed Transparency"),
-    (172, "Accurate ECN Order 0"),
-    (174, "Accurate ECN Order 1"),
-    (253, "RFC3692-style Experiment 1"),
-    (254, "RFC3692-style Experiment 2"),
-];
-
-/// Experiment identifiers of the shared experimental options 253 and 254 (RFC 6994 §3).
-pub static EXID_NAMES: ValueNames = &[
-    (0x00ac, "TCP ACK Rate Request"),
-    (0x0348, "Host ID"),
-    (0x0a0d, "Autonomous System Compensation"),
-    (0x0ca0, "Capability Option"),
-    (0x0ed0, "Extended Data Offset"),
-    (0x454e, "Encryption Negotiation"),
-    (0x5323, "Service Number"),
-    (0x75ec, "Timestamp Interval"),
-    (0xacc0, "Accurate ECN - Order 0"),
-    (0xacc1, "Accurate ECN - Order 1"),
-    (0xacce, "Accurate ECN"),
-    (0xe2d4, "Shared Memory communications over RMDA protocol"),
-    (0xf989, "Fast Open"),
-    (0xf990, "Low Latency"),
-];
-
-/// The experiment identifier TCP Fast Open used before it had its own kind (RFC 7413 §4.1.1).
-const EXID_FAST_OPEN: u16 = 0xf989;
-
-macro_rules! option_protocol {
-    ($id:ident, $name:expr, $label:expr, $explain:expr) => {
-        crate::field!($id, $name, $label, Protocol, $explain);
-    };
-}
-
-crate::field!(OPTIONS, "tcp.options", "TCP Options", Bytes, "the options that follow the fixed 20-byte header, as many bytes as the Data Offset leaves room for (RFC 9293 §3.1)");
-crate::field!(KIND, "tcp.option_kind", "Kind", UInt 8, Dec, names = KIND_NAMES, "which option this is: the first byte of every option (RFC 9293 §3.1)");
-crate::field!(LEN, "tcp.option_len", "Length", UInt 8, Dec, "the option's length in bytes, counting its kind and length bytes (RFC 9293 §3.1)");
-option_protocol!(EOL, "tcp.options.eol", "End of Option List (EOL)", "marks the end of the options; what follows up to the Data Offset is zero padding (RFC 9293 §3.1)");
-option_protocol!(NOP, "tcp.options.nop", "No-Operation (NOP)", "a one-byte filler that aligns the next option on a word boundary (RFC 9293 §3.1)");
-option_protocol!(MSS, "tcp.options.mss", "Maximum segment size", "the largest segment the sender of this SYN can receive (RFC 9293 §3.7.1)");
-crate::field!(MSS_VAL, "tcp.options.mss_val", "MSS Value", UInt 16, Dec, "the largest segment, in bytes of data, the sender is willing to receive (RFC 9293 §3.7.1)");
-option_protocol!(WSCALE, "tcp.options.wscale", "Window scale", "offers to scale the windows this sender advertises by a power of two (RFC 7323 §2.2)");
-crate::field!(WSCALE_SHIFT, "tcp.options.wscale.shift", "Shift count", UInt 8, Dec, "how many bits the sender's window field is shifted left once scaling is in use; at most 14 (RFC 7323 §2.3)");
-crate::field!(WSCALE_MULTIPLIER, "tcp.options.wscale.multiplier", "Multiplier", UInt 16, Dec, "two to the power of the shift count: what the window field is multiplied by (RFC 7323 §2.3)");
-option_protocol!(SACK_PERM, "tcp.options.sack_perm", "SACK permitted", "says the sender of this SYN understands selective acknowledgments (RFC 2018 §2)");
-option_protocol!(SACK, "tcp.options.sack", "SACK", "lists blocks of data received beyond the acknowledgment number (RFC 2018 §3)");
-crate::field!(SACK_LE, "tcp.options.sack_le", "TCP SACK Left Edge", UInt 32, Dec, "the first sequence number of a block received out of order, relative like tcp.ack (RFC 2018 §3)");
-crate::field!(SACK_RE, "tcp.options.sack_re", "TCP SACK Right Edge", UInt 32, Dec, "the sequence number just after a block received out of order, relative like tcp.ack (RFC 2018 §3)");
-crate::field!(SACK_COUNT, "tcp.options.sack.count", "TCP SACK Count", UInt 8, Dec, "how many blocks this SACK option lists (RFC 2018 §3)");
-crate::field!(DSACK_LE, "tcp.options.sack.dsack_le", "TCP D-SACK Left Edge", UInt 32, Dec, "the start of a block the receiver got twice: a duplicate report, as D-SACK defines it (RFC 2883 §4)");
-crate::field!(DSACK_RE, "tcp.options.sack.dsack_re", "TCP D-SACK Right Edge", UInt 32, Dec, "the end of a block the receiver got twice (RFC 2883 §4)");
-option_protocol!(ECHO, "tcp.options.echo", "Echo", "the obsolete echo option of RFC 1072, replaced by timestamps (RFC 1072 §4.1)");
-option_protocol!(ECHO_REPLY, "tcp.options.echoreply", "Echo reply", "the obsolete echo reply option of RFC 1072 (RFC 1072 §4.2)");
-crate::field!(ECHO_VALUE, "tcp.options.echo_value", "TCP Echo Option", UInt 32, Dec, "four bytes to be echoed back by the peer (RFC 1072 §4.1)");
-option_protocol!(TIMESTAMP, "tcp.options.timestamp", "Timestamps", "a clock value and the echo of the peer's, for round-trip measurement and protection against wrapped sequence numbers (RFC 7323 §3)");
-crate::field!(TSVAL, "tcp.options.timestamp.tsval", "Timestamp value", UInt 32, Dec, "the sender's timestamp clock when it sent this segment (RFC 7323 §3.2)");
-crate::field!(TSECR, "tcp.options.timestamp.tsecr", "Timestamp echo reply", UInt 32, Dec, "the most recent TSval received from the peer, echoed back (RFC 7323 §3.2)");
-option_protocol!(MD5, "tcp.options.md5", "TCP MD5 signature", "an MD5 digest over the segment and a shared key, protecting BGP sessions (RFC 2385 §3.0)");
-crate::field!(MD5_DIGEST, "tcp.options.md5.digest", "MD5 digest", Bytes, "the 16-byte keyed MD5 digest of the segment (RFC 2385 §3.0)");
-option_protocol!(USER_TO, "tcp.options.user_to", "User Timeout", "asks the peer how long to wait for acknowledgments before giving up on the connection (RFC 5482 §3)");
-crate::field!(USER_TO_GRANULARITY, "tcp.options.user_to_granularity", "Granularity", Bool, mask = 0x8000, "whether the timeout is counted in minutes (set) or seconds (RFC 5482 §3)");
-crate::field!(USER_TO_VAL, "tcp.options.user_to_val", "User Timeout", UInt 16, Dec, "the requested timeout, in the unit the granularity bit names (RFC 5482 §3)");
-option_protocol!(TFO, "tcp.options.tfo", "TCP Fast Open", "carries a Fast Open cookie so that data can ride on the SYN (RFC 7413 §4.1.1)");
-crate::field!(TFO_REQUEST, "tcp.options.tfo.request", "Fast Open Cookie Request", None, "an empty cookie: the client asks the server for a Fast Open cookie (RFC 7413 §4.1.1)");
-crate::field!(TFO_COOKIE, "tcp.options.tfo.cookie", "Fast Open Cookie", Bytes, "the cookie the server issued, proving the client may send data on its SYN (RFC 7413 §4.1.1)");
-option_protocol!(EXPERIMENTAL, "tcp.options.experimental", "Experimental", "an option of the shared experimental kinds 253 and 254, told apart by its experiment identifier (RFC 6994 §3)");
-crate::field!(EXP_EXID, "tcp.options.experimental.exid", "Experiment Identifier", UInt 16, Hex, names = EXID_NAMES, "which experiment this option belongs to (RFC 6994 §3)");
-crate::field!(EXP_DATA, "tcp.options.experimental.data", "Data", Bytes, "the experiment's data (RFC 6994 §3)");
-option_protocol!(ACC_ECN, "tcp.options.acc_ecn", "Accurate ECN", "counts of bytes received with each ECN marking, for Accurate ECN feedback (RFC 9768 §3.2.3)");
-crate::field!(ACC_ECN_EE0B, "tcp.options.acc_ecn.ee0b", "Accurate ECN Echo ECT(0) Byte Counter", UInt 24, Dec, "bytes received marked ECT(0), modulo 2^24 (RFC 9768 §3.2.3)");
-crate::field!(ACC_ECN_ECEB, "tcp.options.acc_ecn.eceb", "Accurate ECN Echo CE Byte Counter", UInt 24, Dec, "bytes received marked CE (congestion experienced), modulo 2^24 (RFC 9768 §3.2.3)");
-crate::field!(ACC_ECN_EE1B, "tcp.options.acc_ecn.ee1b", "Accurate ECN Echo ECT(1) Byte Counter", UInt 24, Dec, "bytes received marked ECT(1), modulo 2^24 (RFC 9768 §3.2.3)");
-option_protocol!(MPTCP, "mptcp", "Multipath Transmission Control Protocol", "a Multipath TCP option: one connection spread over several paths (RFC 8684 §3)");
-crate::field!(MPTCP_SUBTYPE, "tcp.options.mptcp.subtype", "Multipath TCP subtype", UInt 8, Dec, names = MPTCP_SUBTYPES, "which Multipath TCP message this option carries (RFC 8684 §3)");
-option_protocol!(UNKNOWN, "tcp.options.unknown", "Unknown", "an option kind wirelab does not interpret (RFC 9293 §3.1)");
-crate::field!(UNKNOWN_PAYLOAD, "tcp.options.unknown.payload", "Payload", Bytes, "the bytes of an option wirelab does not interpret (RFC 9293 §3.1)");
-
-/// Multipath TCP option subtypes (RFC 8684 §7.4).
-static MPTCP_SUBTYPES: ValueNames = &[
-    (0, "Multipath Capable"),
-    (1, "Join Connection"),
-    (2, "Data Sequence Signal"),
-    (3, "Add Address"),
-    (4, "Remove Address"),
-    (5, "Change Subflow Priority"),
-    (6, "TCP Fallback"),
-    (7, "Fast Close"),
-    (8, "Subflow Reset"),
-    (15, "Private Use"),
-];
-
+mod fields;
+pub use fields::*;
 
 /// What the option walk needs to know about its segment.
 pub(super) struct Segment {
@@ -167,6 +43,8 @@ pub(super) struct Stop {
     pub start: usize,
     pub needed_end: usize,
     pub available_end: usize,
+    /// The option's kind, when the read ran past the option's own length.
+    pub kind: Option<u8>,
 }
 
 /// The names that follow "Options: (N bytes)" in the tree, one per option, kept as kinds so
@@ -236,29 +114,52 @@ impl fmt::Display for OptionsTitle<'_> {
 
 /// Dissect the option space `start..start + len` (`end` is where the captured bytes of the
 /// segment stop). Returns where dissection must stop, if an option reads past its end.
-pub(super) fn dissect(cx: &mut Ctx<'_>, start: usize, len: usize, end: usize, seg: &Segment) -> Result<(), Stop> {
-    let item = cx.d.open(&OPTIONS, start..(start + len).min(end), Value::Bytes);
-    let mut summary = Summary { kinds: [0; 40], count: 0 };
+pub(super) fn dissect(
+    cx: &mut Ctx<'_>,
+    start: usize,
+    len: usize,
+    end: usize,
+    seg: &Segment,
+) -> Result<(), Stop> {
+    let item =
+        cx.d.open(&OPTIONS, start..(start + len).min(end), Value::Bytes);
+    let mut summary = Summary {
+        kinds: [0; 40],
+        count: 0,
+    };
     let result = walk(cx, start, start + len, end, seg, &mut summary);
     cx.d.close();
     cx.d.set_title(item, format_args!("{}", OptionsTitle(len, &summary)));
     result
 }
 
-fn walk(cx: &mut Ctx<'_>, start: usize, stop: usize, end: usize, seg: &Segment, summary: &mut Summary) -> Result<(), Stop> {
+fn walk(
+    cx: &mut Ctx<'_>,
+    start: usize,
+    stop: usize,
+    end: usize,
+    seg: &Segment,
+    summary: &mut Summary,
+) -> Result<(), Stop> {
     let bytes = cx.bytes;
     let byte = |at: usize| -> Result<u8, Stop> {
         if at < end {
             Ok(bytes[at])
         } else {
-            Err(Stop { start: at, needed_end: stop, available_end: end })
+            Err(Stop {
+                start: at,
+                needed_end: stop,
+                available_end: end,
+                kind: None,
+            })
         }
     };
     let mut at = start;
     while at < stop {
         let kind = byte(at)?;
         if kind == 0 || kind == 1 {
-            let item = cx.d.open(if kind == 0 { &EOL } else { &NOP }, at..at + 1, Value::None);
+            let item =
+                cx.d.open(if kind == 0 { &EOL } else { &NOP }, at..at + 1, Value::None);
             cx.d.set_title(item, format_args!("TCP Option - {}", option_name(kind)));
             cx.d.add(&KIND, at..at + 1, Value::UInt(kind as u64));
             cx.d.close();
@@ -272,13 +173,24 @@ fn walk(cx: &mut Ctx<'_>, start: usize, stop: usize, end: usize, seg: &Segment, 
             continue;
         }
         if at + 1 >= stop {
-            note(cx, at..at + 1, format_args!("{} (length byte past end of options)", NoteName(kind)));
+            note(
+                cx,
+                at..at + 1,
+                format_args!("{} (length byte past end of options)", NoteName(kind)),
+            );
             return Ok(());
         }
         let len = byte(at + 1)? as usize;
         if len < 2 {
             let s = if len == 1 { "" } else { "s" };
-            note(cx, at..at + 2, format_args!("{} (with too-short option length = {len} byte{s})", NoteName(kind)));
+            note(
+                cx,
+                at..at + 2,
+                format_args!(
+                    "{} (with too-short option length = {len} byte{s})",
+                    NoteName(kind)
+                ),
+            );
             return Ok(());
         }
         if at + len > stop {
@@ -286,11 +198,19 @@ fn walk(cx: &mut Ctx<'_>, start: usize, stop: usize, end: usize, seg: &Segment, 
             note(
                 cx,
                 at..stop,
-                format_args!("{} (option length = {len} byte{s} says option goes past end of options)", NoteName(kind)),
+                format_args!(
+                    "{} (option length = {len} byte{s} says option goes past end of options)",
+                    NoteName(kind)
+                ),
             );
             return Ok(());
         }
-        let option = Option_ { kind, start: at, len, end };
+        let option = Option_ {
+            kind,
+            start: at,
+            len,
+            end,
+        };
         dissect_one(cx, &option, seg)?;
         summary.push(kind);
         at += len;
@@ -324,7 +244,13 @@ impl Option_ {
         let range = self.range(offset, len);
         let available_end = (self.start + self.len).min(self.end);
         if range.end > available_end {
-            Err(Stop { start: self.start, needed_end: range.end, available_end })
+            let kind = (range.end > self.start + self.len).then_some(self.kind);
+            Err(Stop {
+                start: self.start,
+                needed_end: range.end,
+                available_end,
+                kind,
+            })
         } else {
             Ok(range)
         }
@@ -354,7 +280,8 @@ fn dissect_one(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment) -> Result<(), Stop>
         _ => &UNKNOWN,
     };
     let whole = o.range(0, o.len);
-    let index = cx.d.open(item, whole.start..whole.end.min(o.end), Value::None);
+    let index =
+        cx.d.open(item, whole.start..whole.end.min(o.end), Value::None);
     let result = option_body(cx, o, seg, index);
     cx.d.close();
     result
@@ -381,7 +308,7 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
             cx.d.add(&MSS_VAL, o.range(2, 2), Value::UInt(mss as u64));
             cx.d.set_title(index, format_args!("TCP Option - {name}: {mss} bytes"));
             if columns {
-                let _ = write!(cx.d.info, " MSS={mss}");
+                super::push_tagged(&mut cx.d.info, " MSS=", mss as u64);
             }
         }
         3 => {
@@ -394,11 +321,15 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
             let multiplier = 1u32 << used;
             cx.d.add(&WSCALE_SHIFT, o.range(2, 1), Value::UInt(shift as u64));
             cx.d.add_generated(&WSCALE_MULTIPLIER, Value::UInt(multiplier as u64));
-            cx.d.set_title(index, format_args!("TCP Option - {name}: {shift} (multiply by {multiplier})"));
+            cx.d.set_title(
+                index,
+                format_args!("TCP Option - {name}: {shift} (multiply by {multiplier})"),
+            );
             if columns {
-                let _ = write!(cx.d.info, " WS={multiplier}");
+                super::push_tagged(&mut cx.d.info, " WS=", multiplier as u64);
             }
-            cx.conversations.tcp_window_scale_option(seg.conversation, used);
+            cx.conversations
+                .tcp_window_scale_option(seg.conversation, used);
         }
         4 => {
             title(cx, index, name)?;
@@ -427,9 +358,13 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
             let tsecr = be32(bytes, o.need(6, 4)?.start).unwrap_or(0);
             cx.d.add(&TSVAL, o.range(2, 4), Value::UInt(tsval as u64));
             cx.d.add(&TSECR, o.range(6, 4), Value::UInt(tsecr as u64));
-            cx.d.set_title(index, format_args!("TCP Option - {name}: TSval {tsval}, TSecr {tsecr}"));
+            cx.d.set_title(
+                index,
+                format_args!("TCP Option - {name}: TSval {tsval}, TSecr {tsecr}"),
+            );
             if columns {
-                let _ = write!(cx.d.info, " TSval={tsval} TSecr={tsecr}");
+                super::push_tagged(&mut cx.d.info, " TSval=", tsval as u64);
+                super::push_tagged(&mut cx.d.info, " TSecr=", tsecr as u64);
             }
         }
         19 => {
@@ -444,10 +379,21 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
                 return title(cx, index, name);
             }
             let value = be16(bytes, o.need(2, 2)?.start).unwrap_or(0);
-            cx.d.add(&USER_TO_GRANULARITY, o.range(2, 2), Value::Bool(value & 0x8000 != 0));
-            cx.d.add(&USER_TO_VAL, o.range(2, 2), Value::UInt((value & 0x7fff) as u64));
+            cx.d.add(
+                &USER_TO_GRANULARITY,
+                o.range(2, 2),
+                Value::Bool(value & 0x8000 != 0),
+            );
+            cx.d.add(
+                &USER_TO_VAL,
+                o.range(2, 2),
+                Value::UInt((value & 0x7fff) as u64),
+            );
             let unit = if value & 0x8000 != 0 { "min" } else { "sec" };
-            cx.d.set_title(index, format_args!("TCP Option - {name}: {} {unit}", value & 0x7fff));
+            cx.d.set_title(
+                index,
+                format_args!("TCP Option - {name}: {} {unit}", value & 0x7fff),
+            );
         }
         30 => {
             // Multipath TCP (RFC 8684): only the subtype is shown; the column names the
@@ -458,8 +404,14 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
             let subtype_at = o.need(2, 1)?.start;
             let subtype = bytes[subtype_at] >> 4;
             cx.d.add(&MPTCP_SUBTYPE, o.range(2, 1), Value::UInt(subtype as u64));
-            let subtype_name = MPTCP_SUBTYPES.iter().find(|(v, _)| *v == subtype as u64).map_or("Unknown", |(_, n)| *n);
-            cx.d.set_title(index, format_args!("Multipath Transmission Control Protocol: {subtype_name}"));
+            let subtype_name = MPTCP_SUBTYPES
+                .iter()
+                .find(|(v, _)| *v == subtype as u64)
+                .map_or("Unknown", |(_, n)| *n);
+            cx.d.set_title(
+                index,
+                format_args!("Multipath Transmission Control Protocol: {subtype_name}"),
+            );
             if o.len > 3 {
                 cx.d.add(&UNKNOWN_PAYLOAD, o.rest(3)?, Value::Bytes);
             }
@@ -479,8 +431,13 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
                     fast_open(cx, o, 4, seg)?;
                 } else {
                     match EXID_NAMES.iter().find(|(v, _)| *v == exid as u64) {
-                        Some((_, exid_name)) => cx.d.set_title(index, format_args!("TCP Option - {name}: {exid_name}")),
-                        None => cx.d.set_title(index, format_args!("TCP Option - {name}: Unknown (0x{exid:04x})")),
+                        Some((_, exid_name)) => {
+                            cx.d.set_title(index, format_args!("TCP Option - {name}: {exid_name}"))
+                        }
+                        None => cx.d.set_title(
+                            index,
+                            format_args!("TCP Option - {name}: Unknown (0x{exid:04x})"),
+                        ),
                     }
                 }
             } else {
@@ -534,19 +491,32 @@ fn sack(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Result<()
     while offset < o.len {
         let remaining = o.len - offset;
         if remaining < 4 {
-            note(cx, o.range(offset, remaining), format_args!("suboption would go past end of option"));
+            note(
+                cx,
+                o.range(offset, remaining),
+                format_args!("suboption would go past end of option"),
+            );
             break;
         }
-        let left = be32(bytes, o.need(offset, 4)?.start).unwrap_or(0).wrapping_sub(base);
+        let left = be32(bytes, o.need(offset, 4)?.start)
+            .unwrap_or(0)
+            .wrapping_sub(base);
         cx.d.add(&SACK_LE, o.range(offset, 4), Value::UInt(left as u64));
         if remaining < 8 {
-            note(cx, o.range(offset + 4, remaining - 4), format_args!("suboption would go past end of option"));
+            note(
+                cx,
+                o.range(offset + 4, remaining - 4),
+                format_args!("suboption would go past end of option"),
+            );
             break;
         }
-        let right = be32(bytes, o.need(offset + 4, 4)?.start).unwrap_or(0).wrapping_sub(base);
+        let right = be32(bytes, o.need(offset + 4, 4)?.start)
+            .unwrap_or(0)
+            .wrapping_sub(base);
         cx.d.add(&SACK_RE, o.range(offset + 4, 4), Value::UInt(right as u64));
         if seg.columns {
-            let _ = write!(cx.d.info, " SLE={left} SRE={right}");
+            super::push_tagged(&mut cx.d.info, " SLE=", left as u64);
+            super::push_tagged(&mut cx.d.info, " SRE=", right as u64);
         }
         match blocks {
             0 => first = Some((left, right)),
@@ -561,17 +531,25 @@ fn sack(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Result<()
         offset += 8;
     }
     cx.d.add_generated(&SACK_COUNT, Value::UInt(blocks as u64));
-    cx.d.set_title(index, format_args!("TCP Option - SACK{}", SackEdges(&edges[..shown])));
+    cx.d.set_title(
+        index,
+        format_args!("TCP Option - SACK{}", SackEdges(&edges[..shown])),
+    );
     // D-SACK (RFC 2883 §4): the first block is at or below the acknowledgment number, or lies
     // within the second block. With no block at all, Wireshark compares against zero and then
     // reads the block that is not there: its dissection stops there.
     let first_right = first.map_or(0, |(_, right)| right);
     let dsack = le_seq(first_right, seg.shown_ack)
-        || second.is_some_and(|(left, right)| lt_seq(left, first_right) && ge_seq(right, first_right));
+        || second
+            .is_some_and(|(left, right)| lt_seq(left, first_right) && ge_seq(right, first_right));
     if dsack {
-        let left = be32(bytes, o.need(2, 4)?.start).unwrap_or(0).wrapping_sub(base);
+        let left = be32(bytes, o.need(2, 4)?.start)
+            .unwrap_or(0)
+            .wrapping_sub(base);
         cx.d.add_generated(&DSACK_LE, Value::UInt(left as u64));
-        let right = be32(bytes, o.need(6, 4)?.start).unwrap_or(0).wrapping_sub(base);
+        let right = be32(bytes, o.need(6, 4)?.start)
+            .unwrap_or(0)
+            .wrapping_sub(base);
         cx.d.add_generated(&DSACK_RE, Value::UInt(right as u64));
     }
     Ok(())
@@ -608,9 +586,17 @@ fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> R
     let bytes = cx.bytes;
     cx.conversations.tcp_accecn_option(seg.conversation);
     let order: [(&'static FieldDef, &str); 3] = if o.kind == 172 {
-        [(&ACC_ECN_EE0B, "EE0B"), (&ACC_ECN_ECEB, "ECEB"), (&ACC_ECN_EE1B, "EE1B")]
+        [
+            (&ACC_ECN_EE0B, "EE0B"),
+            (&ACC_ECN_ECEB, "ECEB"),
+            (&ACC_ECN_EE1B, "EE1B"),
+        ]
     } else {
-        [(&ACC_ECN_EE1B, "EE1B"), (&ACC_ECN_ECEB, "ECEB"), (&ACC_ECN_EE0B, "EE0B")]
+        [
+            (&ACC_ECN_EE1B, "EE1B"),
+            (&ACC_ECN_ECEB, "ECEB"),
+            (&ACC_ECN_EE0B, "EE0B"),
+        ]
     };
     if o.len == 2 {
         cx.d.set_title(index, format_args!("TCP Option - Accurate ECN"));
@@ -627,7 +613,9 @@ fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> R
             break;
         }
         let range = o.need(offset, 3)?;
-        let value = (bytes[range.start] as u32) << 16 | (bytes[range.start + 1] as u32) << 8 | bytes[range.start + 2] as u32;
+        let value = (bytes[range.start] as u32) << 16
+            | (bytes[range.start + 1] as u32) << 8
+            | bytes[range.start + 2] as u32;
         cx.d.add(def, range, Value::UInt(value as u64));
         if seg.columns {
             let _ = write!(cx.d.info, " {tag}={value}");
@@ -636,7 +624,13 @@ fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> R
         count += 1;
     }
     let which = if o.kind == 172 { 0 } else { 1 };
-    cx.d.set_title(index, format_args!("TCP Option - Accurate ECN (Order {which}):{}", Counters(&order, &values[..count])));
+    cx.d.set_title(
+        index,
+        format_args!(
+            "TCP Option - Accurate ECN (Order {which}):{}",
+            Counters(&order, &values[..count])
+        ),
+    );
     Ok(())
 }
 

@@ -20,7 +20,14 @@ pub fn ipv4(protocol: u8, src: Ipv4Addr, dst: Ipv4Addr, payload: &[u8]) -> Vec<u
 }
 
 /// An IPv4 header with a chosen TTL and flags-and-fragment-offset word.
-pub fn ipv4_with(protocol: u8, src: Ipv4Addr, dst: Ipv4Addr, payload: &[u8], ttl: u8, flags_offset: u16) -> Vec<u8> {
+pub fn ipv4_with(
+    protocol: u8,
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    payload: &[u8],
+    ttl: u8,
+    flags_offset: u16,
+) -> Vec<u8> {
     let total = (20 + payload.len()) as u16;
     let mut header = vec![0x45, 0];
     header.extend_from_slice(&total.to_be_bytes());
@@ -93,7 +100,13 @@ pub fn from_client(flags: u16, seq: u32, ack: u32) -> Seg {
 
 /// A segment from the server back to the client.
 pub fn from_server(flags: u16, seq: u32, ack: u32) -> Seg {
-    Seg { src: IpAddr::V4(SERVER), dst: IpAddr::V4(CLIENT), sport: 8080, dport: 54662, ..from_client(flags, seq, ack) }
+    Seg {
+        src: IpAddr::V4(SERVER),
+        dst: IpAddr::V4(CLIENT),
+        sport: 8080,
+        dport: 54662,
+        ..from_client(flags, seq, ack)
+    }
 }
 
 impl Seg {
@@ -120,7 +133,7 @@ impl Seg {
     /// The TCP header and data, options padded with zeros to a multiple of 4 bytes.
     pub fn tcp_bytes(&self) -> Vec<u8> {
         let mut options = self.options.clone();
-        while options.len() % 4 != 0 {
+        while !options.len().is_multiple_of(4) {
             options.push(0);
         }
         let offset = ((20 + options.len()) / 4) as u16;
@@ -194,7 +207,10 @@ pub struct Trace {
 
 impl Trace {
     pub fn new() -> Trace {
-        Trace { dissector: Dissector::new(), number: 0 }
+        Trace {
+            dissector: Dissector::new(),
+            number: 0,
+        }
     }
 
     /// Dissect the next frame.
@@ -216,7 +232,10 @@ impl Trace {
         };
         let mut d = Dissection::new();
         self.dissector.dissect(&frame, &mut d);
-        Captured { bytes: bytes.to_vec(), d }
+        Captured {
+            bytes: bytes.to_vec(),
+            d,
+        }
     }
 
     /// Dissect a segment.

@@ -8,7 +8,9 @@ use crate::link::testing::survives_damage;
 
 /// MSS 65495, SACK permitted, timestamps (TSval 7, TSecr 0), NOP, window scale 7: what Linux
 /// puts on a SYN over loopback.
-const SYN_OPTIONS: [u8; 20] = [2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7];
+const SYN_OPTIONS: [u8; 20] = [
+    2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7,
+];
 
 /// MSS 1460, SACK permitted, NOP, window scale 10.
 const SYN_ACK_OPTIONS: [u8; 12] = [2, 4, 0x05, 0xb4, 4, 2, 1, 1, 1, 3, 3, 10];
@@ -30,12 +32,28 @@ fn a_connection_reads_with_relative_numbers_and_scaled_windows() {
     assert_eq!(syn.field("tcp.flags"), "0x0002");
     assert_eq!(syn.field("tcp.flags.str"), "··········S·");
     assert_eq!(syn.field("tcp.window_size"), "65495");
-    assert!(!syn.has("tcp.window_size_scalefactor"), "SYN windows are never scaled");
-    assert_eq!(syn.title("tcp"), "Transmission Control Protocol, Src Port: 54662, Dst Port: 8080, Seq: 0, Len: 0");
+    assert!(
+        !syn.has("tcp.window_size_scalefactor"),
+        "SYN windows are never scaled"
+    );
+    assert_eq!(
+        syn.title("tcp"),
+        "Transmission Control Protocol, Src Port: 54662, Dst Port: 8080, Seq: 0, Len: 0"
+    );
 
-    let syn_ack = t.seg(&from_server(SYN | ACK, 5000, 1001).window(65160).options(&SYN_ACK_OPTIONS));
-    assert_eq!(syn_ack.d.info, "8080 \u{2192} 54662 [SYN, ACK] Seq=0 Ack=1 Win=65160 Len=0 MSS=1460 SACK_PERM WS=1024");
-    assert_eq!((syn_ack.field("tcp.seq"), syn_ack.field("tcp.ack")), ("0".into(), "1".into()));
+    let syn_ack = t.seg(
+        &from_server(SYN | ACK, 5000, 1001)
+            .window(65160)
+            .options(&SYN_ACK_OPTIONS),
+    );
+    assert_eq!(
+        syn_ack.d.info,
+        "8080 \u{2192} 54662 [SYN, ACK] Seq=0 Ack=1 Win=65160 Len=0 MSS=1460 SACK_PERM WS=1024"
+    );
+    assert_eq!(
+        (syn_ack.field("tcp.seq"), syn_ack.field("tcp.ack")),
+        ("0".into(), "1".into())
+    );
     assert_eq!(syn_ack.field("tcp.stream"), "0");
 
     let ack = t.seg(&from_client(ACK, 1001, 5001).window(512));
@@ -44,14 +62,27 @@ fn a_connection_reads_with_relative_numbers_and_scaled_windows() {
     assert_eq!(ack.field("tcp.window_size_value"), "512");
     assert_eq!(ack.field("tcp.window_size_scalefactor"), "128");
     assert_eq!(ack.field("tcp.window_size"), "65536");
-    assert_eq!(ack.d.info, "54662 \u{2192} 8080 [ACK] Seq=1 Ack=1 Win=65536 Len=0");
+    assert_eq!(
+        ack.d.info,
+        "54662 \u{2192} 8080 [ACK] Seq=1 Ack=1 Win=65536 Len=0"
+    );
 
-    let data = t.seg(&from_client(PSH | ACK, 1001, 5001).window(512).payload(b"GET / HTTP/1.0\r\n\r\n"));
+    let data = t.seg(
+        &from_client(PSH | ACK, 1001, 5001)
+            .window(512)
+            .payload(b"GET / HTTP/1.0\r\n\r\n"),
+    );
     assert_eq!(data.field("tcp.len"), "18");
     assert_eq!(data.field("tcp.nxtseq"), "19");
-    assert_eq!(data.field("tcp.payload"), "474554202f20485454502f312e300d0a0d0a");
+    assert_eq!(
+        data.field("tcp.payload"),
+        "474554202f20485454502f312e300d0a0d0a"
+    );
     assert_eq!(data.title("tcp.payload"), "TCP payload (18 bytes)");
-    assert_eq!(data.title("tcp"), "Transmission Control Protocol, Src Port: 54662, Dst Port: 8080, Seq: 1, Ack: 1, Len: 18");
+    assert_eq!(
+        data.title("tcp"),
+        "Transmission Control Protocol, Src Port: 54662, Dst Port: 8080, Seq: 1, Ack: 1, Len: 18"
+    );
 
     let answer = t.seg(&from_server(ACK, 5001, 1019).window(64));
     assert_eq!(answer.field("tcp.ack"), "19");
@@ -59,9 +90,16 @@ fn a_connection_reads_with_relative_numbers_and_scaled_windows() {
     assert_eq!(answer.field("tcp.window_size_scalefactor"), "1024");
 
     let fin = t.seg(&from_server(FIN | ACK, 5001, 1019).window(64));
-    assert_eq!(fin.field("tcp.nxtseq"), "2", "a FIN takes one sequence number");
+    assert_eq!(
+        fin.field("tcp.nxtseq"),
+        "2",
+        "a FIN takes one sequence number"
+    );
     let last = t.seg(&from_client(ACK, 1019, 5002).window(512));
-    assert_eq!((last.field("tcp.seq"), last.field("tcp.ack")), ("19".into(), "2".into()));
+    assert_eq!(
+        (last.field("tcp.seq"), last.field("tcp.ack")),
+        ("19".into(), "2".into())
+    );
     assert_eq!(last.field("tcp.time_relative"), "6.000000000");
     assert_eq!(last.field("tcp.time_delta"), "1.000000000");
 }
@@ -73,13 +111,20 @@ fn a_syn_with_a_new_isn_on_the_same_ports_opens_a_new_stream() {
     t.seg(&from_server(SYN | ACK, 5000, 1001));
     t.seg(&from_client(RST | ACK, 1001, 5001));
     let retransmitted = t.seg(&from_client(SYN, 1000, 0));
-    assert_eq!(retransmitted.field("tcp.stream"), "0", "the same ISN is a retransmission");
+    assert_eq!(
+        retransmitted.field("tcp.stream"),
+        "0",
+        "the same ISN is a retransmission"
+    );
     let reused = t.seg(&from_client(SYN, 90_000, 0));
     assert_eq!(reused.field("tcp.stream"), "1");
     assert_eq!(reused.field("tcp.seq"), "0");
     let answer = t.seg(&from_server(SYN | ACK, 7, 90_001));
     assert_eq!(answer.field("tcp.stream"), "1");
-    assert_eq!((answer.field("tcp.seq"), answer.field("tcp.ack")), ("0".into(), "1".into()));
+    assert_eq!(
+        (answer.field("tcp.seq"), answer.field("tcp.ack")),
+        ("0".into(), "1".into())
+    );
 }
 
 #[test]
@@ -91,7 +136,10 @@ fn without_the_handshake_numbers_start_at_one_and_scaling_is_unknown() {
     assert_eq!(first.field("tcp.window_size_scalefactor"), "-1");
     assert_eq!(first.field("tcp.window_size"), "65495");
     let reply = t.seg(&from_server(ACK, 654_321, 123_459));
-    assert_eq!((reply.field("tcp.seq"), reply.field("tcp.ack")), ("1".into(), "4".into()));
+    assert_eq!(
+        (reply.field("tcp.seq"), reply.field("tcp.ack")),
+        ("1".into(), "4".into())
+    );
 }
 
 #[test]
@@ -101,7 +149,10 @@ fn a_syn_without_window_scale_turns_scaling_off() {
     t.seg(&from_server(SYN | ACK, 1, 2).options(&[1, 3, 3, 7]));
     let ack = t.seg(&from_client(ACK, 2, 2).window(100));
     assert_eq!(ack.field("tcp.window_size_scalefactor"), "-2");
-    assert_eq!(ack.title("tcp.window_size_scalefactor"), "Window size scaling factor: -2 (no window scaling used)");
+    assert_eq!(
+        ack.title("tcp.window_size_scalefactor"),
+        "Window size scaling factor: -2 (no window scaling used)"
+    );
     assert_eq!(ack.field("tcp.window_size"), "100");
 }
 
@@ -109,7 +160,10 @@ fn a_syn_without_window_scale_turns_scaling_off() {
 fn an_ack_without_the_ack_flag_shows_the_raw_field() {
     let mut t = Trace::new();
     let none = t.seg(&from_client(0, 77, 12345));
-    assert_eq!(none.d.info, "54662 \u{2192} 8080 [<None>] Seq=1 Win=65495 Len=0");
+    assert_eq!(
+        none.d.info,
+        "54662 \u{2192} 8080 [<None>] Seq=1 Win=65495 Len=0"
+    );
     assert_eq!(none.field("tcp.ack"), "12345");
     assert_eq!(none.field("tcp.ack_raw"), "12345");
 }
@@ -124,12 +178,27 @@ fn every_flag_is_named_in_order() {
     let all = t.seg(&from_client(0xfff & !SYN, 1, 1));
     assert_eq!(all.field("tcp.flags"), "0x0ffd");
     assert_eq!(all.field("tcp.flags.str"), "RRRACEUAPR·F");
-    assert!(all.d.info.contains("[FIN, RST, PSH, ACK, URG, ECE, CWR, AE, Reserved]"), "{}", all.d.info);
-    for flag in ["res", "ae", "cwr", "ece", "urg", "ack", "push", "reset", "fin"] {
-        assert_eq!(all.field(&format!("tcp.flags.{flag}")), "1", "tcp.flags.{flag}");
+    assert!(
+        all.d
+            .info
+            .contains("[FIN, RST, PSH, ACK, URG, ECE, CWR, AE, Reserved]"),
+        "{}",
+        all.d.info
+    );
+    for flag in [
+        "res", "ae", "cwr", "ece", "urg", "ack", "push", "reset", "fin",
+    ] {
+        assert_eq!(
+            all.field(&format!("tcp.flags.{flag}")),
+            "1",
+            "tcp.flags.{flag}"
+        );
     }
     assert_eq!(all.field("tcp.flags.syn"), "0");
-    assert_eq!(all.title("tcp.flags"), "Flags: 0xffd (FIN, RST, PSH, ACK, URG, ECE, CWR, AE, Reserved)");
+    assert_eq!(
+        all.title("tcp.flags"),
+        "Flags: 0xffd (FIN, RST, PSH, ACK, URG, ECE, CWR, AE, Reserved)"
+    );
     assert!(all.d.info.contains(" Urg=0 "), "{}", all.d.info);
 }
 
@@ -175,7 +244,10 @@ fn options_are_listed_in_the_title_and_each_has_kind_and_length() {
         syn.title("tcp.options"),
         "Options: (20 bytes), Maximum segment size, SACK permitted, Timestamps, No-Operation (NOP), Window scale"
     );
-    assert_eq!(syn.title("tcp.options.wscale"), "TCP Option - Window scale: 7 (multiply by 128)");
+    assert_eq!(
+        syn.title("tcp.options.wscale"),
+        "TCP Option - Window scale: 7 (multiply by 128)"
+    );
     assert_eq!(syn.range("tcp.options.mss_val"), 42..44);
 }
 
@@ -192,8 +264,15 @@ fn sack_edges_are_relative_to_the_other_side() {
     assert_eq!(c.field("tcp.options.sack_le"), "101,301");
     assert_eq!(c.field("tcp.options.sack_re"), "201,401");
     assert_eq!(c.field("tcp.options.sack.count"), "2");
-    assert_eq!(c.title("tcp.options.sack"), "TCP Option - SACK 101-201 301-401");
-    assert!(c.d.info.ends_with("Len=0 SLE=101 SRE=201 SLE=301 SRE=401"), "{}", c.d.info);
+    assert_eq!(
+        c.title("tcp.options.sack"),
+        "TCP Option - SACK 101-201 301-401"
+    );
+    assert!(
+        c.d.info.ends_with("Len=0 SLE=101 SRE=201 SLE=301 SRE=401"),
+        "{}",
+        c.d.info
+    );
     assert!(!c.has("tcp.options.sack.dsack_le"));
 }
 
@@ -215,7 +294,10 @@ fn a_sack_option_without_a_block_stops_the_segment_as_malformed() {
     let mut t = Trace::new();
     let c = t.seg(&from_client(ACK, 1, 1).options(&[5, 2, 1, 1]).payload(b"x"));
     assert_eq!(c.field("tcp.options.sack.count"), "0");
-    assert!(c.problem().starts_with("TCP at byte 40: TCP option runs past the end"), "{}", c.problem());
+    assert_eq!(
+        c.problem(),
+        "TCP at byte 40: option kind 5 is 2 bytes long but its fields need 6: expected 6 bytes, found 2"
+    );
     assert!(!c.has("tcp.payload"), "tshark stops at the option too");
 }
 
@@ -235,10 +317,19 @@ fn an_option_length_past_the_option_space_ends_the_walk_with_a_note_at_its_offse
     assert_eq!(c.field("tcp.option_kind"), "1");
     let note = c.d.find("tcp.options.unknown").next().expect("a note");
     assert_eq!(note.range(), 41..44);
-    assert_eq!(c.d.title(note), Some("Maximum segment size (option length = 5 bytes says option goes past end of options)"));
+    assert_eq!(
+        c.d.title(note),
+        Some("Maximum segment size (option length = 5 bytes says option goes past end of options)")
+    );
     for (bytes, text) in [
-        ([2u8, 1, 1, 1], "Maximum segment size (with too-short option length = 1 byte)"),
-        ([1, 1, 1, 2], "Maximum segment size (length byte past end of options)"),
+        (
+            [2u8, 1, 1, 1],
+            "Maximum segment size (with too-short option length = 1 byte)",
+        ),
+        (
+            [1, 1, 1, 2],
+            "Maximum segment size (length byte past end of options)",
+        ),
     ] {
         let c = t.seg(&from_client(ACK, 1, 1).options(&bytes));
         let note = c.d.find("tcp.options.unknown").next().expect("a note");
@@ -258,7 +349,9 @@ fn only_zeros_may_follow_the_end_of_option_list() {
 #[test]
 fn fast_open_cookies_and_requests_are_recognized_in_both_encodings() {
     let mut t = Trace::new();
-    let c = t.seg(&from_client(SYN, 1, 0).options(&[34, 2, 254, 8, 0xf9, 0x89, 1, 2, 3, 4, 34, 4, 9, 9]));
+    let c = t.seg(
+        &from_client(SYN, 1, 0).options(&[34, 2, 254, 8, 0xf9, 0x89, 1, 2, 3, 4, 34, 4, 9, 9]),
+    );
     assert!(c.d.info.ends_with("TFO=R TFO=C TFO=C"), "{}", c.d.info);
     assert_eq!(c.field("tcp.options.tfo.cookie"), "01020304,0909");
     assert_eq!(c.field("tcp.options.experimental.exid"), "0xf989");
@@ -282,16 +375,36 @@ fn checksums_are_good_bad_or_unverified() {
     let mut t = Trace::new();
     let good = t.seg(&from_client(ACK, 1, 1).payload(b"data"));
     assert_eq!(good.field("tcp.checksum.status"), "1");
-    assert_eq!(good.field("tcp.checksum_calculated"), good.field("tcp.checksum"));
+    assert_eq!(
+        good.field("tcp.checksum_calculated"),
+        good.field("tcp.checksum")
+    );
     let seg = from_client(ACK, 1, 1).payload(b"data");
     let bad = t.seg(&seg.clone().bad_checksum());
     assert_eq!(bad.field("tcp.checksum.status"), "0");
-    assert_eq!(bad.field("tcp.checksum_calculated"), good.field("tcp.checksum"));
-    assert!(bad.d.info.contains("Win=65495 [TCP CHECKSUM INCORRECT] Len=4"), "{}", bad.d.info);
+    assert_eq!(
+        bad.field("tcp.checksum_calculated"),
+        good.field("tcp.checksum")
+    );
+    assert!(
+        bad.d
+            .info
+            .contains("Win=65495 [TCP CHECKSUM INCORRECT] Len=4"),
+        "{}",
+        bad.d.info
+    );
     let packet = seg.packet();
     let cut = t.frame_cut(&packet, packet.len() - 2);
-    assert_eq!(cut.field("tcp.checksum.status"), "2", "a segment cut by the snap length is not judged");
-    assert_eq!(cut.field("tcp.len"), "4", "the length is the one the IP header gives");
+    assert_eq!(
+        cut.field("tcp.checksum.status"),
+        "2",
+        "a segment cut by the snap length is not judged"
+    );
+    assert_eq!(
+        cut.field("tcp.len"),
+        "4",
+        "the length is the one the IP header gives"
+    );
 }
 
 #[test]
@@ -313,8 +426,16 @@ fn a_header_cut_by_the_snap_length_keeps_what_was_read() {
     let packet = from_client(ACK, 1, 1).packet();
     let c = t.frame_cut(&packet, 30);
     assert_eq!(c.field("tcp.srcport"), "54662");
-    assert!(!c.has("tcp.stream"), "tshark reads 16 bytes before it finds the conversation");
-    assert!(c.problem().starts_with("TCP at byte 30: TCP header cut by the snap length"), "{}", c.problem());
+    assert!(
+        !c.has("tcp.stream"),
+        "tshark reads 16 bytes before it finds the conversation"
+    );
+    assert!(
+        c.problem()
+            .starts_with("TCP at byte 30: TCP header cut by the snap length"),
+        "{}",
+        c.problem()
+    );
     assert_eq!(c.d.info, "54662 \u{2192} 8080");
 }
 
@@ -325,8 +446,17 @@ fn a_data_offset_below_five_words_is_malformed() {
     packet[32] = 0x40 | (packet[32] & 0x0f);
     let c = t.frame(&packet);
     assert_eq!(c.field("tcp.hdr_len"), "16");
-    assert!(c.d.info.ends_with(", bogus TCP header length (16, must be at least 20)"), "{}", c.d.info);
-    assert!(c.problem().contains("at least 20 bytes, found 16"), "{}", c.problem());
+    assert!(
+        c.d.info
+            .ends_with(", bogus TCP header length (16, must be at least 20)"),
+        "{}",
+        c.d.info
+    );
+    assert!(
+        c.problem().contains("at least 20 bytes, found 16"),
+        "{}",
+        c.problem()
+    );
 }
 
 #[test]
@@ -359,9 +489,14 @@ fn ipv6_segments_verify_with_the_ipv6_pseudo_header() {
 
 #[test]
 fn no_prefix_or_damaged_byte_of_a_segment_panics() {
-    let seg: Seg = from_client(SYN | ACK, 1, 2).options(&SYN_OPTIONS).payload(b"hello");
+    let seg: Seg = from_client(SYN | ACK, 1, 2)
+        .options(&SYN_OPTIONS)
+        .payload(b"hello");
     survives_damage(LinkType::RAW, &seg.packet());
     let mut sack = vec![1, 1, 5, 10];
     sack.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 2]);
-    survives_damage(LinkType::RAW, &from_client(ACK, 1, 2).options(&sack).packet());
+    survives_damage(
+        LinkType::RAW,
+        &from_client(ACK, 1, 2).options(&sack).packet(),
+    );
 }
