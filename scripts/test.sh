@@ -22,9 +22,9 @@ run() {
     step "$name: $*"
     local start=$SECONDS
     if "$@"; then
-        echo "--- $name: ok ($((SECONDS - start)) s)"
+        echo "<== $name: ok ($((SECONDS - start)) s)"
     else
-        echo "--- $name: FAILED ($((SECONDS - start)) s)"
+        echo "<== $name: FAILED ($((SECONDS - start)) s)"
         failed+=("$name")
     fi
 }
@@ -57,9 +57,14 @@ step "tools: $(cargo --version), $(mdbook --version), $(tshark --version 2>/dev/
 run fmt cargo fmt --all --check
 run clippy cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# Every test binary runs (--no-fail-fast); the log is kept for the count at the end.
 test_log=$(mktemp)
 trap 'rm -f "$test_log"' EXIT
-run test bash -c 'set -o pipefail; cargo test --workspace --locked 2>&1 | tee "$0"' "$test_log"
+cargo_test() {
+    echo "cargo test --workspace --locked --no-fail-fast"
+    cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$test_log"
+}
+run test cargo_test
 
 run book mdbook build book
 

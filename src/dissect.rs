@@ -9,6 +9,7 @@
 use crate::cli::{DissectArgs, Format};
 use crate::input;
 use crate::names;
+use crate::views::summary::SummaryView;
 use crate::views::{fields, hex, json, time_since, tree, Shown, TextView, View};
 use crate::{output_error, Failure};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -143,7 +144,7 @@ fn choose_view(args: &DissectArgs) -> Result<View, Failure> {
                 explain: !args.no_explain,
             });
             Ok(View::Text(TextView {
-                summary: tree.is_none(),
+                summary: tree.is_none().then(SummaryView::default),
                 tree,
                 hex,
             }))

@@ -29,6 +29,8 @@ pub struct JsonView {
     /// `ends[i]`: one past the last descendant of item `i` in the current frame.
     ends: Vec<usize>,
     stack: Vec<usize>,
+    /// Item indexes of the levels being written (see `write_members`).
+    levels: Vec<usize>,
 }
 
 impl JsonView {
@@ -41,6 +43,7 @@ impl JsonView {
             scratch: String::new(),
             ends: Vec::new(),
             stack: Vec::new(),
+            levels: Vec::new(),
         }
     }
 
@@ -81,20 +84,11 @@ impl JsonView {
         }
     }
 
-    /// The direct children of a subtree spanning `range`: each item, then skip its own subtree.
-    fn siblings(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
-        let mut next = range.start;
-        std::iter::from_fn(move || {
-            if next >= range.end {
-                return None;
-            }
-            let current = next;
-            next = self.ends[current].max(current + 1);
-            Some(current)
-        })
-    }
-
     /// The members of the object made of the items in `range`, grouped by field name.
+    ///
+    /// `self.levels` is a stack of item indexes shared by every level of the recursion: this
+    /// level pushes its direct children (each item, then skip its subtree), then for each name
+    /// the group of children with that name, and truncates back to where it began when done.
     fn write_members(
         &mut self,
         out: &mut impl Write,
@@ -103,67 +97,83 @@ impl JsonView {
         first: &mut bool,
     ) -> io::Result<()> {
         let d = shown.d;
-        let siblings: SmallIndexes = self.siblings(range.clone()).collect();
-        for (position, &i) in siblings.iter().enumerate() {
-            let name = d.items[i].def.name;
+        let base = self.levels.len();
+        let mut next = range.start;
+        while next < range.end {
+            self.levels.push(next);
+            next = self.ends[next].max(next + 1);
+        }
+        let end = self.levels.len();
+        for position in base..end {
+            let def = d.items[self.levels[position]].def;
+            let same = |j: usize| same_name(d.items[j].def, def);
             // Each name is written once, at its first occurrence, with all its occurrences.
-            if siblings.as_slice()[..position]
-                .iter()
-                .any(|&j| d.items[j].def.name == name)
-            {
+            if self.levels[base..position].iter().any(|&j| same(j)) {
                 continue;
             }
-            let group: SmallIndexes = siblings.as_slice()[position..]
-                .iter()
-                .copied()
-                .filter(|&j| d.items[j].def.name == name)
-                .collect();
+            for k in position..end {
+                let j = self.levels[k];
+                if same(j) {
+                    self.levels.push(j);
+                }
+            }
+            let group = end..self.levels.len();
             if !*first {
                 out.write_all(b",")?;
             }
             *first = false;
-            write_string(out, name)?;
+            write_string(out, def.name)?;
             out.write_all(b":")?;
-            if d.items[i].def.ftype == FieldType::Protocol {
-                self.write_group(out, &group, |view, out, j| view.write_object(out, shown, j))?;
-                continue;
+            if def.ftype == FieldType::Protocol {
+                self.write_group(out, shown, group, Member::Object)?;
+            } else {
+                self.write_group(out, shown, group.clone(), Member::Value)?;
+                let trees = self.levels.len();
+                for k in group {
+                    let j = self.levels[k];
+                    if self.ends[j] > j + 1 {
+                        self.levels.push(j);
+                    }
+                }
+                if self.levels.len() > trees {
+                    out.write_all(b",")?;
+                    write_string_parts(out, def.name, "_tree")?;
+                    out.write_all(b":")?;
+                    self.write_group(out, shown, trees..self.levels.len(), Member::Object)?;
+                }
             }
-            self.write_group(out, &group, |view, out, j| view.write_value(out, shown, j))?;
-            let with_children: SmallIndexes = group
-                .iter()
-                .copied()
-                .filter(|&j| self.ends[j] > j + 1)
-                .collect();
-            if !with_children.is_empty() {
-                out.write_all(b",")?;
-                write_string_parts(out, name, "_tree")?;
-                out.write_all(b":")?;
-                self.write_group(out, &with_children, |view, out, j| {
-                    view.write_object(out, shown, j)
-                })?;
-            }
+            self.levels.truncate(end);
         }
+        self.levels.truncate(base);
         Ok(())
     }
 
-    /// One occurrence as itself, several as an array.
-    fn write_group<W: Write>(
+    /// The items at `self.levels[group]`: one as itself, several as an array.
+    fn write_group(
         &mut self,
-        out: &mut W,
-        group: &SmallIndexes,
-        mut write_one: impl FnMut(&mut Self, &mut W, usize) -> io::Result<()>,
+        out: &mut impl Write,
+        shown: &Shown<'_>,
+        group: std::ops::Range<usize>,
+        member: Member,
     ) -> io::Result<()> {
-        if group.len() == 1 {
-            return write_one(self, out, group.as_slice()[0]);
+        let several = group.len() > 1;
+        if several {
+            out.write_all(b"[")?;
         }
-        out.write_all(b"[")?;
-        for (k, &j) in group.iter().enumerate() {
-            if k > 0 {
+        for k in group.clone() {
+            if k > group.start {
                 out.write_all(b",")?;
             }
-            write_one(self, out, j)?;
+            let j = self.levels[k];
+            match member {
+                Member::Object => self.write_object(out, shown, j)?,
+                Member::Value => self.write_value(out, shown, j)?,
+            }
         }
-        out.write_all(b"]")
+        if several {
+            out.write_all(b"]")?;
+        }
+        Ok(())
     }
 
     /// The object of item `i`'s children.
@@ -227,53 +237,19 @@ impl JsonView {
     }
 }
 
-/// A short list of item indexes kept on the stack: a tree level rarely has more than a few dozen
-/// items, and a list that outgrows the array spills into a Vec.
-struct SmallIndexes {
-    inline: [usize; 32],
-    len: usize,
-    spill: Vec<usize>,
+/// What a group's items are written as.
+#[derive(Clone, Copy)]
+enum Member {
+    /// The object of the item's children (a protocol, or a `NAME_tree`).
+    Object,
+    /// The item's value as a string.
+    Value,
 }
 
-impl SmallIndexes {
-    fn as_slice(&self) -> &[usize] {
-        if self.spill.is_empty() {
-            &self.inline[..self.len]
-        } else {
-            &self.spill
-        }
-    }
-    fn len(&self) -> usize {
-        self.as_slice().len()
-    }
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    fn iter(&self) -> std::slice::Iter<'_, usize> {
-        self.as_slice().iter()
-    }
-}
-
-impl FromIterator<usize> for SmallIndexes {
-    fn from_iter<I: IntoIterator<Item = usize>>(iter: I) -> Self {
-        let mut list = SmallIndexes {
-            inline: [0; 32],
-            len: 0,
-            spill: Vec::new(),
-        };
-        for i in iter {
-            if list.spill.is_empty() && list.len < list.inline.len() {
-                list.inline[list.len] = i;
-                list.len += 1;
-            } else {
-                if list.spill.is_empty() {
-                    list.spill.extend_from_slice(&list.inline[..list.len]);
-                }
-                list.spill.push(i);
-            }
-        }
-        list
-    }
+/// Whether two definitions name the same field (the same definition, or the same name declared
+/// twice).
+fn same_name(a: &FieldDef, b: &FieldDef) -> bool {
+    std::ptr::eq(a, b) || a.name == b.name
 }
 
 /// A JSON string: quotes, and escapes for `"`, `\` and control characters (RFC 8259 §7).
@@ -284,10 +260,15 @@ pub fn write_string(out: &mut impl Write, text: &str) -> io::Result<()> {
 fn write_string_parts(out: &mut impl Write, text: &str, suffix: &str) -> io::Result<()> {
     out.write_all(b"\"")?;
     for part in [text, suffix] {
+        let bytes = part.as_bytes();
         let mut plain = 0;
-        for (i, b) in part.bytes().enumerate() {
+        for (i, &b) in bytes.iter().enumerate() {
+            // Most strings need no escape at all: test the cheap case first.
+            if b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f {
+                continue;
+            }
             if let Some(escape) = escape_of(b) {
-                out.write_all(&part.as_bytes()[plain..i])?;
+                out.write_all(&bytes[plain..i])?;
                 match escape {
                     Escape::Short(e) => out.write_all(e)?,
                     Escape::Unicode(b) => write!(out, "\\u{b:04x}")?,
@@ -295,7 +276,7 @@ fn write_string_parts(out: &mut impl Write, text: &str, suffix: &str) -> io::Res
                 plain = i + 1;
             }
         }
-        out.write_all(&part.as_bytes()[plain..])?;
+        out.write_all(&bytes[plain..])?;
     }
     out.write_all(b"\"")
 }

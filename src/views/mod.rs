@@ -32,7 +32,7 @@ pub struct Shown<'a> {
 /// The text views, which combine: a summary line, the tree, the hex dump.
 pub struct TextView {
     /// A summary line per frame (not with -V, which starts with the frame's own title).
-    pub summary: bool,
+    pub summary: Option<summary::SummaryView>,
     /// `-V`: the tree; `explain` unless `--no-explain`.
     pub tree: Option<tree::TreeView>,
     /// `-x`.
@@ -69,8 +69,8 @@ impl View {
     pub fn frame(&mut self, out: &mut impl Write, shown: &Shown<'_>) -> io::Result<()> {
         match self {
             View::Text(text) => {
-                if text.summary {
-                    summary::write_line(out, shown)?;
+                if let Some(summary) = &mut text.summary {
+                    summary.write(out, shown)?;
                 }
                 if let Some(tree) = &text.tree {
                     tree.write(out, shown)?;
@@ -121,25 +121,6 @@ impl<W: Write> fmt::Write for FmtOut<'_, W> {
     }
 }
 
-/// Write `n` in decimal, right-aligned in `width` columns. The summary line is written for
-/// every frame of captures of millions, and this is several times faster than `write!`.
-pub fn write_decimal(out: &mut impl Write, mut n: u64, width: usize) -> io::Result<()> {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for _ in digits.len() - start..width {
-        out.write_all(b" ")?;
-    }
-    out.write_all(&digits[start..])
-}
-
 /// `later - earlier`, normalised as [`Timestamp`] is (`nanos` in 0..10⁹, the sign in `secs`),
 /// in 64-bit arithmetic.
 pub fn time_since(later: Timestamp, earlier: Timestamp) -> Timestamp {
@@ -155,18 +136,6 @@ pub fn time_since(later: Timestamp, earlier: Timestamp) -> Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimals_are_right_aligned_in_their_width() {
-        let mut out = Vec::new();
-        write_decimal(&mut out, 42, 5).unwrap();
-        write_decimal(&mut out, 0, 0).unwrap();
-        write_decimal(&mut out, u64::MAX, 3).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "   42018446744073709551615"
-        );
-    }
 
     #[test]
     fn time_since_agrees_with_timestamp_since() {

@@ -78,3 +78,48 @@ pub fn store(dir: &Path, key: &str, answer: &Answer) {
         let _ = std::fs::rename(&tmp, dir.join(key));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_answer_loads_back_unchanged() {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tshark-oracle-cache-test");
+        let answer = Answer {
+            exit: Some(2),
+            stderr: "tshark: cut short\nin the middle".into(),
+            stdout: "1\t0.0\n2\t0.5\n".into(),
+            elapsed: Duration::from_millis(300),
+            cached: false,
+        };
+        store(&dir, "k", &answer);
+        let back = load(&dir, "k").expect("the answer just stored");
+        assert_eq!(
+            (back.exit, back.stderr.as_str(), back.stdout.as_str()),
+            (answer.exit, answer.stderr.as_str(), answer.stdout.as_str())
+        );
+        assert!(back.cached);
+    }
+
+    #[test]
+    fn the_key_changes_with_the_command_line() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        let a = key(
+            &file,
+            Command::new("tshark").args(["-e", "ip.src"]),
+            "4.0.17",
+        );
+        let b = key(
+            &file,
+            Command::new("tshark").args(["-e", "ip.dst"]),
+            "4.0.17",
+        );
+        let c = key(
+            &file,
+            Command::new("tshark").args(["-e", "ip.src"]),
+            "4.2.0",
+        );
+        assert!(a.is_some() && a != b && a != c);
+    }
+}

@@ -288,3 +288,127 @@ fn tally(map: &mut BTreeMap<String, (u64, String)>, reason: String, frame: &str)
         .or_insert_with(|| (0, frame.to_string()))
         .0 += 1;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: &[&str] = &[
+        "frame.number",
+        "frame.len",
+        "eth.dst",
+        "tcp.stream",
+        "tcp.seq",
+    ];
+
+    fn setup(knows: &[bool]) -> Setup {
+        Setup {
+            tshark: None,
+            wirelab: PathBuf::new(),
+            fields: FIELDS.to_vec(),
+            wirelab_knows: knows.to_vec(),
+            cache: None,
+            salt: String::new(),
+        }
+    }
+
+    fn outcome() -> FileOutcome {
+        FileOutcome {
+            name: "x.pcap".into(),
+            tshark_frames: None,
+            tshark_error: None,
+            wirelab_frames: 0,
+            wirelab_end: WirelabEnd::Ok,
+            counts: vec![Counts::default(); FIELDS.len()],
+            mismatches: Vec::new(),
+            uncompared: BTreeMap::new(),
+            broken_lines: Vec::new(),
+            tshark_time: Duration::ZERO,
+            tshark_cached: false,
+            wirelab_time: Duration::ZERO,
+        }
+    }
+
+    fn compare(knows: &[bool], tshark: &[&str], wirelab: &[&str]) -> FileOutcome {
+        let mut out = outcome();
+        compare_lines(&setup(knows), tshark, wirelab, &mut out);
+        out
+    }
+
+    #[test]
+    fn equal_lines_count_every_cell_as_compared_and_none_as_different() {
+        let line = "1\t60\t00:00:5e:00:53:01\t0\t1";
+        let out = compare(
+            &[true; 5],
+            &[&format!("{line}\t1\teth:ethertype:ip:tcp")],
+            &[line],
+        );
+        assert!(out.mismatches.is_empty());
+        assert_eq!(out.counts.iter().map(|c| c.compared).sum::<u64>(), 5);
+        assert_eq!(out.counts[3].nonempty, 1);
+    }
+
+    #[test]
+    fn a_differing_cell_is_reported_with_file_frame_field_and_both_values() {
+        let t = "7\t60\t00:00:5e:00:53:01\t0\t1\t1\teth:ethertype:ip:tcp";
+        let out = compare(&[true; 5], &[t], &["7\t60\t00:00:5e:00:53:01\t0\t1448"]);
+        assert_eq!(out.mismatches.len(), 1);
+        let m = &out.mismatches[0];
+        assert_eq!(
+            (m.file.as_str(), m.frame.as_str(), m.field),
+            ("x.pcap", "7", "tcp.seq")
+        );
+        assert_eq!((m.tshark.as_str(), m.wirelab.as_str()), ("1", "1448"));
+    }
+
+    #[test]
+    fn a_field_wirelab_does_not_declare_is_an_empty_cell_on_its_side() {
+        let t = "1\t60\t00:00:5e:00:53:01\t0\t1\t1\teth:ethertype:ip:tcp";
+        let out = compare(
+            &[true, true, true, true, false],
+            &[t],
+            &["1\t60\t00:00:5e:00:53:01\t0"],
+        );
+        assert_eq!(out.counts[4].mismatched, 1);
+        assert_eq!(out.mismatches[0].wirelab, "");
+    }
+
+    #[test]
+    fn a_frame_outside_wirelabs_reach_is_compared_on_frame_fields_only() {
+        let t = "1\t90\t01:00:0c:cc:cc:cc\t\t\t1\teth:eth:data";
+        let out = compare(&[true; 5], &[t], &["1\t90\t01:00:0c:00:00:00\t\t"]);
+        assert!(out.mismatches.is_empty());
+        assert_eq!(out.counts[1].compared, 1);
+        assert_eq!(out.counts[2].compared, 0);
+        assert_eq!(out.uncompared.len(), 1);
+    }
+
+    #[test]
+    fn a_wrong_frame_field_is_caught_even_outside_wirelabs_reach() {
+        let t = "1\t90\t01:00:0c:cc:cc:cc\t\t\t1\teth:eth:data";
+        let out = compare(&[true; 5], &[t], &["1\t94\t01:00:0c:00:00:00\t\t"]);
+        assert_eq!(out.mismatches.len(), 1);
+        assert_eq!(out.mismatches[0].field, "frame.len");
+    }
+
+    #[test]
+    fn tcp_stream_indexes_after_a_tunnelled_conversation_are_not_compared() {
+        let hidden = "1\t90\t\t0\t0\t1\teth:ethertype:ipv6:ipv6.routing:eth:ethertype:ip:tcp";
+        let plain = "2\t60\t\t1\t0\t1\teth:ethertype:ip:tcp";
+        let out = compare(
+            &[true; 5],
+            &[hidden, plain],
+            &["1\t90\t\t\t", "2\t60\t\t0\t0"],
+        );
+        assert!(out.mismatches.is_empty());
+        assert_eq!(out.counts[3].compared, 0);
+        assert_eq!(out.counts[4].compared, 1);
+    }
+
+    #[test]
+    fn a_line_with_the_wrong_number_of_cells_is_reported_not_skipped_silently() {
+        let t = "1\t60\t00:00:5e:00:53:01\t0\t1\t1\teth:ethertype:ip:tcp";
+        let out = compare(&[true; 5], &[t], &["1\t60"]);
+        assert_eq!(out.broken_lines.len(), 1);
+    }
+}

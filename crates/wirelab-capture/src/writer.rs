@@ -78,10 +78,13 @@ impl<W: Write> PcapWriter<W> {
             TsResolution::Microseconds => ts.nanos / 1000,
             TsResolution::Nanoseconds => ts.nanos,
         };
-        let caplen = bytes
-            .len()
-            .min(self.snaplen as usize)
-            .min(crate::MAX_FRAME_LEN);
+        // A snap length of 0 is taken as "no limit", as in pcapng (§4.2).
+        let limit = if self.snaplen == 0 {
+            crate::MAX_FRAME_LEN
+        } else {
+            self.snaplen as usize
+        };
+        let caplen = bytes.len().min(limit).min(crate::MAX_FRAME_LEN);
         self.record.clear();
         self.record.extend_from_slice(&secs.to_le_bytes());
         self.record.extend_from_slice(&fraction.to_le_bytes());

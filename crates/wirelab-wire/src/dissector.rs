@@ -26,6 +26,9 @@ pub struct Dissector {
 pub(crate) struct Ctx<'a> {
     /// The whole frame as captured.
     pub bytes: &'a [u8],
+    /// How long the frame was on the wire (`frame.len`): more than `bytes.len()` when the snap
+    /// length cut it, which layers need to tell a short capture from a malformed packet.
+    pub orig_len: usize,
     pub d: &'a mut Dissection,
     pub conversations: &'a mut Conversations,
     pub frame_number: u64,
@@ -67,6 +70,7 @@ impl Dissector {
         crate::frame_layer::dissect(d, frame, first, previous);
         let mut cx = Ctx {
             bytes: frame.bytes,
+            orig_len: frame.orig_len as usize,
             d,
             conversations: &mut self.conversations,
             frame_number: frame.number,

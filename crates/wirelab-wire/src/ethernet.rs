@@ -297,6 +297,10 @@ fn declared_len(ethertype: u16, inner: &[u8]) -> Option<usize> {
 /// from `trailer.header_start` on is at least 64 bytes and at least 4 bytes remain, the last 4
 /// are taken for an FCS; the rest is a trailer.
 fn add_trailer(cx: &mut Ctx<'_>, packet_end: usize, trailer: Trailer) {
+    if !cx.d.keeps_tree() {
+        // Padding and trailer are only tree items; the summary columns do not show them.
+        return;
+    }
     let captured = cx.bytes.len();
     let reported = reported_len(cx);
     if packet_end >= reported || packet_end >= captured {

@@ -45,14 +45,7 @@ pub(crate) fn ipv4_at(bytes: &[u8], at: usize) -> Option<Ipv4Addr> {
 /// How long the frame was on the wire (`frame.len`), which the snap length may have made
 /// longer than the bytes captured.
 pub(crate) fn reported_len(cx: &Ctx<'_>) -> usize {
-    cx.d.items
-        .iter()
-        .find(|item| std::ptr::eq(item.def, &crate::frame_layer::LEN))
-        .and_then(|item| match item.value {
-            Value::UInt(len) => usize::try_from(len).ok(),
-            _ => None,
-        })
-        .map_or(cx.bytes.len(), |len| len.max(cx.bytes.len()))
+    cx.orig_len.max(cx.bytes.len())
 }
 
 /// Where a layer ends as the frame was on the wire: the frame's own length when the layer runs

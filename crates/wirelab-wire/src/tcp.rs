@@ -611,9 +611,8 @@ pub(crate) fn push_uint(out: &mut String, value: u64) {
             break;
         }
     }
-    for &digit in &digits[at..] {
-        out.push(digit as char);
-    }
+    // Only ASCII digits were written, so this never fails.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// Append `tag` and then `value`: `push_tagged(info, " Seq=", 1)`.
