@@ -9,6 +9,10 @@
 //!                                                                    views/: summary, tree (-V),
 //!                                                                    hex (-x), fields, json
 //! ```
+//!
+//! Exit status: 0 when every frame was shown (or the reader of a pipe went away); 1 when the
+//! capture could not be opened or is damaged (the frames before the damage are shown first);
+//! 2 when the command line asks for something impossible, before any frame is read.
 #![forbid(unsafe_code)]
 
 mod catalog;

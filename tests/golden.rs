@@ -455,9 +455,9 @@ fn check(cases: Vec<Case>) {
         }
         match fs::read_to_string(&case.golden) {
             Ok(expected) if expected == actual => {}
-            Ok(expected) => failures.push_str(&diff(&case.golden, &expected, &actual)),
+            Ok(expected) => failures.push_str(&diff(relative(&case.golden), &expected, &actual)),
             Err(error) => {
-                let _ = writeln!(failures, "{}: {error}", case.golden.display());
+                let _ = writeln!(failures, "{}: {error}", relative(&case.golden).display());
             }
         }
     }
@@ -547,6 +547,11 @@ fn pcap(name: &str) -> String {
 
 fn tcpdump(name: &str) -> String {
     format!("tests/data/tcpdump-tests/{name}")
+}
+
+/// A path inside the repository, shown from its root.
+fn relative(path: &Path) -> &Path {
+    path.strip_prefix(ROOT).unwrap_or(path)
 }
 
 /// A repository path as this test process can open it.

@@ -4,7 +4,7 @@
 
 use std::fmt::{self, Write};
 use wirelab_wire::format;
-use wirelab_wire::{Dissection, FieldDef, FieldType, Item, Value};
+use wirelab_wire::{Base, Dissection, FieldDef, FieldType, Item, Value};
 
 /// Which of the chosen fields (`-e` columns, a `--highlight`) an item is an occurrence of.
 ///
@@ -124,8 +124,37 @@ pub fn write_field_cell(
         Value::None | Value::Bytes => write_hex(out, frame.get(item.range()).unwrap_or(&[]), false),
         Value::Text { start, end } => write_escaped(out, d.text((start, end))),
         Value::Static(text) => write_escaped(out, text),
+        // The most common values of all, spelled out without the formatting machinery; the
+        // output is the same as format::write_field_value's.
+        Value::UInt(v) if matches!(item.def.base, Base::Dec | Base::DecHex | Base::None) => {
+            write_decimal(out, v)
+        }
+        Value::Bool(b) => out.write_char(if b { '1' } else { '0' }),
+        Value::Ipv4(address) => {
+            for (i, octet) in address.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.write_char('.')?;
+                }
+                write_decimal(out, octet.into())?;
+            }
+            Ok(())
+        }
         _ => format::write_field_value(out, item, d, frame),
     }
+}
+
+fn write_decimal(out: &mut impl Write, mut n: u64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_str(std::str::from_utf8(&digits[start..]).map_err(|_| fmt::Error)?)
 }
 
 /// Write `item` as a tshark -T json string (before JSON escaping): byte strings and fields with
@@ -220,6 +249,25 @@ mod tests {
         cell.clear();
         write_json_cell(&mut cell, &d.items[0], &d, &frame).unwrap();
         assert_eq!(cell, "02:04:05:b4");
+    }
+
+    #[test]
+    fn the_fast_paths_print_what_format_prints() {
+        let mut d = Dissection::new();
+        d.add(&A, 0..1, Value::UInt(0));
+        d.add(&A, 0..1, Value::UInt(u64::MAX));
+        d.add(&A, 0..1, Value::Bool(true));
+        d.add(
+            &A,
+            0..1,
+            Value::Ipv4(std::net::Ipv4Addr::new(10, 0, 255, 1)),
+        );
+        for item in &d.items {
+            let (mut fast, mut reference) = (String::new(), String::new());
+            write_field_cell(&mut fast, item, &d, &[0]).unwrap();
+            format::write_field_value(&mut reference, item, &d, &[0]).unwrap();
+            assert_eq!(fast, reference);
+        }
     }
 
     #[test]

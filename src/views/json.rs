@@ -15,6 +15,7 @@
 
 use super::cell::{write_json_cell, FieldMatcher};
 use super::Shown;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use wirelab_wire::{Dissection, FieldDef, FieldType};
 
@@ -28,6 +29,7 @@ pub struct JsonView {
     scratch: String,
     /// `ends[i]`: one past the last descendant of item `i` in the current frame.
     ends: Vec<usize>,
+    /// The items whose subtree is still open, while `ends` is computed.
     stack: Vec<usize>,
     /// Item indexes of the levels being written (see `write_members`).
     levels: Vec<usize>,
@@ -58,7 +60,9 @@ impl JsonView {
                     out.write_all(b",")?;
                 }
                 out.write_all(b"\"_ws.malformed\":")?;
-                write_string(out, &malformed.to_string())?;
+                self.scratch.clear();
+                let _ = write!(self.scratch, "{malformed}");
+                write_string(out, &self.scratch)?;
             }
             out.write_all(b"}\n")
         } else {

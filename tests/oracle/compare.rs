@@ -165,7 +165,7 @@ pub fn check_file(setup: &Setup, file: &Path, name: String) -> FileOutcome {
 }
 
 /// tshark's answer for `file`: from the cache when it holds one for exactly this question.
-fn ask_tshark(
+pub fn ask_tshark(
     setup: &Setup,
     program: &Path,
     config: &Path,

@@ -39,6 +39,8 @@ const MIN_FRAME_LEN: usize = 60;
 /// The largest 802.3 length; values from 1536 (0x0600) up are EtherTypes.
 const MAX_802_3_LEN: u16 = 1500;
 const MIN_ETHERTYPE: u16 = 0x0600;
+/// Reverse ARP, which uses ARP's packet format (RFC 903).
+const ETHERTYPE_RARP: u16 = 0x8035;
 
 static FCS_STATUS: crate::field::ValueNames = &[
     (0, "Bad"),
@@ -141,27 +143,27 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let index =
         cx.d.open(&ETH, start..end.min(start + HEADER_LEN), Value::None);
     cx.d.protocol = "Ethernet";
-    let dst = mac_at(bytes, start).filter(|_| start + 6 <= end);
-    let src = mac_at(bytes, start + 6).filter(|_| start + 12 <= end);
-    if let Some(mac) = dst {
-        add_address(cx, start, mac, &DST, &DST_LG, &DST_IG);
-        cx.d.dst = Address::Ether(mac);
-    }
-    if let Some(mac) = src {
-        add_address(cx, start + 6, mac, &SRC, &SRC_LG, &SRC_IG);
-        cx.d.src = Address::Ether(mac);
-    }
-    let type_at = start + 12;
-    let (Some(dst), Some(src), Some(lentype)) = (
-        dst,
-        src,
-        be16(bytes, type_at).filter(|_| type_at + 2 <= end),
-    ) else {
+    // Wireshark shows no field of a header it does not have whole.
+    let Some(header) = bytes
+        .get(start..start + HEADER_LEN)
+        .filter(|_| start + HEADER_LEN <= end)
+    else {
         cx.d.set_title(index, format_args!("Ethernet II"));
         cx.d.close();
         report_short(cx, "eth", start, start + HEADER_LEN, end, "Ethernet header");
         return;
     };
+    let (Some(dst), Some(src), Some(lentype)) =
+        (mac_at(header, 0), mac_at(header, 6), be16(header, 12))
+    else {
+        cx.d.close();
+        return;
+    };
+    add_address(cx, start, dst, &DST, &DST_LG, &DST_IG);
+    add_address(cx, start + 6, src, &SRC, &SRC_LG, &SRC_IG);
+    cx.d.dst = Address::Ether(dst);
+    cx.d.src = Address::Ether(src);
+    let type_at = start + 12;
     let payload = start + HEADER_LEN..end;
     let type_range = type_at..type_at + 2;
 
@@ -261,7 +263,12 @@ pub(crate) fn dissect_ethertype_payload(
                 add_trailer(cx, payload.start.saturating_add(declared), trailer);
             }
             cx.d.close();
-            dispatch_ethertype(cx, payload, ethertype);
+            if ethertype == ETHERTYPE_RARP {
+                // RARP (RFC 903) is ARP's packet format under its own EtherType.
+                crate::arp::dissect(cx, payload);
+            } else {
+                dispatch_ethertype(cx, payload, ethertype);
+            }
         }
     }
 }
@@ -286,7 +293,7 @@ fn declared_len(ethertype: u16, inner: &[u8]) -> Option<usize> {
     match ethertype {
         0x0800 => crate::ipv4::declared_len(inner),
         0x86dd => crate::ipv6::declared_len(inner),
-        0x0806 => crate::arp::declared_len(inner),
+        0x0806 | ETHERTYPE_RARP => crate::arp::declared_len(inner),
         _ => None,
     }
 }

@@ -283,6 +283,8 @@ pub static FIELDS: &[&FieldDef] = &[
     &options::TIME_STAMP,
     &options::TIME_STAMP_ADDR,
     &options::LEN_INVALID,
+    &options::PTR_BEFORE_ADDRESS,
+    &options::PTR_MIDDLE_ADDRESS,
     &options::SUBOPT_TOO_LONG,
     &options::UNKNOWN,
     &options::EOL,
@@ -382,6 +384,12 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     if version != 4 {
         cx.d.set_title(index, format_args!("Internet Protocol Version 4"));
         cx.d.close();
+        if version == 6 {
+            // An IPv6 packet where IPv4 was announced (some Linux cooked captures do this):
+            // Wireshark notes the bogus version and reads it as IPv6, and so does wirelab.
+            crate::ipv6::dissect(cx, range);
+            return;
+        }
         if top {
             let _ = write!(cx.d.info, "Bogus IPv4 version ({version}, must be 4)");
         }
@@ -393,7 +401,11 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         return;
     }
     let header_len = (vhl & 0x0f) as usize * 4;
-    cx.d.add(&HDR_LEN, at(0, 1), Value::UInt(header_len as u64));
+    let hdr_len_item = cx.d.add(&HDR_LEN, at(0, 1), Value::UInt(header_len as u64));
+    cx.d.set_title(
+        hdr_len_item,
+        format_args!("Header Length: {header_len} bytes ({})", vhl & 0x0f),
+    );
     if header_len < MIN_HEADER_LEN {
         cx.d.set_title(index, format_args!("Internet Protocol Version 4"));
         cx.d.close();
@@ -531,34 +543,42 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let Some(header_dst) = ipv4_at(bytes, start + 16).filter(|_| have(16, 4)) else {
         short!(header_len)
     };
-    if !have(0, header_len) {
-        // The options are cut: whether one of them is a source route, which would make this
-        // address only the next hop, cannot be known (Wireshark stops here too).
-        short!(header_len)
-    }
     let options = start + MIN_HEADER_LEN..start + header_len;
     // With a source route, the header's destination is only the next hop; the datagram's
     // destination is the route's last address (RFC 791 §3.1), and it is that address the
     // transport's pseudo-header uses (RFC 9293 §3.1).
-    let final_dst = options::source_route_destination(bytes, options.clone());
-    let dst = match final_dst {
-        Some((final_dst, _)) => {
+    let route = options::source_route(&bytes[..end], options.clone());
+    let (dst, destination_at) = match route {
+        options::SourceRoute::Cut => {
+            // The options are cut before the search could tell whether this address is the
+            // destination or only the next hop (Wireshark stops here too).
+            short!(header_len)
+        }
+        options::SourceRoute::Destination(final_at) => {
             cx.d.add(&CUR_RT, at(16, 4), Value::Ipv4(header_dst));
             cx.d.add_hidden(&CUR_RT_HOST, at(16, 4), Value::Ipv4(header_dst));
-            final_dst
+            let final_dst = ipv4_at(bytes, final_at).unwrap_or(header_dst);
+            (final_dst, Some(final_at))
         }
-        None => {
+        options::SourceRoute::None => {
             cx.d.add(&DST, at(16, 4), Value::Ipv4(header_dst));
             add_hidden_dst(cx, at(16, 4), header_dst);
-            header_dst
+            (header_dst, None)
         }
     };
+    if !have(0, header_len) {
+        short!(header_len)
+    }
     cx.d.set_title(
         index,
-        format_args!("Internet Protocol Version 4, Src: {}, Dst: {}", DottedQuad(src), DottedQuad(dst)),
+        format_args!(
+            "Internet Protocol Version 4, Src: {}, Dst: {}",
+            DottedQuad(src),
+            DottedQuad(dst)
+        ),
     );
     if !options.is_empty() {
-        options::dissect(cx, options);
+        options::dissect(cx, options, destination_at);
     }
     cx.d.close();
     if top {

@@ -200,6 +200,8 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     }
     let version = bytes[start] >> 4;
     cx.d.add(&VERSION, at(0, 1), Value::UInt(version as u64));
+    // Wireshark adds ip.version too, hidden, so that `ip.version == 6` matches IPv6 packets.
+    cx.d.add_hidden(&crate::ipv4::VERSION, at(0, 1), Value::UInt(version as u64));
     if version != 6 {
         cx.d.set_title(index, format_args!("Internet Protocol Version 6"));
         cx.d.close();

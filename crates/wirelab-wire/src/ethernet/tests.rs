@@ -85,7 +85,10 @@ fn non_zero_bytes_up_to_60_are_a_trailer_not_padding() {
     frame.extend([0; 13]);
     let c = dissect(LinkType::ETHERNET, &frame);
     assert_eq!(c.field("eth.padding"), "");
-    assert_eq!(c.field("eth.trailer"), format!("000000008a{}", "00".repeat(13)));
+    assert_eq!(
+        c.field("eth.trailer"),
+        format!("000000008a{}", "00".repeat(13))
+    );
 }
 
 #[test]
@@ -153,8 +156,9 @@ fn an_unknown_ethertype_carries_data() {
 fn a_header_cut_by_the_snap_length_is_truncated_not_malformed() {
     let frame = arp_request();
     let c = dissect_cut(LinkType::ETHERNET, &frame[..10], 42);
-    assert_eq!(c.field("eth.dst"), "ff:ff:ff:ff:ff:ff");
-    assert!(!c.has("eth.src"));
+    // Like Wireshark, no field of a header that is not all there.
+    assert!(!c.has("eth.dst"));
+    assert!(c.has("eth"));
     assert!(c.problem().contains("snap length"), "{}", c.problem());
     assert!(c.problem().starts_with("ETH at byte 10"), "{}", c.problem());
 }
@@ -163,8 +167,7 @@ fn a_header_cut_by_the_snap_length_is_truncated_not_malformed() {
 fn a_frame_shorter_than_its_header_on_the_wire_is_malformed() {
     let frame = arp_request();
     let c = dissect(LinkType::ETHERNET, &frame[..13]);
-    assert!(c.has("eth.src"));
-    assert!(!c.has("eth.type"));
+    assert!(!c.has("eth.src"));
     assert!(
         c.problem().contains("expected 14 bytes, found 13"),
         "{}",
@@ -178,4 +181,14 @@ fn damaged_ethernet_frames_never_panic() {
     let mut frame = arp_request();
     frame.extend([0; 22]);
     survives_damage(LinkType::ETHERNET, &frame);
+}
+
+#[test]
+fn rarp_uses_the_arp_dissector_under_its_own_ethertype() {
+    let frame = hex("ffffffffffff 020000000001 8035
+                     0001 0800 06 04 0003 020000000001 00000000 020000000001 00000000");
+    let c = dissect(LinkType::ETHERNET, &frame);
+    assert_eq!(c.field("eth.type"), "0x8035");
+    assert_eq!(c.field("arp.opcode"), "3");
+    assert_eq!(c.d.protocol, "RARP");
 }

@@ -91,7 +91,10 @@ impl<'a> Checker<'a> {
                 Ok(Test::Compare { all: quantified(all), rel, lhs, rhs })
             }
             RelKind::Contains { op_span, lhs, rhs } => {
-                let (lhs_expr, lw) = self.expr(lhs, None)?;
+                let (mut lhs_expr, lw) = self.expr(lhs, None)?;
+                if let Expr::Field(sel) = &mut lhs_expr {
+                    sel.whole_layer = sel.def.ftype == FieldType::Protocol;
+                }
                 if !lw.kind.is_byte_like() {
                     let name = lw.field.map_or("the left side", |f| f.name);
                     return Err((
@@ -147,7 +150,7 @@ impl<'a> Checker<'a> {
                         ),
                     ));
                 }
-                Ok(Test::Present(FieldSel { def, layers: None }))
+                Ok(Test::Present(FieldSel { def, layers: None, whole_layer: false }))
             }
             Operand::Layer { .. } => match self.expr(operand, None)?.0 {
                 Expr::Field(sel) => Ok(Test::Present(sel)),
@@ -255,7 +258,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 if let Some(def) = self.lookup(text) {
-                    return Ok((Expr::Field(FieldSel { def, layers: None }), Want::field(def)));
+                    return Ok((Expr::Field(FieldSel { def, layers: None, whole_layer: false }), Want::field(def)));
                 }
                 match want {
                     None => Err(self.not_a_field(*span)),
@@ -275,7 +278,7 @@ impl<'a> Checker<'a> {
             Operand::Layer { field, layers } => {
                 let def = self.lookup(self.source(*field)).ok_or_else(|| self.not_a_field(*field))?;
                 let ranges = layers.iter().map(layer_range).collect::<Result<Vec<_>, _>>()?;
-                let sel = FieldSel { def, layers: Some((ranges, def.protocol())) };
+                let sel = FieldSel { def, layers: Some((ranges, def.protocol())), whole_layer: false };
                 Ok((Expr::Field(sel), Want::field(def)))
             }
             Operand::Slice { base, ranges, .. } => {

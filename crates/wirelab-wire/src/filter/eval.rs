@@ -65,6 +65,9 @@ pub(super) struct FieldSel {
     pub def: &'static FieldDef,
     /// Inclusive 1-based layer ranges, and the protocol whose occurrences count as layers.
     pub layers: Option<(Vec<(u32, u32)>, &'static str)>,
+    /// For a protocol searched with `contains`: take the whole layer, header and payload, as
+    /// Wireshark does (`tcp contains "GET"`), rather than the protocol item's own range.
+    pub whole_layer: bool,
 }
 
 impl FieldSel {
@@ -76,16 +79,16 @@ impl FieldSel {
 
     /// Call `f` on every occurrence, in tree order, until it returns false. Returns false if
     /// `f` stopped the walk.
-    fn each_item<'d>(&self, d: &'d Dissection, f: &mut dyn FnMut(&'d Item) -> bool) -> bool {
+    fn each_item<'d>(&self, d: &'d Dissection, f: &mut dyn FnMut(usize, &'d Item) -> bool) -> bool {
         let Some((layers, protocol)) = &self.layers else {
-            return d.items.iter().filter(|item| self.is(item)).all(f);
+            return d.items.iter().enumerate().filter(|(_, item)| self.is(item)).all(|(i, item)| f(i, item));
         };
         let mut layer = 0u32;
-        for item in &d.items {
+        for (i, item) in d.items.iter().enumerate() {
             if item.def.ftype == FieldType::Protocol && item.def.name == *protocol {
                 layer += 1;
             }
-            if self.is(item) && layers.iter().any(|&(lo, hi)| lo <= layer && layer <= hi) && !f(item) {
+            if self.is(item) && layers.iter().any(|&(lo, hi)| lo <= layer && layer <= hi) && !f(i, item) {
                 return false;
             }
         }
@@ -152,7 +155,7 @@ impl Test {
             Test::Xor(a, b) => a.eval(cx) != b.eval(cx),
             Test::And(a, b) => a.eval(cx) && b.eval(cx),
             Test::Not(a) => !a.eval(cx),
-            Test::Present(sel) => !sel.each_item(cx.d, &mut |_| false),
+            Test::Present(sel) => !sel.each_item(cx.d, &mut |_, _| false),
             Test::HasValue(e) => !e.for_each(cx, &mut |_| false),
             Test::NonZero(e) => !e.for_each(cx, &mut |v| !v.is_nonzero()),
             Test::Compare { all, rel, lhs, rhs } => pairs(cx, *all, lhs, rhs, &mut |a, b| rel.holds(a, b)),
@@ -208,7 +211,11 @@ impl Expr {
     /// Call `f` on each value, until it returns false. Returns false if `f` stopped the walk.
     fn for_each(&self, cx: Frame<'_>, f: &mut Sink<'_>) -> bool {
         match self {
-            Expr::Field(sel) => sel.each_item(cx.d, &mut |item| match item_scalar(cx, item) {
+            Expr::Field(sel) if sel.whole_layer => sel.each_item(cx.d, &mut |i, _| match layer_bytes(cx, i) {
+                Some(bytes) => f(Scalar::Bytes(bytes)),
+                None => true,
+            }),
+            Expr::Field(sel) => sel.each_item(cx.d, &mut |_, item| match item_scalar(cx, item) {
                 Some(v) => f(v),
                 None => true,
             }),
@@ -222,7 +229,7 @@ impl Expr {
             }),
             Expr::Count(sel) => {
                 let mut n = 0i128;
-                sel.each_item(cx.d, &mut |_| {
+                sel.each_item(cx.d, &mut |_, _| {
                     n += 1;
                     true
                 });
@@ -281,6 +288,21 @@ fn slice<'b>(bytes: &'b [u8], range: &Range) -> Option<&'b [u8]> {
         return None;
     }
     bytes.get(start as usize..end as usize)
+}
+
+/// The bytes of a whole protocol layer: from its item's start to the furthest end of any item
+/// after it, which is where its payload ends (trailers and padding belong to the link layer's
+/// subtree, before the payload's items, so they are not counted).
+fn layer_bytes<'d>(cx: Frame<'d>, index: usize) -> Option<&'d [u8]> {
+    let item = cx.d.items.get(index)?;
+    let start = item.start as usize;
+    let end = cx.d.items[index..]
+        .iter()
+        .filter(|later| later.len > 0 && later.start as usize >= start)
+        .map(|later| later.range().end)
+        .max()
+        .unwrap_or(start);
+    cx.bytes.get(start..end.min(cx.bytes.len()))
 }
 
 /// An item's value as the evaluator compares it. Flags are 0 or 1 whatever integer the

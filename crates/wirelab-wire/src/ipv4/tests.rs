@@ -94,7 +94,10 @@ fn ip_addr_and_ip_host_hold_both_addresses_hidden() {
     assert!(c.d.find("ip.addr").all(|item| item.is_hidden()));
     assert_eq!(c.d.src, Address::Ipv4(Ipv4Addr::new(10, 0, 0, 1)));
     assert_eq!(c.d.dst, Address::Ipv4(Ipv4Addr::new(10, 0, 0, 2)));
-    assert_eq!(c.d.protocol, "UDP", "the transport names the protocol column");
+    assert_eq!(
+        c.d.protocol, "UDP",
+        "the transport names the protocol column"
+    );
 }
 
 #[test]
@@ -139,6 +142,18 @@ fn a_header_length_below_20_is_malformed_and_ends_the_header() {
         "{}",
         c.problem()
     );
+}
+
+#[test]
+fn an_ipv6_packet_announced_as_ipv4_is_read_as_ipv6() {
+    let ipv6 =
+        hex("60000000 0000 3b40 20010db8000000000000000000000001 20010db8000000000000000000000002");
+    let frame = [hex("020000000002 020000000001 0800"), ipv6].concat();
+    let c = dissect(LinkType::ETHERNET, &frame);
+    assert_eq!(c.field("ip.version"), "6,6");
+    assert_eq!(c.field("ipv6.src"), "2001:db8::1");
+    assert_eq!(c.d.protocol, "IPv6");
+    assert_eq!(c.problem(), "");
 }
 
 #[test]
@@ -339,6 +354,30 @@ fn a_source_route_makes_its_last_address_the_destination() {
 }
 
 #[test]
+fn a_source_route_whose_pointer_is_not_a_multiple_of_4_is_not_believed() {
+    let c = raw(&ipv4("83 0b 07 0a000005 0a000006 00", &hex(UDP), 0, 17));
+    assert_eq!(c.field("ip.dst"), "10.0.0.2");
+    assert!(!c.has("ip.cur_rt"));
+    assert!(!c.has("ip.src_rt"));
+    assert!(c.has("ip.opt.ptr.middle_address"));
+}
+
+#[test]
+fn a_source_route_found_before_the_snap_length_cut_still_names_the_destination() {
+    let packet = ipv4(
+        "83 0b 04 0a000005 0a000006 00 01010101 01010101",
+        &hex(UDP),
+        0,
+        17,
+    );
+    let c = dissect_cut(LinkType::IPV4, &packet[..36], packet.len());
+    assert_eq!(c.field("ip.cur_rt"), "10.0.0.2");
+    assert!(c.problem().contains("snap length"), "{}", c.problem());
+    let c = dissect_cut(LinkType::IPV4, &packet[..22], packet.len());
+    assert!(!c.has("ip.dst"));
+}
+
+#[test]
 fn an_unknown_option_is_shown_raw_and_parsing_goes_on() {
     let c = raw(&ipv4("9e 04 abcd 88 04 1234", &hex(UDP), 0, 17));
     assert_eq!(c.field("ip.opt.unknown"), "9e04abcd");
@@ -435,7 +474,13 @@ fn damaged_ipv4_headers_never_panic() {
 
 #[test]
 fn dotted_quads_print_like_the_standard_library() {
-    for addr in [[0, 0, 0, 0], [10, 0, 0, 1], [255, 255, 255, 255], [192, 168, 100, 9], [1, 20, 100, 200]] {
+    for addr in [
+        [0, 0, 0, 0],
+        [10, 0, 0, 1],
+        [255, 255, 255, 255],
+        [192, 168, 100, 9],
+        [1, 20, 100, 200],
+    ] {
         let addr = Ipv4Addr::from(addr);
         assert_eq!(super::DottedQuad(addr).to_string(), addr.to_string());
     }

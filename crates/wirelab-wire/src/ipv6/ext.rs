@@ -371,25 +371,33 @@ pub(super) fn dissect_chain(
         };
         let len = (len_units as usize + 1) * 8;
         let header = at..at + len;
-        if header.end > limit {
-            report_short(cx, "ipv6", at, header.end, limit, kind.def.label);
-            chain.broken = true;
-            return chain;
-        }
+        // A header cut short still shows the fields that are there, as Wireshark does.
+        let cut = header.end > limit;
+        let available = header.start..header.end.min(limit);
         let next = bytes[at];
-        let index = cx.d.open(kind.def, header.clone(), Value::None);
+        let index = cx.d.open(kind.def, available.clone(), Value::None);
         cx.d.add(kind.nxt, at..at + 1, Value::UInt(next as u64));
         cx.d.add(kind.len, at + 1..at + 2, Value::UInt(len_units as u64));
-        cx.d.add(kind.len_oct, at + 1..at + 2, Value::UInt(len as u64));
+        let len_item =
+            cx.d.add(kind.len_oct, at + 1..at + 2, Value::UInt(len as u64));
+        cx.d.set_title(len_item, format_args!("Length: {len} bytes"));
         let ok = if chain.next == 43 {
-            if let Some(final_dst) = dissect_routing(cx, header.clone(), index, dst) {
+            if cut {
+                dissect_routing_start(cx, available.clone(), index);
+            } else if let Some(final_dst) = dissect_routing(cx, header.clone(), index, dst) {
                 chain.final_dst = Some(final_dst);
             }
             true
         } else {
-            dissect_options(cx, at + 2..header.end, packet_end, chain.next == 0)
+            let options = at + 2..available.end;
+            dissect_options(cx, options, packet_end, chain.next == 0, cut)
         };
         cx.d.close();
+        if cut {
+            report_short(cx, "ipv6", at, header.end, limit, kind.def.label);
+            chain.broken = true;
+            return chain;
+        }
         if !ok {
             chain.broken = true;
             return chain;
@@ -407,13 +415,14 @@ pub(super) fn dissect_chain(
     chain
 }
 
-/// The options of a hop-by-hop or destination options header; false if one runs past the
-/// header's end.
+/// The options of a hop-by-hop or destination options header, in `options` (all of them, or
+/// the part captured when `cut`); false if one runs past the end of a header that is whole.
 fn dissect_options(
     cx: &mut Ctx<'_>,
     options: Range<usize>,
     packet_end: &mut Option<usize>,
     hop_by_hop: bool,
+    cut: bool,
 ) -> bool {
     let bytes = cx.bytes;
     let mut at = options.start;
@@ -433,26 +442,17 @@ fn dissect_options(
             continue;
         }
         let Some(&len) = bytes.get(at + 1).filter(|_| at + 2 <= options.end) else {
-            cx.d.set_malformed(
-                "ipv6",
-                at,
-                "expected an option's length byte, found the end of its header".to_string(),
-            );
-            return false;
+            if !cut {
+                cx.d.set_malformed(
+                    "ipv6",
+                    at,
+                    "expected an option's length byte, found the end of its header".to_string(),
+                );
+            }
+            return cut;
         };
         let data = at + 2..at + 2 + len as usize;
-        if data.end > options.end {
-            cx.d.set_malformed(
-                "ipv6",
-                at + 1,
-                format!(
-                    "option length {len} runs past the end of its header: expected {len} bytes, found {}",
-                    options.end - data.start
-                ),
-            );
-            return false;
-        }
-        let index = cx.d.open(&OPT, at..data.end, Value::None);
+        let index = cx.d.open(&OPT, at..data.end.min(options.end), Value::None);
         match name {
             Some(name) => cx.d.set_title(index, format_args!("{name}")),
             None => cx.d.set_title(
@@ -478,6 +478,22 @@ fn dissect_options(
         );
         cx.d.close();
         cx.d.add(&OPT_LENGTH, at + 1..at + 2, Value::UInt(len as u64));
+        if data.end > options.end {
+            cx.d.close();
+            // Cut by the end of the captured bytes: the caller says so. Otherwise the option
+            // claims more than its header holds.
+            if !cut {
+                cx.d.set_malformed(
+                    "ipv6",
+                    at + 1,
+                    format!(
+                        "option length {len} runs past the end of its header: expected {len} bytes, found {}",
+                        options.end - data.start.min(options.end)
+                    ),
+                );
+            }
+            return cut;
+        }
         match (option_type, len) {
             (1, _) => {
                 cx.d.add(&OPT_PADN, data.clone(), Value::Bytes);
@@ -618,6 +634,31 @@ fn dissect_routing(
         }
     }
     last.filter(|_| segments_left > 0)
+}
+
+/// The start of a routing header cut short: its type and segments left, if they are there.
+fn dissect_routing_start(cx: &mut Ctx<'_>, available: Range<usize>, index: usize) {
+    let bytes = cx.bytes;
+    let at = available.start;
+    if at + 4 > available.end {
+        return;
+    }
+    let routing_type = bytes[at + 2];
+    let type_name = ROUTING_TYPES
+        .iter()
+        .find(|(v, _)| *v == routing_type as u64)
+        .map_or("Unknown", |(_, n)| *n);
+    cx.d.set_title(index, format_args!("Routing Header for IPv6 ({type_name})"));
+    cx.d.add(
+        &ROUTING_TYPE,
+        at + 2..at + 3,
+        Value::UInt(routing_type as u64),
+    );
+    cx.d.add(
+        &ROUTING_SEGLEFT,
+        at + 3..at + 4,
+        Value::UInt(bytes[at + 3] as u64),
+    );
 }
 
 /// The RPL source route (RFC 6554 §3): addresses with the bytes they share with the

@@ -47,6 +47,7 @@ fn every_fixed_header_field_has_its_value_and_byte_range() {
         assert_eq!(c.range(name), range, "{name}");
     }
     assert_eq!(c.field("ipv6.addr"), "2001:db8::1,2001:db8::2");
+    assert_eq!(c.field("ip.version"), "6", "hidden, as Wireshark adds it");
     assert_eq!(c.field("ipv6.host"), "2001:db8::1,2001:db8::2");
     assert_eq!(c.range("ipv6"), 0..40);
     assert_eq!(
@@ -57,7 +58,10 @@ fn every_fixed_header_field_has_its_value_and_byte_range() {
         c.title("ipv6.tclass"),
         "Traffic Class: 0xb8 (DSCP: EF PHB, ECN: Not-ECT)"
     );
-    assert_eq!(c.d.protocol, "UDP", "the transport names the protocol column");
+    assert_eq!(
+        c.d.protocol, "UDP",
+        "the transport names the protocol column"
+    );
     assert!(matches!(c.d.src, Address::Ipv6(_)));
     assert_eq!(c.problem(), "");
 }
@@ -196,6 +200,23 @@ fn an_extension_header_past_the_payload_length_is_malformed() {
         "{}",
         c.problem()
     );
+}
+
+#[test]
+fn an_extension_header_cut_by_the_snap_length_shows_what_was_captured() {
+    let packet = ipv6(43, &format!("11 02 00 01 00000000 {DST} {UDP}"), None);
+    let c = dissect_cut(LinkType::IPV6, &packet[..45], packet.len());
+    assert_eq!(c.field("ipv6.routing.nxt"), "17");
+    assert_eq!(c.field("ipv6.routing.type"), "0");
+    assert_eq!(c.field("ipv6.routing.segleft"), "1");
+    assert!(!c.has("ipv6.routing.src.addr"));
+    assert!(c.problem().contains("snap length"), "{}", c.problem());
+
+    let packet = ipv6(0, &format!("11 00 0100 05020000 {UDP}"), None);
+    let c = dissect_cut(LinkType::IPV6, &packet[..46], packet.len());
+    assert_eq!(c.field("ipv6.opt.type"), "0x01,0x05");
+    assert!(!c.has("ipv6.opt.router_alert"));
+    assert!(c.problem().contains("snap length"), "{}", c.problem());
 }
 
 #[test]

@@ -225,11 +225,28 @@ fn bytes_and_protocols_are_searched_with_contains() {
     let p = segment(ACK);
     assert!(p.passes("frame contains \"GET\"") && p.passes("data contains 47:45:54"));
     assert!(p.passes("data.data == \"GET /\"") && p.passes("data.data[0:3] == 47.45.54"));
-    assert!(!p.passes("tcp contains \"GET\""), "the payload is not in the TCP header's range");
+    // As in Wireshark: `contains` searches a protocol's whole layer, payload included, while
+    // slices and len() see the protocol item's own range (here the header).
+    assert!(p.passes("tcp contains \"GET\"") && p.passes("ip contains \"GET\"") && p.passes("eth contains \"GET\""));
+    assert!(p.passes("len(tcp) == 20") && p.passes("tcp[19]") && !p.passes("tcp[20]"));
     assert!(p.passes("frame[54:3] == \"GET\"") && p.passes("frame[12:2] == 08:00") && p.passes("frame[12] == 0x08"));
     assert!(!p.passes("frame[58:2] == 00:00"), "a slice past the end has no value");
     assert!(p.passes("frame[58]") && !p.passes("frame[59]"));
     assert!(p.passes("len(data.data) == 5") && p.passes("len(eth.src) == 6"));
+}
+
+#[test]
+fn a_layer_searched_with_contains_stops_before_the_link_layer_padding() {
+    // 14 + 20 + 20 bytes of headers, then 6 bytes of Ethernet padding, which the Ethernet
+    // dissector adds inside its own subtree, before the layers it carries.
+    let mut p = Packet::new(60, 0);
+    p.d.open(field("eth"), 0..14, Value::None);
+    p.put("eth.padding", 54..60, &[0xee; 6], Value::Bytes);
+    p.d.close();
+    p.ipv4(14, [10, 0, 0, 1], [10, 0, 0, 2], 64, 6);
+    p.tcp(34, 1, 2, ACK);
+    assert!(p.passes("eth contains ee:ee") && p.passes("frame contains ee:ee"));
+    assert!(!p.passes("ip contains ee:ee") && !p.passes("tcp contains ee:ee"));
 }
 
 #[test]
