@@ -259,18 +259,17 @@ fn wirelab_prints_every_compared_cell_as_tshark_does() {
 #[ignore = "runs tshark a second time on every file; run after changing the oracle's tshark setup"]
 fn restricting_tshark_to_wirelabs_protocols_changes_no_compared_cell() {
     let p = prepared().unwrap_or_else(|e| panic!("the oracle could not run: {e}"));
-    let Some((program, _)) = &p.setup.tshark else {
+    if p.setup.tshark.is_none() {
         assert!(
             !under_ci(),
             "tshark is not installed; under CI=true that is a failure"
         );
         println!("skipped: tshark is not installed");
         return;
-    };
+    }
     let open_config = p.out_dir.join("wireshark-open-config");
     let _ = std::fs::remove_dir_all(&open_config);
     std::fs::create_dir_all(&open_config).expect("create an empty tshark configuration directory");
-    assert!(program.exists() || program.components().count() == 1);
     let files = captures();
     let mut verdict = restriction::Verdict::default();
     for one in run::parallel(&files, workers(files.len()), |(path, name)| {

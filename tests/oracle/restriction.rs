@@ -119,7 +119,7 @@ impl Verdict {
         );
         let _ = writeln!(s, "frames open tshark dissects beyond a protocol wirelab does not (outer layers compared by the oracle):");
         let mut hidden: Vec<_> = self.hidden.iter().collect();
-        hidden.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+        hidden.sort_by_key(|(_, (frames, _))| std::cmp::Reverse(*frames));
         for (protocol, (frames, files)) in hidden {
             let _ = writeln!(s, "  {protocol}: {frames} frames in {files} files");
         }

@@ -35,6 +35,9 @@ pub use hardware_types::HARDWARE_TYPES;
 /// The fixed part: types, sizes and opcode.
 const FIXED_LEN: usize = 8;
 
+/// Hardware type 19, ATM as RFC 2225 uses it: the packet is ATMARP, laid out differently.
+const HARDWARE_ATM_RFC2225: u16 = 19;
+
 const REQUEST: u16 = 1;
 const REPLY: u16 = 2;
 
@@ -159,6 +162,14 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let end = range.end.min(bytes.len());
     cx.d.protocol = "ARP";
     cx.d.info.clear();
+    if be16(bytes, start).filter(|_| start + 2 <= end) == Some(HARDWARE_ATM_RFC2225) {
+        // ATMARP (RFC 2225) shares ARP's EtherType and hardware type field but not the rest
+        // of its layout: its addresses have type/length bytes of their own. wirelab does not
+        // interpret it.
+        cx.d.protocol = "ATMARP";
+        crate::dissector::dissect_data(cx, start..end);
+        return;
+    }
     let index = cx.d.open(&ARP, start..end, Value::None);
     let fixed = |i: usize| start + i;
     let hrd = be16(bytes, start).filter(|_| start + 2 <= end);

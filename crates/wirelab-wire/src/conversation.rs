@@ -21,6 +21,13 @@
 //! - Window scaling (RFC 7323 §2.3) is known once both SYNs have been seen: a shift count from
 //!   each side's Window Scale option, or "no scaling" when either SYN lacks the option.
 //!
+//! - Segments quoted inside ICMP errors, and IP fragments, find or start their conversation
+//!   too (so they take stream indexes, and a quoted SYN's options count for window scaling, as
+//!   in Wireshark), but their length is not known, so they never set a base sequence number:
+//!   their numbers are shown raw.
+//! - Echo requests wait here for their replies (`icmp.resp_to`), keyed by the address pair,
+//!   identifier, sequence number and the checksum the reply will carry.
+//!
 //! Memory grows with the number of conversations, never with the number of packets: each one
 //! is a few dozen bytes in a `Vec`, found through a `HashMap` keyed by the two endpoints.
 

@@ -85,7 +85,11 @@ impl Dissector {
             LinkType::LINUX_SLL2 => link::dissect_sll2(&mut cx, all),
             LinkType::NULL => link::dissect_null(&mut cx, all),
             LinkType::LOOP => link::dissect_loop(&mut cx, all),
-            LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => dispatch_raw_ip(&mut cx, all),
+            // LINKTYPE_RAW says "IP" and the version nibble decides; LINKTYPE_IPV4 and
+            // LINKTYPE_IPV6 name the version, so a mismatching nibble is a bogus version.
+            LinkType::RAW => dispatch_raw_ip(&mut cx, all),
+            LinkType::IPV4 => ipv4::dissect(&mut cx, all),
+            LinkType::IPV6 => ipv6::dissect(&mut cx, all),
             _ => {
                 cx.d.protocol = "unknown";
                 dissect_data(&mut cx, all);

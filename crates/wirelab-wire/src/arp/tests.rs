@@ -172,3 +172,14 @@ fn damaged_arp_packets_never_panic() {
         &arp(BROADCAST, "0001", HOST_A, "0a000001", ZERO_MAC, "0a000002"),
     );
 }
+
+#[test]
+fn atmarp_is_not_read_as_arp() {
+    let frame = hex(&format!(
+        "{BROADCAST} {HOST_A} 0806 0013 0800 06 04 0001 {HOST_A} 0a000001 {ZERO_MAC} 0a000002"
+    ));
+    let c = dissect_arp(&frame);
+    assert!(!c.has("arp.opcode"));
+    assert_eq!(c.d.protocol, "ATMARP");
+    assert_eq!(c.field("data.len"), "28");
+}

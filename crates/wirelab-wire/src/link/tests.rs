@@ -163,3 +163,17 @@ fn reading_past_the_end_gives_none_not_a_panic() {
     assert_eq!(be32(&[1, 2, 3, 4], 1), None);
     assert_eq!(mac_at(&[0; 5], 0), None);
 }
+
+#[test]
+fn linktype_ipv6_means_ipv6_whatever_the_version_nibble_says() {
+    let c = dissect(LinkType::IPV6, &hex(IPV4_UDP));
+    assert_eq!(c.field("ipv6.version"), "4");
+    assert!(!c.has("ip.src"));
+    assert!(
+        c.problem().contains("expected IP version 6, found 4"),
+        "{}",
+        c.problem()
+    );
+    let c = dissect(LinkType::RAW, &hex(IPV4_UDP));
+    assert_eq!(c.field("ip.src"), "10.0.0.1");
+}
