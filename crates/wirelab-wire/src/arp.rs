@@ -156,6 +156,7 @@ impl Layout {
     }
 }
 
+/// Dissect an ARP packet (any hardware and protocol address sizes) and write the Info column.
 pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let bytes = cx.bytes;
     let start = range.start;

@@ -85,10 +85,9 @@ impl Dissector {
             LinkType::LINUX_SLL2 => link::dissect_sll2(&mut cx, all),
             LinkType::NULL => link::dissect_null(&mut cx, all),
             LinkType::LOOP => link::dissect_loop(&mut cx, all),
-            // LINKTYPE_RAW says "IP" and the version nibble decides; LINKTYPE_IPV4 and
-            // LINKTYPE_IPV6 name the version, so a mismatching nibble is a bogus version.
-            LinkType::RAW => dispatch_raw_ip(&mut cx, all),
-            LinkType::IPV4 => ipv4::dissect(&mut cx, all),
+            // The version nibble decides, as Wireshark does for LINKTYPE_RAW and LINKTYPE_IPV4;
+            // for LINKTYPE_IPV6 it reads IPv6 whatever the nibble says (a bogus version).
+            LinkType::RAW | LinkType::IPV4 => dispatch_raw_ip(&mut cx, all),
             LinkType::IPV6 => ipv6::dissect(&mut cx, all),
             _ => {
                 cx.d.protocol = "unknown";

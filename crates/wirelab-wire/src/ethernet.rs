@@ -136,6 +136,7 @@ pub(crate) struct Trailer {
     pub header_start: usize,
 }
 
+/// Dissect an Ethernet II or IEEE 802.3 header and what it carries.
 pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let bytes = cx.bytes;
     let start = range.start;

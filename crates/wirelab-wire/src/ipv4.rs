@@ -351,6 +351,8 @@ pub(crate) fn protocol_name(proto: u8) -> &'static str {
         .map_or("Unknown", |(_, n)| *n)
 }
 
+/// Dissect the IPv4 header at `range.start`, then hand the datagram's payload to its
+/// transport (or show a later fragment as data). `range` ends where the layer below ends.
 pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let bytes = cx.bytes;
     let start = range.start;

@@ -165,6 +165,8 @@ fn ipv6_at(bytes: &[u8], at: usize) -> Option<Ipv6Addr> {
     Some(Ipv6Addr::from(sixteen))
 }
 
+/// Dissect the IPv6 header at `range.start` and its extension headers, then hand the payload
+/// to the transport the last Next Header names. `range` ends where the layer below ends.
 pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     let bytes = cx.bytes;
     let start = range.start;

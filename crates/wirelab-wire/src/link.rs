@@ -264,10 +264,12 @@ const SLL_V2: CookedLayout = CookedLayout {
     ifindex: Some(4),
 };
 
+/// LINKTYPE_LINUX_SLL (113): the 16-byte cooked header, then the packet.
 pub(crate) fn dissect_sll(cx: &mut Ctx<'_>, range: Range<usize>) {
     dissect_cooked(cx, range, &SLL_V1);
 }
 
+/// LINKTYPE_LINUX_SLL2 (276): the 20-byte cooked header, then the packet.
 pub(crate) fn dissect_sll2(cx: &mut Ctx<'_>, range: Range<usize>) {
     dissect_cooked(cx, range, &SLL_V2);
 }
@@ -437,10 +439,12 @@ fn ethertype_payload_in_subtree(
     ethernet::dissect_ethertype_payload(cx, payload, ethertype, trailer, 0);
 }
 
+/// LINKTYPE_NULL (0): a 4-byte address family in the capturing host's byte order.
 pub(crate) fn dissect_null(cx: &mut Ctx<'_>, range: Range<usize>) {
     dissect_loopback(cx, range, false);
 }
 
+/// LINKTYPE_LOOP (108): a 4-byte address family in network byte order.
 pub(crate) fn dissect_loop(cx: &mut Ctx<'_>, range: Range<usize>) {
     dissect_loopback(cx, range, true);
 }

@@ -36,6 +36,15 @@ impl<'a> Checker<'a> {
         crate::registry::lookup(name).or_else(|| self.extra.iter().copied().find(|def| def.name == name))
     }
 
+    /// A field for the evaluator, with every other static that declares the same name.
+    fn select(&self, def: &'static FieldDef, layers: Option<(Vec<(u32, u32)>, &'static str)>) -> FieldSel {
+        let aliases = crate::registry::all()
+            .chain(self.extra.iter().copied())
+            .filter(|other| other.name == def.name && !std::ptr::eq(*other, def))
+            .collect();
+        FieldSel { def, aliases, layers, whole_layer: false }
+    }
+
     fn not_a_field(&self, span: Span) -> CheckError {
         let word = self.source(span);
         if let Some((head, _)) = word.split_once('-').filter(|(head, _)| self.lookup(head).is_some()) {
@@ -150,7 +159,7 @@ impl<'a> Checker<'a> {
                         ),
                     ));
                 }
-                Ok(Test::Present(FieldSel { def, layers: None, whole_layer: false }))
+                Ok(Test::Present(self.select(def, None)))
             }
             Operand::Layer { .. } => match self.expr(operand, None)?.0 {
                 Expr::Field(sel) => Ok(Test::Present(sel)),
@@ -258,7 +267,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 if let Some(def) = self.lookup(text) {
-                    return Ok((Expr::Field(FieldSel { def, layers: None, whole_layer: false }), Want::field(def)));
+                    return Ok((Expr::Field(self.select(def, None)), Want::field(def)));
                 }
                 match want {
                     None => Err(self.not_a_field(*span)),
@@ -278,7 +287,7 @@ impl<'a> Checker<'a> {
             Operand::Layer { field, layers } => {
                 let def = self.lookup(self.source(*field)).ok_or_else(|| self.not_a_field(*field))?;
                 let ranges = layers.iter().map(layer_range).collect::<Result<Vec<_>, _>>()?;
-                let sel = FieldSel { def, layers: Some((ranges, def.protocol())), whole_layer: false };
+                let sel = self.select(def, Some((ranges, def.protocol())));
                 Ok((Expr::Field(sel), Want::field(def)))
             }
             Operand::Slice { base, ranges, .. } => {

@@ -63,6 +63,9 @@ impl Rel {
 #[derive(Debug)]
 pub(super) struct FieldSel {
     pub def: &'static FieldDef,
+    /// Other declarations of the same name, if any (so almost always empty): items are
+    /// recognised by the address of their `FieldDef`, not by comparing names.
+    pub aliases: Vec<&'static FieldDef>,
     /// Inclusive 1-based layer ranges, and the protocol whose occurrences count as layers.
     pub layers: Option<(Vec<(u32, u32)>, &'static str)>,
     /// For a protocol searched with `contains`: take the whole layer, header and payload, as
@@ -71,10 +74,9 @@ pub(super) struct FieldSel {
 }
 
 impl FieldSel {
-    /// Whether an item is an occurrence of this field. Pointers first (the common case), names
-    /// second, so that two statics declaring the same name still count as one field.
+    /// Whether an item is an occurrence of this field: one pointer comparison, as a rule.
     fn is(&self, item: &Item) -> bool {
-        std::ptr::eq(item.def, self.def) || item.def.name == self.def.name
+        std::ptr::eq(item.def, self.def) || (!self.aliases.is_empty() && self.aliases.iter().any(|a| std::ptr::eq(item.def, *a)))
     }
 
     /// Call `f` on every occurrence, in tree order, until it returns false. Returns false if

@@ -105,7 +105,7 @@ pub(super) fn source_route(bytes: &[u8], options: Range<usize>) -> SourceRoute {
                 return SourceRoute::Cut;
             };
             let pointer = pointer as usize;
-            if pointer < 4 || pointer % 4 != 0 || pointer > len {
+            if pointer < 4 || pointer & 3 != 0 || pointer > len {
                 return SourceRoute::None;
             }
             let last = at + len - 4;
@@ -412,7 +412,7 @@ fn dissect_route(
         );
         return;
     }
-    if pointer % 4 != 0 {
+    if pointer & 3 != 0 {
         note(
             cx,
             &PTR_MIDDLE_ADDRESS,
