@@ -220,8 +220,11 @@ fn run(command: &str) -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
+/// Unchanged lines shown around each change in a diff.
+const CONTEXT: usize = 2;
+
 /// A line diff (longest common subsequence): ` ` both, `-` only on the page, `+` only in the
-/// real output.
+/// real output. Runs of unchanged lines far from any change are cut to `  …`.
 fn diff(page: &[String], real: &[String]) -> String {
     let (n, m) = (page.len(), real.len());
     // lcs[i][j] = length of the longest common subsequence of page[i..] and real[j..].
@@ -235,19 +238,35 @@ fn diff(page: &[String], real: &[String]) -> String {
             };
         }
     }
-    let mut out = String::new();
+    let mut lines: Vec<(char, &str)> = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < n || j < m {
         if i < n && j < m && page[i] == real[j] {
-            let _ = writeln!(out, "  {}", page[i]);
+            lines.push((' ', &page[i]));
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            let _ = writeln!(out, "+ {}", real[j]);
-            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            lines.push(('-', &page[i]));
+            i += 1;
         } else {
-            let _ = writeln!(out, "- {}", page[i]);
-            i += 1;
+            lines.push(('+', &real[j]));
+            j += 1;
+        }
+    }
+    let near_change = |k: usize| {
+        let from = k.saturating_sub(CONTEXT);
+        let to = (k + CONTEXT + 1).min(lines.len());
+        lines[from..to].iter().any(|(mark, _)| *mark != ' ')
+    };
+    let mut out = String::new();
+    let mut cut = false;
+    for (k, (mark, line)) in lines.iter().enumerate() {
+        if near_change(k) {
+            let _ = writeln!(out, "{mark} {line}");
+            cut = false;
+        } else if !cut {
+            out.push_str("  …\n");
+            cut = true;
         }
     }
     out
@@ -415,5 +434,13 @@ fn parse_rejects_console_blocks_that_do_not_run_wirelab() {
 fn diff_marks_lines_only_on_the_page_and_only_in_the_real_output() {
     let page: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
     let real: Vec<String> = ["a", "x", "c"].map(String::from).to_vec();
-    assert_eq!(diff(&page, &real), "  a\n+ x\n- b\n  c\n");
+    assert_eq!(diff(&page, &real), "  a\n- b\n+ x\n  c\n");
+}
+
+#[test]
+fn diff_cuts_unchanged_lines_far_from_any_change() {
+    let page: Vec<String> = (0..10).map(|k| k.to_string()).collect();
+    let mut real = page.clone();
+    real[8] = "eight".to_string();
+    assert_eq!(diff(&page, &real), "  …\n  6\n  7\n- 8\n+ eight\n  9\n");
 }

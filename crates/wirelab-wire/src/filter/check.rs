@@ -25,7 +25,12 @@ pub(super) struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     pub(super) fn new(text: &'a str, extra: &'a [&'static FieldDef]) -> Checker<'a> {
-        Checker { text, extra, warnings: Vec::new(), negated: false }
+        Checker {
+            text,
+            extra,
+            warnings: Vec::new(),
+            negated: false,
+        }
     }
 
     fn source(&self, span: Span) -> &'a str {
@@ -33,24 +38,44 @@ impl<'a> Checker<'a> {
     }
 
     fn lookup(&self, name: &str) -> Option<&'static FieldDef> {
-        crate::registry::lookup(name).or_else(|| self.extra.iter().copied().find(|def| def.name == name))
+        crate::registry::lookup(name)
+            .or_else(|| self.extra.iter().copied().find(|def| def.name == name))
     }
 
     /// A field for the evaluator, with every other static that declares the same name.
-    fn select(&self, def: &'static FieldDef, layers: Option<(Vec<(u32, u32)>, &'static str)>) -> FieldSel {
+    fn select(
+        &self,
+        def: &'static FieldDef,
+        layers: Option<(Vec<(u32, u32)>, &'static str)>,
+    ) -> FieldSel {
         let aliases = crate::registry::all()
             .chain(self.extra.iter().copied())
             .filter(|other| other.name == def.name && !std::ptr::eq(*other, def))
             .collect();
-        FieldSel { def, aliases, layers, whole_layer: false }
+        FieldSel {
+            def,
+            aliases,
+            layers,
+            whole_layer: false,
+        }
     }
 
     fn not_a_field(&self, span: Span) -> CheckError {
         let word = self.source(span);
-        if let Some((head, _)) = word.split_once('-').filter(|(head, _)| self.lookup(head).is_some()) {
-            return (span, format!("\"{word}\" is not a field; to subtract, put spaces around \"-\": {head} - …"));
+        if let Some((head, _)) = word
+            .split_once('-')
+            .filter(|(head, _)| self.lookup(head).is_some())
+        {
+            return (
+                span,
+                format!(
+                    "\"{word}\" is not a field; to subtract, put spaces around \"-\": {head} - …"
+                ),
+            );
         }
-        let names = crate::registry::all().chain(self.extra.iter().copied()).map(|def| def.name);
+        let names = crate::registry::all()
+            .chain(self.extra.iter().copied())
+            .map(|def| def.name);
         let message = match suggest::closest(word, names) {
             Some(name) => format!("\"{word}\" is not a field; did you mean \"{name}\"?"),
             None => format!("\"{word}\" is not a field or protocol that wirelab knows (`wirelab fields` lists them)"),
@@ -59,9 +84,10 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn test(&mut self, node: &Node) -> Result<Test, CheckError> {
-        let pair = |c: &mut Self, a: &Node, b: &Node| -> Result<(Box<Test>, Box<Test>), CheckError> {
-            Ok((Box::new(c.test(a)?), Box::new(c.test(b)?)))
-        };
+        let pair =
+            |c: &mut Self, a: &Node, b: &Node| -> Result<(Box<Test>, Box<Test>), CheckError> {
+                Ok((Box::new(c.test(a)?), Box::new(c.test(b)?)))
+            };
         Ok(match node {
             Node::Or(a, b) => pair(self, a, b).map(|(a, b)| Test::Or(a, b))?,
             Node::Xor(a, b) => pair(self, a, b).map(|(a, b)| Test::Xor(a, b))?,
@@ -147,7 +173,9 @@ impl<'a> Checker<'a> {
     fn bare(&mut self, operand: &Operand) -> Result<Test, CheckError> {
         match operand {
             Operand::Word(span) => {
-                let def = self.lookup(self.source(*span)).ok_or_else(|| self.not_a_field(*span))?;
+                let def = self
+                    .lookup(self.source(*span))
+                    .ok_or_else(|| self.not_a_field(*span))?;
                 if def.ftype == FieldType::Bool {
                     let value = if self.negated { 0 } else { 1 };
                     self.warnings.push((
@@ -168,11 +196,17 @@ impl<'a> Checker<'a> {
             Operand::Slice { .. } => Ok(Test::HasValue(self.expr(operand, None)?.0)),
             Operand::Str(_, span) | Operand::Char(_, span) => Err((
                 *span,
-                format!("{} alone is not a test: compare a field with it, like tcp.port == 80", self.source(*span)),
+                format!(
+                    "{} alone is not a test: compare a field with it, like tcp.port == 80",
+                    self.source(*span)
+                ),
             )),
             _ => {
                 if self.typed(operand).is_none() {
-                    return Err((operand.span(), "this is a value, not a test: compare a field with it".to_string()));
+                    return Err((
+                        operand.span(),
+                        "this is a value, not a test: compare a field with it".to_string(),
+                    ));
                 }
                 Ok(Test::NonZero(self.expr(operand, None)?.0))
             }
@@ -180,7 +214,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Both sides of a comparison, the literal side typed by the other.
-    fn sides(&mut self, lhs: &Operand, rhs: &Operand, op: Span, symbol: &str) -> Result<(Expr, Expr), CheckError> {
+    fn sides(
+        &mut self,
+        lhs: &Operand,
+        rhs: &Operand,
+        op: Span,
+        symbol: &str,
+    ) -> Result<(Expr, Expr), CheckError> {
         let (lhs, rhs) = match (self.typed(lhs), self.typed(rhs)) {
             (Some(_), _) => {
                 let (l, lw) = self.expr(lhs, None)?;
@@ -203,7 +243,10 @@ impl<'a> Checker<'a> {
             (None, None) => {
                 for side in [lhs, rhs] {
                     if let Operand::Word(span) = side {
-                        if self.source(*span).starts_with(|c: char| c.is_ascii_alphabetic()) {
+                        if self
+                            .source(*span)
+                            .starts_with(|c: char| c.is_ascii_alphabetic())
+                        {
                             return Err(self.not_a_field(*span));
                         }
                     }
@@ -218,7 +261,10 @@ impl<'a> Checker<'a> {
         if want.kind.compatible(got.kind) {
             return Ok(());
         }
-        let name = |w: &Want| w.field.map_or_else(|| "the value".to_string(), |f| f.name.to_string());
+        let name = |w: &Want| {
+            w.field
+                .map_or_else(|| "the value".to_string(), |f| f.name.to_string())
+        };
         Err((
             span,
             format!(
@@ -237,14 +283,23 @@ impl<'a> Checker<'a> {
     /// expressions over fields have one, literals do not.
     fn typed(&self, operand: &Operand) -> Option<Want> {
         match operand {
-            Operand::Word(span) | Operand::Layer { field: span, .. } => self.lookup(self.source(*span)).map(Want::field),
+            Operand::Word(span) | Operand::Layer { field: span, .. } => {
+                self.lookup(self.source(*span)).map(Want::field)
+            }
             Operand::Str(..) | Operand::Char(..) => None,
             Operand::Slice { .. } => Some(Want::of(Kind::Bytes)),
             Operand::Call { .. } => Some(Want::of(Kind::Int)),
             Operand::Neg(inner, _) => self.typed(inner).map(|_| Want::of(Kind::Int)),
             Operand::Binary { op, lhs, rhs, .. } => {
                 let side = self.typed(lhs).or_else(|| self.typed(rhs))?;
-                Some(if *op == ArithOp::BitAnd { Want { kind: Kind::Int, ..side } } else { Want::of(Kind::Int) })
+                Some(if *op == ArithOp::BitAnd {
+                    Want {
+                        kind: Kind::Int,
+                        ..side
+                    }
+                } else {
+                    Want::of(Kind::Int)
+                })
             }
         }
     }
@@ -252,17 +307,24 @@ impl<'a> Checker<'a> {
     /// Build the expression for an operand. `want` is the type of the other side, which a
     /// literal takes; without it, the operand must be a field or built from one.
     fn expr(&mut self, operand: &Operand, want: Option<&Want>) -> Result<(Expr, Want), CheckError> {
-        let lit = |want: Option<&Want>, lit: Lit<'_>, span: Span| -> Result<(Expr, Want), CheckError> {
-            let want = want.ok_or_else(|| (span, "a value needs a field to compare with".to_string()))?;
-            literal(lit, want).map(|c| (Expr::Const(c), *want)).map_err(|m| (span, m))
-        };
+        let lit =
+            |want: Option<&Want>, lit: Lit<'_>, span: Span| -> Result<(Expr, Want), CheckError> {
+                let want = want
+                    .ok_or_else(|| (span, "a value needs a field to compare with".to_string()))?;
+                literal(lit, want)
+                    .map(|c| (Expr::Const(c), *want))
+                    .map_err(|m| (span, m))
+            };
         match operand {
             Operand::Word(span) => {
                 let text = self.source(*span);
                 // A value name of the field on the other side wins over a field of the same
                 // name: `ip.proto == udp` means 17, not the udp protocol.
                 if let Some(w) = want.filter(|w| w.kind == Kind::Int) {
-                    if let Some(&(v, _)) = w.field.and_then(|f| f.names.iter().find(|(_, n)| n.eq_ignore_ascii_case(text))) {
+                    if let Some(&(v, _)) = w
+                        .field
+                        .and_then(|f| f.names.iter().find(|(_, n)| n.eq_ignore_ascii_case(text)))
+                    {
                         return Ok((Expr::Const(Const::Int(v as i128)), *w));
                     }
                 }
@@ -273,7 +335,8 @@ impl<'a> Checker<'a> {
                     None => Err(self.not_a_field(*span)),
                     Some(w) => lit(Some(w), Lit::Word(text), *span).map_err(|e| {
                         let (_, suggestion) = self.not_a_field(*span);
-                        let looks_like_field = text.starts_with(|c: char| c.is_ascii_alphabetic()) && text.contains('.');
+                        let looks_like_field = text.starts_with(|c: char| c.is_ascii_alphabetic())
+                            && text.contains('.');
                         if looks_like_field && !suggestion.contains("that wirelab knows") {
                             (*span, suggestion)
                         } else {
@@ -285,8 +348,13 @@ impl<'a> Checker<'a> {
             Operand::Str(bytes, span) => lit(want, Lit::Str(bytes), *span),
             Operand::Char(c, span) => lit(want, Lit::Char(*c), *span),
             Operand::Layer { field, layers } => {
-                let def = self.lookup(self.source(*field)).ok_or_else(|| self.not_a_field(*field))?;
-                let ranges = layers.iter().map(layer_range).collect::<Result<Vec<_>, _>>()?;
+                let def = self
+                    .lookup(self.source(*field))
+                    .ok_or_else(|| self.not_a_field(*field))?;
+                let ranges = layers
+                    .iter()
+                    .map(layer_range)
+                    .collect::<Result<Vec<_>, _>>()?;
                 let sel = self.select(def, Some((ranges, def.protocol())));
                 Ok((Expr::Field(sel), Want::field(def)))
             }
@@ -300,15 +368,23 @@ impl<'a> Checker<'a> {
                     ));
                 }
                 match ranges.as_slice() {
-                    [range] => Ok((Expr::Slice(Box::new(base_expr), *range), Want::of(Kind::Bytes))),
-                    _ => Err((ranges[1].span, "wirelab takes one range per slice: [0:3], not [0:1,2:3]".to_string())),
+                    [range] => Ok((
+                        Expr::Slice(Box::new(base_expr), *range),
+                        Want::of(Kind::Bytes),
+                    )),
+                    _ => Err((
+                        ranges[1].span,
+                        "wirelab takes one range per slice: [0:3], not [0:1,2:3]".to_string(),
+                    )),
                 }
             }
             Operand::Call { name, args, span } => self.call(self.source(*name), args, *name, *span),
             Operand::Neg(inner, span) => {
                 if self.typed(inner).is_none() {
                     return match inner.as_ref() {
-                        Operand::Word(ws) => lit(want, Lit::Word(&format!("-{}", self.source(*ws))), *span),
+                        Operand::Word(ws) => {
+                            lit(want, Lit::Word(&format!("-{}", self.source(*ws))), *span)
+                        }
                         _ => Err((*span, "only numbers can be negative".to_string())),
                     };
                 }
@@ -317,17 +393,35 @@ impl<'a> Checker<'a> {
                 Ok((Expr::Neg(Box::new(e)), Want::of(Kind::Int)))
             }
             Operand::Binary { op, lhs, rhs, span } => {
-                let side = self.typed(lhs).or_else(|| self.typed(rhs)).ok_or_else(|| match lhs.as_ref() {
-                    Operand::Word(ws) => self.not_a_field(*ws),
-                    _ => (*span, "arithmetic needs a field on one side".to_string()),
-                })?;
-                let symbol = if *op == ArithOp::BitAnd { "&" } else { "arithmetic" };
-                let literal_want = Want { kind: Kind::Int, field: side.field, bounds: None };
+                let side = self
+                    .typed(lhs)
+                    .or_else(|| self.typed(rhs))
+                    .ok_or_else(|| match lhs.as_ref() {
+                        Operand::Word(ws) => self.not_a_field(*ws),
+                        _ => (*span, "arithmetic needs a field on one side".to_string()),
+                    })?;
+                let symbol = if *op == ArithOp::BitAnd {
+                    "&"
+                } else {
+                    "arithmetic"
+                };
+                let literal_want = Want {
+                    kind: Kind::Int,
+                    field: side.field,
+                    bounds: None,
+                };
                 let (l, lw) = self.expr(lhs, Some(&literal_want))?;
                 self.integer(&lw, lhs.span(), symbol)?;
                 let (r, rw) = self.expr(rhs, Some(&literal_want))?;
                 self.integer(&rw, rhs.span(), symbol)?;
-                let result = if *op == ArithOp::BitAnd { Want { kind: Kind::Int, ..side } } else { Want::of(Kind::Int) };
+                let result = if *op == ArithOp::BitAnd {
+                    Want {
+                        kind: Kind::Int,
+                        ..side
+                    }
+                } else {
+                    Want::of(Kind::Int)
+                };
                 Ok((Expr::Arith(*op, Box::new(l), Box::new(r)), result))
             }
         }
@@ -348,7 +442,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn call(&mut self, name: &str, args: &[Operand], name_span: Span, span: Span) -> Result<(Expr, Want), CheckError> {
+    fn call(
+        &mut self,
+        name: &str,
+        args: &[Operand],
+        name_span: Span,
+        span: Span,
+    ) -> Result<(Expr, Want), CheckError> {
         let [arg] = args else {
             if matches!(name, "len" | "count") {
                 return Err((span, format!("{name}() takes exactly one field")));
@@ -358,13 +458,22 @@ impl<'a> Checker<'a> {
         match name {
             "count" => match self.expr(arg, None)?.0 {
                 Expr::Field(sel) => Ok((Expr::Count(sel), Want::of(Kind::Int))),
-                _ => Err((arg.span(), "count() counts the occurrences of a field: count(ip.src)".to_string())),
+                _ => Err((
+                    arg.span(),
+                    "count() counts the occurrences of a field: count(ip.src)".to_string(),
+                )),
             },
             "len" => {
                 let (e, w) = self.expr(arg, None)?;
                 if !(w.kind.is_byte_like() || matches!(w.kind, Kind::Ipv4 | Kind::Ipv6)) {
                     let name = w.field.map_or("this value", |f| f.name);
-                    return Err((arg.span(), format!("len() measures bytes or text, but {name} is {}", w.kind.phrase())));
+                    return Err((
+                        arg.span(),
+                        format!(
+                            "len() measures bytes or text, but {name} is {}",
+                            w.kind.phrase()
+                        ),
+                    ));
                 }
                 Ok((Expr::Len(Box::new(e)), Want::of(Kind::Int)))
             }
@@ -373,21 +482,41 @@ impl<'a> Checker<'a> {
     }
 
     fn unknown_function(&self, name: &str, span: Span) -> CheckError {
-        let known = ["upper", "lower", "string", "max", "min", "abs", "len", "count"];
+        let known = [
+            "upper", "lower", "string", "max", "min", "abs", "len", "count",
+        ];
         if known.contains(&name) {
-            (span, format!("the function {name}() is not supported by wirelab (it has len() and count())"))
+            (
+                span,
+                format!(
+                    "the function {name}() is not supported by wirelab (it has len() and count())"
+                ),
+            )
         } else {
-            (span, format!("there is no function \"{name}\" (wirelab has len() and count())"))
+            (
+                span,
+                format!("there is no function \"{name}\" (wirelab has len() and count())"),
+            )
         }
     }
 }
 
 /// A layer range (`#2`, `#[1-2]`) as inclusive layer numbers, counting from 1.
 fn layer_range(r: &Range) -> Result<(u32, u32), CheckError> {
-    let bad = || (r.span, "layers count from 1: write #1 for the outer header, #2 for the next".to_string());
-    let start = u32::try_from(r.start).ok().filter(|&s| s >= 1).ok_or_else(bad)?;
+    let bad = || {
+        (
+            r.span,
+            "layers count from 1: write #1 for the outer header, #2 for the next".to_string(),
+        )
+    };
+    let start = u32::try_from(r.start)
+        .ok()
+        .filter(|&s| s >= 1)
+        .ok_or_else(bad)?;
     let end = match r.end {
-        RangeEnd::Length(n) => start.checked_add(u32::try_from(n).ok().filter(|&n| n >= 1).ok_or_else(bad)? - 1),
+        RangeEnd::Length(n) => {
+            start.checked_add(u32::try_from(n).ok().filter(|&n| n >= 1).ok_or_else(bad)? - 1)
+        }
         RangeEnd::Inclusive(e) => u32::try_from(e).ok().filter(|&e| e >= start),
         RangeEnd::ToEnd => Some(u32::MAX),
     };

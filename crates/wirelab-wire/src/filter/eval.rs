@@ -27,9 +27,22 @@ pub(super) enum Test {
     HasValue(Expr),
     /// Some value of the expression is not zero (`tcp.flags & 0x02`).
     NonZero(Expr),
-    Compare { all: bool, rel: Rel, lhs: Expr, rhs: Expr },
-    Contains { all: bool, lhs: Expr, rhs: Expr },
-    In { all: bool, lhs: Expr, set: Vec<(Expr, Option<Expr>)> },
+    Compare {
+        all: bool,
+        rel: Rel,
+        lhs: Expr,
+        rhs: Expr,
+    },
+    Contains {
+        all: bool,
+        lhs: Expr,
+        rhs: Expr,
+    },
+    In {
+        all: bool,
+        lhs: Expr,
+        set: Vec<(Expr, Option<Expr>)>,
+    },
 }
 
 /// The relation a comparison tests for one pair of values.
@@ -76,21 +89,30 @@ pub(super) struct FieldSel {
 impl FieldSel {
     /// Whether an item is an occurrence of this field: one pointer comparison, as a rule.
     fn is(&self, item: &Item) -> bool {
-        std::ptr::eq(item.def, self.def) || (!self.aliases.is_empty() && self.aliases.iter().any(|a| std::ptr::eq(item.def, *a)))
+        std::ptr::eq(item.def, self.def)
+            || (!self.aliases.is_empty() && self.aliases.iter().any(|a| std::ptr::eq(item.def, *a)))
     }
 
     /// Call `f` on every occurrence, in tree order, until it returns false. Returns false if
     /// `f` stopped the walk.
     fn each_item<'d>(&self, d: &'d Dissection, f: &mut dyn FnMut(usize, &'d Item) -> bool) -> bool {
         let Some((layers, protocol)) = &self.layers else {
-            return d.items.iter().enumerate().filter(|(_, item)| self.is(item)).all(|(i, item)| f(i, item));
+            return d
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| self.is(item))
+                .all(|(i, item)| f(i, item));
         };
         let mut layer = 0u32;
         for (i, item) in d.items.iter().enumerate() {
             if item.def.ftype == FieldType::Protocol && item.def.name == *protocol {
                 layer += 1;
             }
-            if self.is(item) && layers.iter().any(|&(lo, hi)| lo <= layer && layer <= hi) && !f(i, item) {
+            if self.is(item)
+                && layers.iter().any(|&(lo, hi)| lo <= layer && layer <= hi)
+                && !f(i, item)
+            {
                 return false;
             }
         }
@@ -160,10 +182,16 @@ impl Test {
             Test::Present(sel) => !sel.each_item(cx.d, &mut |_, _| false),
             Test::HasValue(e) => !e.for_each(cx, &mut |_| false),
             Test::NonZero(e) => !e.for_each(cx, &mut |v| !v.is_nonzero()),
-            Test::Compare { all, rel, lhs, rhs } => pairs(cx, *all, lhs, rhs, &mut |a, b| rel.holds(a, b)),
-            Test::Contains { all, lhs, rhs } => pairs(cx, *all, lhs, rhs, &mut |a, b| contains(a, b)),
+            Test::Compare { all, rel, lhs, rhs } => {
+                pairs(cx, *all, lhs, rhs, &mut |a, b| rel.holds(a, b))
+            }
+            Test::Contains { all, lhs, rhs } => {
+                pairs(cx, *all, lhs, rhs, &mut |a, b| contains(a, b))
+            }
             Test::In { all, lhs, set } => quantify(*all, |f| {
-                lhs.for_each(cx, &mut |v| f(set.iter().any(|element| in_element(cx, v, element))))
+                lhs.for_each(cx, &mut |v| {
+                    f(set.iter().any(|element| in_element(cx, v, element)))
+                })
             }),
         }
     }
@@ -171,8 +199,16 @@ impl Test {
 
 /// Any (or all) of `lhs`'s values × `rhs`'s values satisfy `holds`. "All" also needs at least
 /// one pair: as in Wireshark, every comparison implies the field is present.
-fn pairs(cx: Frame<'_>, all: bool, lhs: &Expr, rhs: &Expr, holds: &mut dyn FnMut(Scalar<'_>, Scalar<'_>) -> bool) -> bool {
-    quantify(all, |f| lhs.for_each(cx, &mut |a| rhs.for_each(cx, &mut |b| f(holds(a, b)))))
+fn pairs(
+    cx: Frame<'_>,
+    all: bool,
+    lhs: &Expr,
+    rhs: &Expr,
+    holds: &mut dyn FnMut(Scalar<'_>, Scalar<'_>) -> bool,
+) -> bool {
+    quantify(all, |f| {
+        lhs.for_each(cx, &mut |a| rhs.for_each(cx, &mut |b| f(holds(a, b))))
+    })
 }
 
 /// Run `walk`, which reports one truth value per candidate through its callback (returning
@@ -196,7 +232,9 @@ fn in_element(cx: Frame<'_>, v: Scalar<'_>, (low, high): &(Expr, Option<Expr>)) 
         None => !low.for_each(cx, &mut |x| !Rel::Eq.holds(v, x)),
         Some(high) => !low.for_each(cx, &mut |lo| {
             // Go on (return true) while no upper bound puts `v` in range.
-            high.for_each(cx, &mut |hi| !(Rel::Ge.holds(v, lo) && Rel::Le.holds(v, hi)))
+            high.for_each(cx, &mut |hi| {
+                !(Rel::Ge.holds(v, lo) && Rel::Le.holds(v, hi))
+            })
         }),
     }
 }
@@ -204,7 +242,9 @@ fn in_element(cx: Frame<'_>, v: Scalar<'_>, (low, high): &(Expr, Option<Expr>)) 
 fn contains(hay: Scalar<'_>, needle: Scalar<'_>) -> bool {
     let (mut b1, mut b2) = ([0; 16], [0; 16]);
     match (hay.bytes(&mut b1), needle.bytes(&mut b2)) {
-        (Some(hay), Some(needle)) => needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle),
+        (Some(hay), Some(needle)) => {
+            needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+        }
         _ => false,
     }
 }
@@ -213,10 +253,12 @@ impl Expr {
     /// Call `f` on each value, until it returns false. Returns false if `f` stopped the walk.
     fn for_each(&self, cx: Frame<'_>, f: &mut Sink<'_>) -> bool {
         match self {
-            Expr::Field(sel) if sel.whole_layer => sel.each_item(cx.d, &mut |i, _| match layer_bytes(cx, i) {
-                Some(bytes) => f(Scalar::Bytes(bytes)),
-                None => true,
-            }),
+            Expr::Field(sel) if sel.whole_layer => {
+                sel.each_item(cx.d, &mut |i, _| match layer_bytes(cx, i) {
+                    Some(bytes) => f(Scalar::Bytes(bytes)),
+                    None => true,
+                })
+            }
             Expr::Field(sel) => sel.each_item(cx.d, &mut |_, item| match item_scalar(cx, item) {
                 Some(v) => f(v),
                 None => true,
@@ -324,7 +366,9 @@ fn item_scalar<'d>(cx: Frame<'d>, item: &'d Item) -> Option<Scalar<'d>> {
         Value::Static(s) => Scalar::Bytes(s.as_bytes()),
         Value::Double(x) => Scalar::Float(x),
         Value::Time(ns) => Scalar::Time(ns),
-        Value::None if matches!(item.def.ftype, FieldType::Protocol | FieldType::Bytes) => return frame_bytes(),
+        Value::None if matches!(item.def.ftype, FieldType::Protocol | FieldType::Bytes) => {
+            return frame_bytes()
+        }
         Value::None => return None,
     })
 }

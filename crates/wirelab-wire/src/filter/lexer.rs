@@ -143,8 +143,20 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Token>, LexError> {
             b'|' if next == Some(b'|') => two(&mut i, Tok::Or),
             b'^' if next == Some(b'^') => two(&mut i, Tok::Xor),
             b'=' => return Err(hint(i, 1, "\"=\" is not an operator; did you mean \"==\"?")),
-            b'|' => return Err(hint(i, 1, "\"|\" is not an operator; did you mean \"||\" (or)?")),
-            b'^' => return Err(hint(i, 1, "\"^\" is not an operator; did you mean \"^^\" (xor)?")),
+            b'|' => {
+                return Err(hint(
+                    i,
+                    1,
+                    "\"|\" is not an operator; did you mean \"||\" (or)?",
+                ))
+            }
+            b'^' => {
+                return Err(hint(
+                    i,
+                    1,
+                    "\"^\" is not an operator; did you mean \"^^\" (xor)?",
+                ))
+            }
             b'"' => Tok::Str(string(text, &mut i, false)?),
             b'r' if next == Some(b'"') => {
                 i += 1;
@@ -165,7 +177,10 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Token>, LexError> {
                 ));
             }
         };
-        tokens.push(Token { tok, span: Span::new(start, i) });
+        tokens.push(Token {
+            tok,
+            span: Span::new(start, i),
+        });
     }
     Ok(tokens)
 }
@@ -272,7 +287,9 @@ fn char_constant(text: &str, i: &mut usize) -> Result<u8, LexError> {
         }
     }
     if bytes.get(*i) != Some(&b'\'') || value.len() != 1 {
-        let end = text[open + 1..].find('\'').map_or(text.len(), |p| open + 2 + p);
+        let end = text[open + 1..]
+            .find('\'')
+            .map_or(text.len(), |p| open + 2 + p);
         return Err((
             Span::new(open, end),
             "a character constant holds exactly one byte, like 'a', '\\n' or '\\x0a'".to_string(),
@@ -333,10 +350,17 @@ fn escape(text: &str, i: &mut usize, out: &mut Vec<u8>) -> Result<(), LexError> 
             let want = if c == b'u' { 4 } else { 8 };
             let digits = hex_run(bytes, at + 2, want);
             let ch = (digits.len() == want)
-                .then(|| u32::from_str_radix(digits, 16).ok().and_then(char::from_u32))
+                .then(|| {
+                    u32::from_str_radix(digits, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                })
                 .flatten();
             let Some(ch) = ch else {
-                return bad(2 + digits.len(), "\\u needs 4 hex digits and \\U 8, naming a Unicode character");
+                return bad(
+                    2 + digits.len(),
+                    "\\u needs 4 hex digits and \\U 8, naming a Unicode character",
+                );
             };
             let mut buf = [0; 4];
             out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
@@ -344,7 +368,11 @@ fn escape(text: &str, i: &mut usize, out: &mut Vec<u8>) -> Result<(), LexError> 
         }
         _ => {
             let ch = text[at + 1..].chars().next().unwrap_or('?');
-            return Err(hint(at, 1 + ch.len_utf8(), &format!("\"\\{ch}\" is not an escape; write \\\\ for a backslash")));
+            return Err(hint(
+                at,
+                1 + ch.len_utf8(),
+                &format!("\"\\{ch}\" is not an escape; write \\\\ for a backslash"),
+            ));
         }
     }
     Ok(())

@@ -115,7 +115,10 @@ impl Filter {
 
     /// Parse a filter that may also name the given fields (for tools and tests that declare
     /// fields of their own).
-    pub fn parse_with_fields(text: &str, extra: &[&'static FieldDef]) -> Result<Filter, FilterError> {
+    pub fn parse_with_fields(
+        text: &str,
+        extra: &[&'static FieldDef],
+    ) -> Result<Filter, FilterError> {
         let located = |(span, message): (Span, String)| FilterError::new(text, span, message);
         let tokens = lexer::tokenize(text).map_err(located)?;
         let tree = parser::parse(text, &tokens).map_err(located)?;
@@ -125,7 +128,11 @@ impl Filter {
             None => eval::Test::True,
         };
         let warnings = checker.warnings.into_iter().map(located).collect();
-        Ok(Filter { test, text: text.to_string(), warnings })
+        Ok(Filter {
+            test,
+            text: text.to_string(),
+            warnings,
+        })
     }
 
     /// Whether one dissected frame passes the filter. `frame` is the frame's captured bytes,
@@ -171,8 +178,17 @@ impl FilterError {
         let start = floor_char_boundary(text, span.start);
         let end = floor_char_boundary(text, span.end.max(span.start));
         let column = text[..start].chars().count() + 1;
-        let len = if span.end > text.len() { 1 } else { text[start..end].chars().count().max(1) };
-        FilterError { filter: text.to_string(), column, len, message }
+        let len = if span.end > text.len() {
+            1
+        } else {
+            text[start..end].chars().count().max(1)
+        };
+        FilterError {
+            filter: text.to_string(),
+            column,
+            len,
+            message,
+        }
     }
 }
 
@@ -187,7 +203,11 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
 impl fmt::Display for FilterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Tabs and newlines would push the caret out of line: show them as spaces.
-        let shown: String = self.filter.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+        let shown: String = self
+            .filter
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect();
         writeln!(f, "{}", self.message)?;
         writeln!(f, "    {shown}")?;
         let (pad, tildes) = (self.column.saturating_sub(1), self.len.saturating_sub(1));

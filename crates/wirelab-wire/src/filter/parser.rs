@@ -27,10 +27,26 @@ pub(super) struct Relation {
 pub(super) enum RelKind {
     /// A field alone (presence), or an expression alone (true when not zero).
     Bare(Operand),
-    Compare { op: CmpOp, op_span: Span, lhs: Operand, rhs: Operand },
-    Contains { op_span: Span, lhs: Operand, rhs: Operand },
-    Matches { op_span: Span },
-    In { op_span: Span, lhs: Operand, set: Vec<SetElement>, negated: bool },
+    Compare {
+        op: CmpOp,
+        op_span: Span,
+        lhs: Operand,
+        rhs: Operand,
+    },
+    Contains {
+        op_span: Span,
+        lhs: Operand,
+        rhs: Operand,
+    },
+    Matches {
+        op_span: Span,
+    },
+    In {
+        op_span: Span,
+        lhs: Operand,
+        set: Vec<SetElement>,
+        negated: bool,
+    },
 }
 
 /// One member of `{…}`: a value or a range `low .. high`.
@@ -48,18 +64,36 @@ pub(super) enum Operand {
     Str(Vec<u8>, Span),
     Char(u8, Span),
     /// `field#2`, `field#[1-2]`: only the occurrences in those protocol layers.
-    Layer { field: Span, layers: Vec<Range> },
-    Slice { base: Box<Operand>, ranges: Vec<Range>, span: Span },
-    Call { name: Span, args: Vec<Operand>, span: Span },
+    Layer {
+        field: Span,
+        layers: Vec<Range>,
+    },
+    Slice {
+        base: Box<Operand>,
+        ranges: Vec<Range>,
+        span: Span,
+    },
+    Call {
+        name: Span,
+        args: Vec<Operand>,
+        span: Span,
+    },
     Neg(Box<Operand>, Span),
-    Binary { op: ArithOp, lhs: Box<Operand>, rhs: Box<Operand>, span: Span },
+    Binary {
+        op: ArithOp,
+        lhs: Box<Operand>,
+        rhs: Box<Operand>,
+        span: Span,
+    },
 }
 
 impl Operand {
     pub(super) fn span(&self) -> Span {
         match self {
             Operand::Word(s) | Operand::Str(_, s) | Operand::Char(_, s) => *s,
-            Operand::Layer { field, layers } => Span::new(field.start, layers.last().map_or(field.end, |r| r.span.end)),
+            Operand::Layer { field, layers } => {
+                Span::new(field.start, layers.last().map_or(field.end, |r| r.span.end))
+            }
             Operand::Slice { span, .. } | Operand::Call { span, .. } => *span,
             Operand::Neg(_, span) | Operand::Binary { span, .. } => *span,
         }
@@ -85,14 +119,24 @@ pub(super) enum RangeEnd {
 pub(super) type ParseError = (Span, String);
 
 pub(super) fn parse(text: &str, tokens: &[Token]) -> Result<Option<Node>, ParseError> {
-    let mut p = Parser { text, tokens, pos: 0 };
+    let mut p = Parser {
+        text,
+        tokens,
+        pos: 0,
+    };
     if tokens.is_empty() {
         return Ok(None);
     }
     let node = p.or()?;
     if let Some(t) = p.peek() {
         let after = p.describe_prev();
-        return Err((t.span, format!("{} was not expected after {after}; join tests with \"&&\" or \"||\"", p.describe(t))));
+        return Err((
+            t.span,
+            format!(
+                "{} was not expected after {after}; join tests with \"&&\" or \"||\"",
+                p.describe(t)
+            ),
+        ));
     }
     Ok(Some(node))
 }
@@ -148,10 +192,16 @@ impl<'a> Parser<'a> {
     fn expected(&self, what: &str) -> ParseError {
         let after = self.describe_prev();
         match self.peek() {
-            Some(t) => (t.span, format!("expected {what} after {after}, found {}", self.describe(t))),
+            Some(t) => (
+                t.span,
+                format!("expected {what} after {after}, found {}", self.describe(t)),
+            ),
             None => {
                 let end = self.text.trim_end().len();
-                (Span::new(end, end + 1), format!("expected {what} after {after}, found the end of the filter"))
+                (
+                    Span::new(end, end + 1),
+                    format!("expected {what} after {after}, found the end of the filter"),
+                )
             }
         }
     }
@@ -197,7 +247,10 @@ impl<'a> Parser<'a> {
                 let col = self.text[..open.start].chars().count() + 1;
                 return Err(self.expected(&format!("\")\" to close the \"(\" at column {col}")));
             }
-            if let Some(t) = self.peek().filter(|t| matches!(t.tok, Tok::Cmp(_) | Tok::Arith(_) | Tok::Contains | Tok::In)) {
+            if let Some(t) = self
+                .peek()
+                .filter(|t| matches!(t.tok, Tok::Cmp(_) | Tok::Arith(_) | Tok::Contains | Tok::In))
+            {
                 return Err((
                     t.span,
                     format!(
@@ -224,7 +277,12 @@ impl<'a> Parser<'a> {
             Some((Tok::Cmp(op), op_span)) => {
                 self.pos += 1;
                 let rhs = self.value_after()?;
-                let first = RelKind::Compare { op: *op, op_span, lhs, rhs };
+                let first = RelKind::Compare {
+                    op: *op,
+                    op_span,
+                    lhs,
+                    rhs,
+                };
                 // Wireshark 4 reads `a < b < c` as `a < b && b < c`.
                 if let Some(Tok::Cmp(_)) = self.peek_tok() {
                     return self.chain(quantifier, first);
@@ -243,11 +301,23 @@ impl<'a> Parser<'a> {
             }
             Some((Tok::In, op_span)) => {
                 self.pos += 1;
-                RelKind::In { op_span, lhs, set: self.set()?, negated: false }
+                RelKind::In {
+                    op_span,
+                    lhs,
+                    set: self.set()?,
+                    negated: false,
+                }
             }
-            Some((Tok::Not, op_span)) if matches!(self.tokens.get(self.pos + 1).map(|t| &t.tok), Some(Tok::In)) => {
+            Some((Tok::Not, op_span))
+                if matches!(self.tokens.get(self.pos + 1).map(|t| &t.tok), Some(Tok::In)) =>
+            {
                 self.pos += 2;
-                RelKind::In { op_span, lhs, set: self.set()?, negated: true }
+                RelKind::In {
+                    op_span,
+                    lhs,
+                    set: self.set()?,
+                    negated: true,
+                }
             }
             _ => RelKind::Bare(lhs),
         };
@@ -255,17 +325,40 @@ impl<'a> Parser<'a> {
     }
 
     /// The rest of `a < b < c …`, as a conjunction of pairwise comparisons.
-    fn chain(&mut self, quantifier: Option<(bool, Span)>, first: RelKind) -> Result<Node, ParseError> {
+    fn chain(
+        &mut self,
+        quantifier: Option<(bool, Span)>,
+        first: RelKind,
+    ) -> Result<Node, ParseError> {
         let mut previous = match &first {
             RelKind::Compare { rhs, .. } => rhs.clone(),
-            _ => return Ok(Node::Relation(Relation { quantifier, kind: first })),
+            _ => {
+                return Ok(Node::Relation(Relation {
+                    quantifier,
+                    kind: first,
+                }))
+            }
         };
-        let mut node = Node::Relation(Relation { quantifier, kind: first });
+        let mut node = Node::Relation(Relation {
+            quantifier,
+            kind: first,
+        });
         while let Some(&Tok::Cmp(op)) = self.peek_tok() {
             let op_span = self.bump().map(|t| t.span).unwrap_or_default();
             let rhs = self.value_after()?;
-            let next = RelKind::Compare { op, op_span, lhs: previous, rhs: rhs.clone() };
-            node = Node::And(Box::new(node), Box::new(Node::Relation(Relation { quantifier, kind: next })));
+            let next = RelKind::Compare {
+                op,
+                op_span,
+                lhs: previous,
+                rhs: rhs.clone(),
+            };
+            node = Node::And(
+                Box::new(node),
+                Box::new(Node::Relation(Relation {
+                    quantifier,
+                    kind: next,
+                })),
+            );
             previous = rhs;
         }
         Ok(node)
@@ -281,7 +374,15 @@ impl<'a> Parser<'a> {
     fn starts_operand(&self) -> bool {
         matches!(
             self.peek_tok(),
-            Some(Tok::Word | Tok::Str(_) | Tok::Char(_) | Tok::LBrace | Tok::Arith(ArithOp::Sub | ArithOp::Add) | Tok::At | Tok::Dollar)
+            Some(
+                Tok::Word
+                    | Tok::Str(_)
+                    | Tok::Char(_)
+                    | Tok::LBrace
+                    | Tok::Arith(ArithOp::Sub | ArithOp::Add)
+                    | Tok::At
+                    | Tok::Dollar
+            )
         )
     }
 
@@ -294,7 +395,10 @@ impl<'a> Parser<'a> {
         loop {
             if self.eat(&Tok::RBrace).is_some() {
                 if set.is_empty() {
-                    return Err((self.tokens[self.pos - 1].span, "a set needs at least one value".to_string()));
+                    return Err((
+                        self.tokens[self.pos - 1].span,
+                        "a set needs at least one value".to_string(),
+                    ));
                 }
                 return Ok(set);
             }
@@ -302,11 +406,17 @@ impl<'a> Parser<'a> {
                 return Err(self.expected("a value"));
             }
             if !self.starts_operand() {
-                return Err(self.expected(if set.is_empty() { "a value" } else { "a value or \"}\"" }));
+                return Err(self.expected(if set.is_empty() {
+                    "a value"
+                } else {
+                    "a value or \"}\""
+                }));
             }
             let low = self.unary()?;
             let high = match self.eat(&Tok::DotDot) {
-                Some(_) if !self.starts_operand() => return Err(self.expected("the upper end of the range")),
+                Some(_) if !self.starts_operand() => {
+                    return Err(self.expected("the upper end of the range"))
+                }
                 Some(_) => Some(self.unary()?),
                 None => None,
             };
@@ -321,7 +431,11 @@ impl<'a> Parser<'a> {
 
     /// Binary arithmetic by precedence level: 0 is `&`, 1 is `+ -`, 2 is `* / %`.
     fn binary(&mut self, level: u8) -> Result<Operand, ParseError> {
-        let mut lhs = if level == 2 { self.unary()? } else { self.binary(level + 1)? };
+        let mut lhs = if level == 2 {
+            self.unary()?
+        } else {
+            self.binary(level + 1)?
+        };
         loop {
             let op = match self.peek_tok() {
                 Some(Tok::Arith(op)) if level_of(*op) == level => *op,
@@ -331,9 +445,18 @@ impl<'a> Parser<'a> {
             if !self.starts_operand() {
                 return Err(self.expected("a value"));
             }
-            let rhs = if level == 2 { self.unary()? } else { self.binary(level + 1)? };
+            let rhs = if level == 2 {
+                self.unary()?
+            } else {
+                self.binary(level + 1)?
+            };
             let span = Span::new(lhs.span().start, rhs.span().end);
-            lhs = Operand::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs), span };
+            lhs = Operand::Binary {
+                op,
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+                span,
+            };
         }
     }
 
@@ -390,7 +513,11 @@ impl<'a> Parser<'a> {
             let ranges = self.ranges()?;
             let end = self.tokens[self.pos - 1].span.end;
             let span = Span::new(operand.span().start, end);
-            operand = Operand::Slice { base: Box::new(operand), ranges, span };
+            operand = Operand::Slice {
+                base: Box::new(operand),
+                ranges,
+                span,
+            };
         }
         Ok(operand)
     }
@@ -468,7 +595,11 @@ fn parse_range(text: &str) -> Option<(i64, RangeEnd)> {
     };
     if let Some((a, b)) = text.split_once(':') {
         let start = if a.is_empty() { 0 } else { int(a)? };
-        let end = if b.is_empty() { RangeEnd::ToEnd } else { RangeEnd::Length(int(b)?) };
+        let end = if b.is_empty() {
+            RangeEnd::ToEnd
+        } else {
+            RangeEnd::Length(int(b)?)
+        };
         return Some((start, end));
     }
     // `i-j`; the first `-` after the first character separates the two (the first may be a sign).

@@ -2,7 +2,10 @@
 
 /// The closest name within a few edits (more edits allowed for longer names), preferring a
 /// name in the same protocol, then the earlier name. Case is ignored.
-pub(super) fn closest(word: &str, names: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+pub(super) fn closest(
+    word: &str,
+    names: impl Iterator<Item = &'static str>,
+) -> Option<&'static str> {
     let word = word.to_ascii_lowercase();
     let limit = match word.chars().count() {
         0..=3 => 1,
@@ -41,7 +44,9 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
         current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(before[j - 2] + 1);
             }

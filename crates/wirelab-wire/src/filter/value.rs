@@ -29,16 +29,22 @@ impl<'a> Scalar<'a> {
     /// compare on the shorter of the two prefixes, so `10.1.2.3 == 10.0.0.0/8`.
     pub(super) fn compare(&self, other: &Scalar<'_>) -> Option<Ordering> {
         match (*self, *other) {
-            (Scalar::Int(a), Scalar::Int(b)) | (Scalar::Time(a), Scalar::Time(b)) => Some(a.cmp(&b)),
+            (Scalar::Int(a), Scalar::Int(b)) | (Scalar::Time(a), Scalar::Time(b)) => {
+                Some(a.cmp(&b))
+            }
             (Scalar::Float(a), Scalar::Float(b)) => a.partial_cmp(&b),
             (Scalar::Int(a), Scalar::Float(b)) => (a as f64).partial_cmp(&b),
             (Scalar::Float(a), Scalar::Int(b)) => a.partial_cmp(&(b as f64)),
             (Scalar::Ipv4(a, pa), Scalar::Ipv4(b, pb)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(pa.min(pb).min(32))).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(pa.min(pb).min(32)))
+                    .unwrap_or(0);
                 Some((a & mask).cmp(&(b & mask)))
             }
             (Scalar::Ipv6(a, pa), Scalar::Ipv6(b, pb)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(pa.min(pb).min(128))).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(pa.min(pb).min(128)))
+                    .unwrap_or(0);
                 Some((a & mask).cmp(&(b & mask)))
             }
             (a, b) => {
@@ -108,7 +114,10 @@ impl Kind {
     pub(super) fn compatible(self, other: Kind) -> bool {
         use Kind::*;
         self == other
-            || matches!((self, other), (Bytes | Str | Ether, Bytes | Str | Ether) | (Int | Float, Int | Float))
+            || matches!(
+                (self, other),
+                (Bytes | Str | Ether, Bytes | Str | Ether) | (Int | Float, Int | Float)
+            )
     }
 
     pub(super) fn is_byte_like(self) -> bool {
@@ -145,7 +154,11 @@ pub(super) struct Want {
 
 impl Want {
     pub(super) fn of(kind: Kind) -> Want {
-        Want { kind, field: None, bounds: None }
+        Want {
+            kind,
+            field: None,
+            bounds: None,
+        }
     }
 
     /// What a field's values are.
@@ -168,15 +181,23 @@ impl Want {
             FieldType::AbsTime => (Kind::AbsTime, None),
             FieldType::RelTime => (Kind::RelTime, None),
         };
-        Want { kind, field: Some(def), bounds }
+        Want {
+            kind,
+            field: Some(def),
+            bounds,
+        }
     }
 
     /// `ip.ttl (an 8-bit field: 0 to 255)`, or `frame.len`, for messages.
     fn subject(&self) -> String {
         let name = self.field.map_or("this value", |f| f.name);
         match (self.field.map(|f| f.ftype), self.bounds) {
-            (Some(FieldType::UInt { bits }), Some((lo, hi))) => format!("{name} ({} {bits}-bit field: {lo} to {hi})", article(bits)),
-            (Some(FieldType::Int { bits }), Some((lo, hi))) => format!("{name} (a signed {bits}-bit field: {lo} to {hi})"),
+            (Some(FieldType::UInt { bits }), Some((lo, hi))) => {
+                format!("{name} ({} {bits}-bit field: {lo} to {hi})", article(bits))
+            }
+            (Some(FieldType::Int { bits }), Some((lo, hi))) => {
+                format!("{name} (a signed {bits}-bit field: {lo} to {hi})")
+            }
             (_, Some((lo, hi))) => format!("{name} ({lo} to {hi})"),
             _ => name.to_string(),
         }
@@ -275,7 +296,12 @@ fn not_quoted(lit: Lit<'_>, want: &Want) -> String {
 /// of one of the field's values (`icmp.type == 8`, `ip.proto == udp`).
 fn integer(lit: Lit<'_>, want: &Want) -> Result<i128, String> {
     let names = want.field.map_or(&[][..], |f| f.names);
-    let by_name = |text: &str| names.iter().find(|(_, n)| n.eq_ignore_ascii_case(text)).map(|(v, _)| *v as i128);
+    let by_name = |text: &str| {
+        names
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(text))
+            .map(|(v, _)| *v as i128)
+    };
     let (value, text) = match lit {
         Lit::Char(c) => (i128::from(c), format!("'{}'", c.escape_ascii())),
         Lit::Str(s) => {
@@ -290,14 +316,18 @@ fn integer(lit: Lit<'_>, want: &Want) -> Result<i128, String> {
             (None, Ok(v)) => (v, w.to_string()),
             (None, Err(IntError::TooBig)) => (i128::MAX, w.to_string()),
             (None, Err(IntError::Octal)) => {
-                return Err(format!("\"{w}\" is not a number: a leading 0 means octal, whose digits are 0 to 7"))
+                return Err(format!(
+                    "\"{w}\" is not a number: a leading 0 means octal, whose digits are 0 to 7"
+                ))
             }
             (None, Err(IntError::NotANumber)) => return Err(not_a_number(w, want)),
         },
     };
     match want.bounds {
         Some((_, hi)) if value > hi => Err(format!("\"{text}\" is too big for {}", want.subject())),
-        Some((lo, _)) if value < lo => Err(format!("\"{text}\" is too small for {}", want.subject())),
+        Some((lo, _)) if value < lo => {
+            Err(format!("\"{text}\" is too small for {}", want.subject()))
+        }
         _ => Ok(value),
     }
 }
@@ -306,11 +336,21 @@ fn not_a_number(word: &str, want: &Want) -> String {
     let Some(field) = want.field.filter(|f| !f.names.is_empty()) else {
         return format!("\"{word}\" is not a number");
     };
-    let examples: Vec<&str> = field.names.iter().map(|(_, n)| *n).filter(|n| !n.contains(' ')).take(5).collect();
+    let examples: Vec<&str> = field
+        .names
+        .iter()
+        .map(|(_, n)| *n)
+        .filter(|n| !n.contains(' '))
+        .take(5)
+        .collect();
     if examples.is_empty() {
         format!("\"{word}\" is not a number or the name of a value of {} (quote names that have spaces)", field.name)
     } else {
-        format!("\"{word}\" is not a number or the name of a value of {} (names: {}, …)", field.name, examples.join(", "))
+        format!(
+            "\"{word}\" is not a number or the name of a value of {} (names: {}, …)",
+            field.name,
+            examples.join(", ")
+        )
     }
 }
 
@@ -322,21 +362,22 @@ enum IntError {
 
 fn parse_int(word: &str) -> Result<i128, IntError> {
     let (negative, body) = word.strip_prefix('-').map_or((false, word), |b| (true, b));
-    let (radix, digits) = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, h)
-    } else if let Some(b) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (2, b)
-    } else if body.len() > 1 && body.starts_with('0') {
-        if !body.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(IntError::NotANumber);
-        }
-        if !body.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-            return Err(IntError::Octal);
-        }
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
+    let (radix, digits) =
+        if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, h)
+        } else if let Some(b) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+            (2, b)
+        } else if body.len() > 1 && body.starts_with('0') {
+            if !body.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(IntError::NotANumber);
+            }
+            if !body.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+                return Err(IntError::Octal);
+            }
+            (8, &body[1..])
+        } else {
+            (10, body)
+        };
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return Err(IntError::NotANumber);
     }
@@ -355,7 +396,9 @@ fn boolean(lit: Lit<'_>) -> Result<i128, String> {
         Lit::Word(w) => match parse_int(w) {
             Ok(v) => Ok((v != 0) as i128),
             Err(IntError::TooBig) => Ok(1),
-            Err(_) => Err(format!("\"{w}\" is not a boolean: write 1 or True for set, 0 or False for not set")),
+            Err(_) => Err(format!(
+                "\"{w}\" is not a boolean: write 1 or True for set, 0 or False for not set"
+            )),
         },
         Lit::Char(c) => Ok((c != 0) as i128),
         Lit::Str(s) => Err(format!(
@@ -373,9 +416,16 @@ fn seconds(word: &str) -> Option<i128> {
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let ns = if !whole.is_empty() && digits(whole) && digits(frac) && frac.len() <= 9 {
         let frac_ns: i128 = format!("{frac:0<9}").parse().ok()?;
-        whole.parse::<i128>().ok()?.checked_mul(1_000_000_000)?.checked_add(frac_ns)?
+        whole
+            .parse::<i128>()
+            .ok()?
+            .checked_mul(1_000_000_000)?
+            .checked_add(frac_ns)?
     } else {
-        let x: f64 = body.parse().ok().filter(|x: &f64| x.is_finite() && body.starts_with(|c: char| c.is_ascii_digit()))?;
+        let x: f64 = body
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite() && body.starts_with(|c: char| c.is_ascii_digit()))?;
         (x * 1e9).round() as i128
     };
     Some(if negative { -ns } else { ns })
@@ -384,7 +434,11 @@ fn seconds(word: &str) -> Option<i128> {
 /// `YYYY-MM-DD[( |T)hh:mm[:ss[.fraction]]][Z| UTC]`, read as UTC, to nanoseconds since 1970.
 fn date(text: &[u8]) -> Option<i128> {
     let text = std::str::from_utf8(text).ok()?.trim();
-    let text = text.strip_suffix("UTC").or_else(|| text.strip_suffix('Z')).unwrap_or(text).trim_end();
+    let text = text
+        .strip_suffix("UTC")
+        .or_else(|| text.strip_suffix('Z'))
+        .unwrap_or(text)
+        .trim_end();
     let (day, time) = text.split_once(['T', ' ']).unwrap_or((text, "00:00:00"));
     let mut ymd = day.splitn(3, '-').map(|p| p.parse::<i64>().ok());
     let (y, m, d) = (ymd.next()??, ymd.next()??, ymd.next()??);
@@ -409,7 +463,9 @@ fn date(text: &[u8]) -> Option<i128> {
 }
 
 fn ipv4(word: &str) -> Result<Const, String> {
-    let (addr, prefix) = word.split_once('/').map_or((word, None), |(a, p)| (a, Some(p)));
+    let (addr, prefix) = word
+        .split_once('/')
+        .map_or((word, None), |(a, p)| (a, Some(p)));
     let Ok(ip) = addr.parse::<Ipv4Addr>() else {
         return Err(if addr.bytes().any(|b| b.is_ascii_alphabetic()) {
             format!("\"{word}\" is not an IPv4 address (wirelab does not look up host names)")
@@ -421,14 +477,23 @@ fn ipv4(word: &str) -> Result<Const, String> {
         None => 32,
         Some(p) => match p.parse::<u8>() {
             Ok(p) if p <= 32 => p,
-            _ => return Err(format!("\"/{p}\" is not an IPv4 prefix length: write /0 to /32")),
+            _ => {
+                return Err(format!(
+                    "\"/{p}\" is not an IPv4 prefix length: write /0 to /32"
+                ))
+            }
         },
     };
-    Ok(Const::Ipv4 { addr: u32::from(ip), prefix })
+    Ok(Const::Ipv4 {
+        addr: u32::from(ip),
+        prefix,
+    })
 }
 
 fn ipv6(word: &str) -> Result<Const, String> {
-    let (addr, prefix) = word.split_once('/').map_or((word, None), |(a, p)| (a, Some(p)));
+    let (addr, prefix) = word
+        .split_once('/')
+        .map_or((word, None), |(a, p)| (a, Some(p)));
     let Ok(ip) = addr.parse::<Ipv6Addr>() else {
         return Err(format!("\"{word}\" is not an IPv6 address"));
     };
@@ -436,18 +501,30 @@ fn ipv6(word: &str) -> Result<Const, String> {
         None => 128,
         Some(p) => match p.parse::<u8>() {
             Ok(p) if p <= 128 => p,
-            _ => return Err(format!("\"/{p}\" is not an IPv6 prefix length: write /0 to /128")),
+            _ => {
+                return Err(format!(
+                    "\"/{p}\" is not an IPv6 prefix length: write /0 to /128"
+                ))
+            }
         },
     };
-    Ok(Const::Ipv6 { addr: u128::from(ip), prefix })
+    Ok(Const::Ipv6 {
+        addr: u128::from(ip),
+        prefix,
+    })
 }
 
 /// `aa:bb:cc:dd:ee:ff`, `aa-bb-…`, `aa.bb.…`, `aabb.ccdd.eeff` or `aabbccddeeff`.
 fn ether(word: &str) -> Result<[u8; 6], String> {
-    let bytes = byte_string(word).ok_or_else(|| format!("\"{word}\" is not an Ethernet address: write it as aa:bb:cc:dd:ee:ff"))?;
+    let bytes = byte_string(word).ok_or_else(|| {
+        format!("\"{word}\" is not an Ethernet address: write it as aa:bb:cc:dd:ee:ff")
+    })?;
     <[u8; 6]>::try_from(bytes.as_slice()).map_err(|_| {
         let n = bytes.len();
-        format!("\"{word}\" has {n} byte{}; an Ethernet address has 6", if n == 1 { "" } else { "s" })
+        format!(
+            "\"{word}\" has {n} byte{}; an Ethernet address has 6",
+            if n == 1 { "" } else { "s" }
+        )
     })
 }
 
@@ -455,7 +532,10 @@ fn ether(word: &str) -> Result<[u8; 6], String> {
 /// of hex digits between separators (`e2c3b4`, `aabb.ccdd.eeff`), or one byte as `0xNN`.
 pub(super) fn byte_string(word: &str) -> Option<Vec<u8>> {
     if let Some(hex) = word.strip_prefix("0x").or_else(|| word.strip_prefix("0X")) {
-        return (hex.len() <= 2 && !hex.is_empty()).then(|| u8::from_str_radix(hex, 16).ok()).flatten().map(|b| vec![b]);
+        return (hex.len() <= 2 && !hex.is_empty())
+            .then(|| u8::from_str_radix(hex, 16).ok())
+            .flatten()
+            .map(|b| vec![b]);
     }
     let mut out = Vec::new();
     for group in word.split([':', '-', '.']) {

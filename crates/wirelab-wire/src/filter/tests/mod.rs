@@ -14,10 +14,28 @@ use crate::field::FieldDef;
 
 // Fields that no protocol module declares, for the value types the real ones do not cover.
 crate::field!(T_STR, "test.str", "Text", Str, "a text field, for tests");
-crate::field!(T_LABEL, "test.label", "Label", None, "a label with no value, for tests");
-crate::field!(T_DOUBLE, "test.double", "Ratio", Double, "a floating-point field, for tests");
+crate::field!(
+    T_LABEL,
+    "test.label",
+    "Label",
+    None,
+    "a label with no value, for tests"
+);
+crate::field!(
+    T_DOUBLE,
+    "test.double",
+    "Ratio",
+    Double,
+    "a floating-point field, for tests"
+);
 crate::field!(T_INT, "test.int", "Offset", Int 16, Dec, "a signed field, for tests");
-crate::field!(T_V6, "test.v6", "Address", Ipv6, "an IPv6 address field, for tests");
+crate::field!(
+    T_V6,
+    "test.v6",
+    "Address",
+    Ipv6,
+    "an IPv6 address field, for tests"
+);
 
 pub(super) static TEST_FIELDS: &[&FieldDef] = &[&T_STR, &T_LABEL, &T_DOUBLE, &T_INT, &T_V6];
 
@@ -29,7 +47,8 @@ pub(super) fn field(name: &str) -> &'static FieldDef {
 }
 
 pub(super) fn compile(text: &str) -> Filter {
-    Filter::parse_with_fields(text, TEST_FIELDS).unwrap_or_else(|e| panic!("{text:?} should parse, but:\n{e}"))
+    Filter::parse_with_fields(text, TEST_FIELDS)
+        .unwrap_or_else(|e| panic!("{text:?} should parse, but:\n{e}"))
 }
 
 /// The compiled filter as an S-expression: `(and (== tcp.port 80) udp)`.
@@ -64,10 +83,20 @@ fn show(test: &Test) -> String {
                 Rel::Gt => ">",
                 Rel::Ge => ">=",
             };
-            format!("({}{rel} {} {})", if *all { "all " } else { "" }, expr(lhs), expr(rhs))
+            format!(
+                "({}{rel} {} {})",
+                if *all { "all " } else { "" },
+                expr(lhs),
+                expr(rhs)
+            )
         }
         Test::Contains { all, lhs, rhs } => {
-            format!("({}contains {} {})", if *all { "all " } else { "" }, expr(lhs), expr(rhs))
+            format!(
+                "({}contains {} {})",
+                if *all { "all " } else { "" },
+                expr(lhs),
+                expr(rhs)
+            )
         }
         Test::In { all, lhs, set } => {
             let elements: Vec<String> = set
@@ -77,7 +106,12 @@ fn show(test: &Test) -> String {
                     Some(hi) => format!("{}..{}", expr(lo), expr(hi)),
                 })
                 .collect();
-            format!("({}in {} {{{}}})", if *all { "all " } else { "" }, expr(lhs), elements.join(" "))
+            format!(
+                "({}in {} {{{}}})",
+                if *all { "all " } else { "" },
+                expr(lhs),
+                elements.join(" ")
+            )
         }
     }
 }
@@ -86,7 +120,16 @@ fn sel_name(sel: &FieldSel) -> String {
     match &sel.layers {
         None => sel.def.name.to_string(),
         Some((ranges, _)) => {
-            let r: Vec<String> = ranges.iter().map(|(lo, hi)| if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") }).collect();
+            let r: Vec<String> = ranges
+                .iter()
+                .map(|(lo, hi)| {
+                    if lo == hi {
+                        lo.to_string()
+                    } else {
+                        format!("{lo}-{hi}")
+                    }
+                })
+                .collect();
             format!("{}#{}", sel.def.name, r.join(","))
         }
     }
@@ -101,7 +144,10 @@ fn expr(e: &Expr) -> String {
             Const::Time(ns) => format!("{ns}ns"),
             Const::Ipv4 { addr, prefix } => format!("{}/{prefix}", std::net::Ipv4Addr::from(*addr)),
             Const::Ipv6 { addr, prefix } => format!("{}/{prefix}", std::net::Ipv6Addr::from(*addr)),
-            Const::Ether(m) => format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]),
+            Const::Ether(m) => format!(
+                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+                m[0], m[1], m[2], m[3], m[4], m[5]
+            ),
             Const::Bytes(b) => {
                 let hex: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
                 format!("<{}>", hex.join(":"))

@@ -8,7 +8,10 @@ use crate::Dissector;
 /// Parse a hex dump with spaces and newlines.
 fn hex(text: &str) -> Vec<u8> {
     let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
-    digits.chunks(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap()).collect()
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+        .collect()
 }
 
 /// Ethernet, IPv4 10.0.0.1 → 10.0.0.2 (TTL 64, DF), TCP 54321 → 443 SYN with MSS 1460.
@@ -51,11 +54,21 @@ fn passes(bytes: &[u8], filter: &str) -> bool {
 fn a_real_syn_passes_the_issue_examples() {
     let syn = syn();
     assert!(passes(&syn, "tcp.flags.syn == 1 && tcp.flags.ack == 0"));
-    assert!(passes(&syn, "ip.addr == 10.0.0.1") && passes(&syn, "ip.addr == 10.0.0.2") && !passes(&syn, "ip.addr == 10.0.0.3"));
+    assert!(
+        passes(&syn, "ip.addr == 10.0.0.1")
+            && passes(&syn, "ip.addr == 10.0.0.2")
+            && !passes(&syn, "ip.addr == 10.0.0.3")
+    );
     assert!(passes(&syn, "tcp.port == 443") && passes(&syn, "tcp.port in {80 443 8080}"));
     assert!(passes(&syn, "udp || tcp") && !passes(&syn, "udp || icmp") && passes(&syn, "not arp"));
-    assert!(passes(&syn, "frame.len < 100 and ip.ttl < 65") && !passes(&syn, "frame.len > 100 and ip.ttl < 64"));
-    assert!(passes(&syn, "eth.src == 02:00:00:00:00:01") && !passes(&syn, "eth.src == 02:00:00:00:00:02"));
+    assert!(
+        passes(&syn, "frame.len < 100 and ip.ttl < 65")
+            && !passes(&syn, "frame.len > 100 and ip.ttl < 64")
+    );
+    assert!(
+        passes(&syn, "eth.src == 02:00:00:00:00:01")
+            && !passes(&syn, "eth.src == 02:00:00:00:00:02")
+    );
 }
 
 #[test]
@@ -63,18 +76,38 @@ fn a_real_syn_matches_its_options_flags_and_bytes() {
     let syn = syn();
     assert!(passes(&syn, "tcp.options.mss_val == 1460") && passes(&syn, "tcp.options.mss_val"));
     assert!(!passes(&syn, "tcp.options.timestamp.tsval"));
-    assert!(passes(&syn, "tcp.flags & 0x02") && passes(&syn, "tcp.flags == 0x002") && passes(&syn, "ip.flags.df == 1"));
-    assert!(passes(&syn, "eth.type == ipv4") && passes(&syn, "ip.proto == tcp") && passes(&syn, "ip.proto == 6"));
-    assert!(passes(&syn, "tcp contains 05:b4") && passes(&syn, "ip[12:4] == 0a:00:00:01") && passes(&syn, "frame[0:6] == eth.dst"));
-    assert!(passes(&syn, "tcp.srcport > tcp.dstport") && passes(&syn, "frame.time_epoch == 1700000000"));
+    assert!(
+        passes(&syn, "tcp.flags & 0x02")
+            && passes(&syn, "tcp.flags == 0x002")
+            && passes(&syn, "ip.flags.df == 1")
+    );
+    assert!(
+        passes(&syn, "eth.type == ipv4")
+            && passes(&syn, "ip.proto == tcp")
+            && passes(&syn, "ip.proto == 6")
+    );
+    assert!(
+        passes(&syn, "tcp contains 05:b4")
+            && passes(&syn, "ip[12:4] == 0a:00:00:01")
+            && passes(&syn, "frame[0:6] == eth.dst")
+    );
+    assert!(
+        passes(&syn, "tcp.srcport > tcp.dstport") && passes(&syn, "frame.time_epoch == 1700000000")
+    );
 }
 
 #[test]
 fn a_real_icmp_error_has_two_ip_layers() {
     let icmp = port_unreachable();
     assert!(passes(&icmp, "icmp.type == 3 && icmp.code == 3"));
-    assert!(passes(&icmp, "ip.src == 10.0.0.1") && passes(&icmp, "ip.src == 10.0.0.254"), "the outer and the quoted source");
-    assert!(!passes(&icmp, "ip.src != 10.0.0.1"), "!= needs every ip.src to differ");
+    assert!(
+        passes(&icmp, "ip.src == 10.0.0.1") && passes(&icmp, "ip.src == 10.0.0.254"),
+        "the outer and the quoted source"
+    );
+    assert!(
+        !passes(&icmp, "ip.src != 10.0.0.1"),
+        "!= needs every ip.src to differ"
+    );
     assert!(passes(&icmp, "ip.src !== 10.0.0.1"));
     assert!(passes(&icmp, "ip.src#1 == 10.0.0.254") && passes(&icmp, "ip.dst#2 == 192.168.1.1"));
     assert!(passes(&icmp, "udp.dstport == 53") && passes(&icmp, "count(ip.src) == 2"));
