@@ -84,14 +84,13 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn test(&mut self, node: &Node) -> Result<Test, CheckError> {
-        let pair =
-            |c: &mut Self, a: &Node, b: &Node| -> Result<(Box<Test>, Box<Test>), CheckError> {
-                Ok((Box::new(c.test(a)?), Box::new(c.test(b)?)))
-            };
+        let all = |c: &mut Self, nodes: &[Node]| -> Result<Vec<Test>, CheckError> {
+            nodes.iter().map(|n| c.test(n)).collect()
+        };
         Ok(match node {
-            Node::Or(a, b) => pair(self, a, b).map(|(a, b)| Test::Or(a, b))?,
-            Node::Xor(a, b) => pair(self, a, b).map(|(a, b)| Test::Xor(a, b))?,
-            Node::And(a, b) => pair(self, a, b).map(|(a, b)| Test::And(a, b))?,
+            Node::Or(nodes) => Test::Or(all(self, nodes)?),
+            Node::Xor(nodes) => Test::Xor(all(self, nodes)?),
+            Node::And(nodes) => Test::And(all(self, nodes)?),
             Node::Not(a) => {
                 self.negated = !self.negated;
                 let inner = self.test(a);

@@ -17,9 +17,10 @@ use std::cmp::Ordering;
 pub(super) enum Test {
     /// The empty filter.
     True,
-    Or(Box<Test>, Box<Test>),
-    Xor(Box<Test>, Box<Test>),
-    And(Box<Test>, Box<Test>),
+    Or(Vec<Test>),
+    /// True when an odd number of the tests are (`a ^^ b ^^ c` read left to right).
+    Xor(Vec<Test>),
+    And(Vec<Test>),
     Not(Box<Test>),
     /// The field occurs in the frame.
     Present(FieldSel),
@@ -175,9 +176,9 @@ impl Test {
     pub(super) fn eval(&self, cx: Frame<'_>) -> bool {
         match self {
             Test::True => true,
-            Test::Or(a, b) => a.eval(cx) || b.eval(cx),
-            Test::Xor(a, b) => a.eval(cx) != b.eval(cx),
-            Test::And(a, b) => a.eval(cx) && b.eval(cx),
+            Test::Or(tests) => tests.iter().any(|t| t.eval(cx)),
+            Test::Xor(tests) => tests.iter().fold(false, |odd, t| odd != t.eval(cx)),
+            Test::And(tests) => tests.iter().all(|t| t.eval(cx)),
             Test::Not(a) => !a.eval(cx),
             Test::Present(sel) => !sel.each_item(cx.d, &mut |_, _| false),
             Test::HasValue(e) => !e.for_each(cx, &mut |_| false),

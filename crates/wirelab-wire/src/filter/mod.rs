@@ -62,13 +62,29 @@
 //!   time in seconds (`frame.time_relative > 1.5`).
 //! - `x in {80 443 8000..8080}` is `x == 80 || x == 443 || (x >= 8000 && x <= 8080)`.
 //! - `a contains b` looks for bytes or text: `frame contains "GET"`, `eth.src contains 00:1b`.
+//!   On a protocol it searches the whole layer, payload included (`tcp contains "GET"`), as
+//!   Wireshark does; slices and `len()` of a protocol see only its own item (the header).
 //! - `tcp.flags & 0x02` is true when the AND is not zero; `&`, `+ - * / %` work on integers.
 //! - `s[i:n]` slices bytes (`eth.src[0:3] == 00:1b:21`), `f#2` keeps the occurrences in the
 //!   second layer of the field's protocol (`ip.src#2`), `len(f)` and `count(f)` are functions.
 //!
-//! Not supported: `matches` / `~` (regular expressions), slices of several ranges, the
-//! functions `upper lower string max min abs`, field references `${…}`, raw `@field`, host
-//! names in place of addresses.
+//! Not supported: `matches` / `~` (regular expressions), slices of several ranges
+//! (`[0:1,3:2]`), `&` on slices, the functions `upper lower string max min abs`, field
+//! references `${…}`, raw `@field`, host names in place of addresses, the legacy date format
+//! (`"Sep 26, 2004 23:18:04"`), nesting deeper than 64 levels.
+//!
+//! Accepted here but not by tshark 4.0: `^^` / `xor` (Wireshark 4.2), sets separated by
+//! spaces (`{80 443}`, as Wireshark 3 wrote them), a literal on the left (`443 == tcp.port`),
+//! `true` / `false` in lower case, value names in quotes when they contain spaces
+//! (`icmp.type == "Echo (ping) request"`). A word that is both a value name of the field
+//! and a protocol means the value here (`ip.proto == udp` is 17), where Wireshark 4.0 takes
+//! the protocol and reports incompatible types. Dates are read as UTC, not local time.
+//!
+//! # Speed
+//!
+//! Names are resolved once, when the filter is parsed: an item is recognised by the address
+//! of its `&'static FieldDef`, one pointer comparison. Values reach comparisons through
+//! callbacks, so matching a frame allocates nothing.
 
 mod check;
 mod eval;

@@ -8,9 +8,11 @@ use super::Span;
 /// A test: something true or false for a frame.
 #[derive(Clone, Debug)]
 pub(super) enum Node {
-    Or(Box<Node>, Box<Node>),
-    Xor(Box<Node>, Box<Node>),
-    And(Box<Node>, Box<Node>),
+    /// Chains of one operator are kept flat (`a || b || c` is one `Or` of three), so that a
+    /// long filter does not make a deep tree.
+    Or(Vec<Node>),
+    Xor(Vec<Node>),
+    And(Vec<Node>),
     Not(Box<Node>),
     Relation(Relation),
 }
@@ -118,11 +120,16 @@ pub(super) enum RangeEnd {
 
 pub(super) type ParseError = (Span, String);
 
+/// How deep parentheses, `not`s, braces, slices and arithmetic may nest: far more than anyone
+/// writes, and little enough that checking and running the filter cannot overflow the stack.
+const MAX_DEPTH: usize = 64;
+
 pub(super) fn parse(text: &str, tokens: &[Token]) -> Result<Option<Node>, ParseError> {
     let mut p = Parser {
         text,
         tokens,
         pos: 0,
+        depth: 0,
     };
     if tokens.is_empty() {
         return Ok(None);
@@ -145,6 +152,8 @@ struct Parser<'a> {
     text: &'a str,
     tokens: &'a [Token],
     pos: usize,
+    /// Current nesting, checked against [`MAX_DEPTH`].
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -206,42 +215,71 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Go one level deeper, or stop with an error past [`MAX_DEPTH`]. Callers restore
+    /// `self.depth` when they return.
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth <= MAX_DEPTH {
+            return Ok(());
+        }
+        let span = self.peek().map_or_else(
+            || Span::new(self.text.len(), self.text.len() + 1),
+            |t| t.span,
+        );
+        Err((span, format!("this filter nests more than {MAX_DEPTH} levels deep, which is as far as wirelab goes")))
+    }
+
+    /// `item { op item }` as one flat list: a chain of the same operator.
+    fn chain_of(
+        &mut self,
+        op: &Tok,
+        item: fn(&mut Self) -> Result<Node, ParseError>,
+        make: fn(Vec<Node>) -> Node,
+    ) -> Result<Node, ParseError> {
+        let first = item(self)?;
+        if self.peek_tok() != Some(op) {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat(op).is_some() {
+            items.push(item(self)?);
+        }
+        Ok(make(items))
+    }
+
     // expr = xor_expr { ("||" | "or") xor_expr }
     fn or(&mut self) -> Result<Node, ParseError> {
-        let mut node = self.xor()?;
-        while self.eat(&Tok::Or).is_some() {
-            node = Node::Or(Box::new(node), Box::new(self.xor()?));
-        }
-        Ok(node)
+        self.chain_of(&Tok::Or, Self::xor, Node::Or)
     }
 
     // xor_expr = and_expr { ("^^" | "xor") and_expr }
     fn xor(&mut self) -> Result<Node, ParseError> {
-        let mut node = self.and()?;
-        while self.eat(&Tok::Xor).is_some() {
-            node = Node::Xor(Box::new(node), Box::new(self.and()?));
-        }
-        Ok(node)
+        self.chain_of(&Tok::Xor, Self::and, Node::Xor)
     }
 
     // and_expr = not_expr { ("&&" | "and") not_expr }
     fn and(&mut self) -> Result<Node, ParseError> {
-        let mut node = self.not()?;
-        while self.eat(&Tok::And).is_some() {
-            node = Node::And(Box::new(node), Box::new(self.not()?));
-        }
-        Ok(node)
+        self.chain_of(&Tok::And, Self::not, Node::And)
     }
 
     // not_expr = ("!" | "not") not_expr | "(" expr ")" | relation
     fn not(&mut self) -> Result<Node, ParseError> {
+        let depth = self.depth;
+        let node = self.not_inner();
+        self.depth = depth;
+        node
+    }
+
+    fn not_inner(&mut self) -> Result<Node, ParseError> {
         if self.eat(&Tok::Not).is_some() {
+            self.deeper()?;
             return Ok(Node::Not(Box::new(self.not()?)));
         }
         if let Some(open) = self.eat(&Tok::LParen) {
             if self.peek().is_none() {
                 return Err(self.expected("a test"));
             }
+            self.deeper()?;
             let node = self.or()?;
             if self.eat(&Tok::RParen).is_none() {
                 let col = self.text[..open.start].chars().count() + 1;
@@ -339,10 +377,10 @@ impl<'a> Parser<'a> {
                 }))
             }
         };
-        let mut node = Node::Relation(Relation {
+        let mut nodes = vec![Node::Relation(Relation {
             quantifier,
             kind: first,
-        });
+        })];
         while let Some(&Tok::Cmp(op)) = self.peek_tok() {
             let op_span = self.bump().map(|t| t.span).unwrap_or_default();
             let rhs = self.value_after()?;
@@ -352,16 +390,13 @@ impl<'a> Parser<'a> {
                 lhs: previous,
                 rhs: rhs.clone(),
             };
-            node = Node::And(
-                Box::new(node),
-                Box::new(Node::Relation(Relation {
-                    quantifier,
-                    kind: next,
-                })),
-            );
+            nodes.push(Node::Relation(Relation {
+                quantifier,
+                kind: next,
+            }));
             previous = rhs;
         }
-        Ok(node)
+        Ok(Node::And(nodes))
     }
 
     fn value_after(&mut self) -> Result<Operand, ParseError> {
@@ -431,6 +466,13 @@ impl<'a> Parser<'a> {
 
     /// Binary arithmetic by precedence level: 0 is `&`, 1 is `+ -`, 2 is `* / %`.
     fn binary(&mut self, level: u8) -> Result<Operand, ParseError> {
+        let depth = self.depth;
+        let operand = self.binary_inner(level);
+        self.depth = depth;
+        operand
+    }
+
+    fn binary_inner(&mut self, level: u8) -> Result<Operand, ParseError> {
         let mut lhs = if level == 2 {
             self.unary()?
         } else {
@@ -445,6 +487,7 @@ impl<'a> Parser<'a> {
             if !self.starts_operand() {
                 return Err(self.expected("a value"));
             }
+            self.deeper()?;
             let rhs = if level == 2 {
                 self.unary()?
             } else {
@@ -476,6 +519,14 @@ impl<'a> Parser<'a> {
     // entity = ( word [ "#" layer ] | word "(" [ arith { "," arith } ] ")" | string | char
     //          | "{" arith "}" ) { "[" ranges "]" }
     fn entity(&mut self) -> Result<Operand, ParseError> {
+        let depth = self.depth;
+        self.deeper()?;
+        let operand = self.entity_inner();
+        self.depth = depth;
+        operand
+    }
+
+    fn entity_inner(&mut self) -> Result<Operand, ParseError> {
         let Some(t) = self.bump() else {
             self.pos -= 1;
             return Err(self.expected("a field or a value"));
@@ -510,6 +561,7 @@ impl<'a> Parser<'a> {
             }
         };
         while self.eat(&Tok::LBracket).is_some() {
+            self.deeper()?;
             let ranges = self.ranges()?;
             let end = self.tokens[self.pos - 1].span.end;
             let span = Span::new(operand.span().start, end);

@@ -496,3 +496,143 @@ fn the_error_prints_the_message_the_filter_and_a_caret() {
         "expected a value after \"==\", found the end of the filter\n    ip.ttl == \n             ^"
     );
 }
+
+#[test]
+fn long_chains_are_fine_but_nesting_stops_at_64_levels() {
+    let chain = vec!["frame"; 5000].join(" && ");
+    let filter = Filter::parse(&chain).expect("a long chain is flat, not deep");
+    assert!(
+        !filter.matches(&crate::Dissection::new(), &[]),
+        "an empty frame has no frame item"
+    );
+    assert!(
+        Filter::parse(&vec!["frame.len + 1"; 60].join(" + ")).is_err(),
+        "arithmetic chains nest"
+    );
+    let limit = "this filter nests more than 64 levels deep, which is as far as wirelab goes";
+    for deep in [
+        format!("{}tcp", "!".repeat(100)),
+        format!("{}tcp{}", "(".repeat(100), ")".repeat(100)),
+        format!("frame.len == {}1{}", "{".repeat(100), "}".repeat(100)),
+        format!("frame{} == 00", "[0]".repeat(100)),
+        format!("frame.len == {}", vec!["1"; 100].join(" + ")),
+    ] {
+        let e = Filter::parse(&deep).unwrap_err();
+        assert_eq!(e.message, limit, "{deep}");
+    }
+    assert!(Filter::parse(&format!("{}tcp{}", "(".repeat(60), ")".repeat(60))).is_ok());
+}
+
+/// Random filters from the language's pieces, some of them broken: none may panic, and those
+/// that parse run on a frame.
+#[test]
+fn random_filters_never_panic() {
+    const PIECES: &[&str] = &[
+        "tcp",
+        "ip.src",
+        "ip.addr",
+        "tcp.port",
+        "eth.src",
+        "frame",
+        "frame.len",
+        "tcp.flags",
+        "tcp.flags.syn",
+        "frame.time_relative",
+        "test.str",
+        "test.int",
+        "==",
+        "!=",
+        "===",
+        "!==",
+        "<",
+        ">=",
+        "&&",
+        "||",
+        "^^",
+        "!",
+        "not",
+        "and",
+        "in",
+        "contains",
+        "matches",
+        "any",
+        "all",
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        "-",
+        "+",
+        "*",
+        "/",
+        "%",
+        "&",
+        ",",
+        "..",
+        "#",
+        "@",
+        "$",
+        "0",
+        "1",
+        "-1",
+        "80",
+        "0x12",
+        "09",
+        "1.5",
+        "10.0.0.1",
+        "10.0.0.0/8",
+        "fe80::1",
+        "02:00:00:00:00:01",
+        "aa",
+        r#""GET""#,
+        "'a'",
+        r#""\x4"#,
+        r#"r"\""#,
+        "len(",
+        "count(",
+        "é",
+        "0:3",
+        "-4:",
+        "2-5",
+        "=",
+        "|",
+        "'",
+        r#"""#,
+        r"\",
+        "99999999999999999999999999",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut parsed = 0;
+    for _ in 0..5_000 {
+        let len = 1 + next() % 12;
+        let text: Vec<&str> = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let joiner = if next() % 2 == 0 { " " } else { "" };
+        let text = text.join(joiner);
+        match Filter::parse_with_fields(&text, super::TEST_FIELDS) {
+            Ok(filter) => {
+                parsed += 1;
+                let _ = filter.matches(&crate::Dissection::new(), &[]);
+            }
+            Err(e) => {
+                let in_text = e.column >= 1 && e.column <= text.chars().count() + 1 && e.len >= 1;
+                assert!(in_text, "{text:?}: {e:?}");
+                let _ = e.to_string();
+            }
+        }
+    }
+    assert!(
+        parsed > 50,
+        "only {parsed} random filters parsed: the generator is too harsh"
+    );
+}

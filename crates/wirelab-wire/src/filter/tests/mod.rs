@@ -67,9 +67,9 @@ pub(super) fn error(text: &str) -> (usize, usize, String) {
 fn show(test: &Test) -> String {
     match test {
         Test::True => "true".to_string(),
-        Test::Or(a, b) => format!("(or {} {})", show(a), show(b)),
-        Test::Xor(a, b) => format!("(xor {} {})", show(a), show(b)),
-        Test::And(a, b) => format!("(and {} {})", show(a), show(b)),
+        Test::Or(tests) => format!("(or {})", list(tests)),
+        Test::Xor(tests) => format!("(xor {})", list(tests)),
+        Test::And(tests) => format!("(and {})", list(tests)),
         Test::Not(a) => format!("(not {})", show(a)),
         Test::Present(sel) => sel_name(sel),
         Test::HasValue(e) => format!("(has {})", expr(e)),
@@ -114,6 +114,10 @@ fn show(test: &Test) -> String {
             )
         }
     }
+}
+
+fn list(tests: &[Test]) -> String {
+    tests.iter().map(show).collect::<Vec<_>>().join(" ")
 }
 
 fn sel_name(sel: &FieldSel) -> String {

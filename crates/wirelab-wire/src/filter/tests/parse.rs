@@ -17,7 +17,7 @@ fn the_manual_example_groups_as_wireshark_documents() {
     // "(A and B) or (not C) or (D and (not E)) or F".
     assert_eq!(
         tree("eth and ip or not arp or udp and not tcp or icmp"),
-        "(or (or (or (and eth ip) (not arp)) (and udp (not tcp))) icmp)"
+        "(or (and eth ip) (not arp) (and udp (not tcp)) icmp)"
     );
 }
 
