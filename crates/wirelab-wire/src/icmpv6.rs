@@ -306,6 +306,11 @@ pub static FIELDS: &[&FieldDef] = &[
     &nd::OPT_RDNSS,
     &nd::OPT_DNSSL_LIFETIME,
     &nd::OPT_DNSSL,
+    &nd::OPT_HA_PREFERENCE,
+    &nd::OPT_HA_LIFETIME,
+    &nd::OPT_PREF64_LIFETIME,
+    &nd::OPT_PREF64_PLC,
+    &nd::OPT_PREF64_PREFIX,
 ];
 
 /// Where the message ran out of bytes.

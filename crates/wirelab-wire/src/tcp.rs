@@ -761,7 +761,7 @@ fn verify_checksum(
         return;
     }
     let segment = &cx.bytes[start..start + reported];
-    let sum = checksum::pseudo_header_sum(ip.src, ip.dst, 6, reported as u32);
+    let sum = pseudo_header_sum(ip, reported);
     let computed = checksum::finish(checksum::sum_words(sum, segment));
     if computed == 0 && sent == 0xffff {
         // RFC 1624 §3: one's complement arithmetic has two zeros; a sender should send
@@ -795,6 +795,21 @@ fn verify_checksum(
     }
 }
 
+/// The pseudo-header sum (RFC 9293 §3.1). Its IPv4 form has a 16-bit length; a segment longer
+/// than 65535 bytes (a "BIG TCP" capture) does not fit, and the sum is taken as Wireshark takes
+/// it, with the length's carry added to the protocol word, so that `tcp.checksum_calculated`
+/// matches tshark's.
+fn pseudo_header_sum(ip: IpContext, len: usize) -> u32 {
+    match (ip.src, ip.dst) {
+        (std::net::IpAddr::V4(src), std::net::IpAddr::V4(dst)) => {
+            let word = (6u32 << 16).wrapping_add(len as u32);
+            let sum = checksum::sum_words(checksum::sum_words(0, &src.octets()), &dst.octets());
+            checksum::sum_words(sum, &word.to_be_bytes())
+        }
+        _ => checksum::pseudo_header_sum(ip.src, ip.dst, 6, len as u32),
+    }
+}
+
 /// The data after the header: the application's bytes, or for a reset segment the text some
 /// stacks put there to explain it (RFC 9293 §3.5.3).
 fn payload(cx: &mut Ctx<'_>, from: usize, end: usize, data_len: usize, reset: bool) {
@@ -803,8 +818,11 @@ fn payload(cx: &mut Ctx<'_>, from: usize, end: usize, data_len: usize, reset: bo
     }
     let range = from..end;
     if reset {
+        // A string field ends at its first NUL byte, as Wireshark's does.
+        let bytes = &cx.bytes[range.clone()];
+        let text_len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
         let text =
-            cx.d.text_value(format_args!("{}", Ascii(&cx.bytes[range.clone()])));
+            cx.d.text_value(format_args!("{}", Ascii(&bytes[..text_len])));
         cx.d.add(&RESET_CAUSE, range, text);
     } else {
         // The title counts the bytes sent, even when the snap length kept fewer.

@@ -423,6 +423,59 @@ fn option_value(
                 format_args!("ICMPv6 Option (Advertisement Interval : {interval})"),
             );
         }
+        8 => {
+            cx.d.add(
+                &OPT_RESERVED,
+                m.need(at(2), 2, "home agent information option")?,
+                Value::None,
+            );
+            let preference = m.need(at(4), 2, "home agent information option")?;
+            cx.d.add(
+                &OPT_HA_PREFERENCE,
+                preference.clone(),
+                Value::UInt(be16(bytes, preference.start).unwrap_or(0) as u64),
+            );
+            let lifetime = m.need(at(6), 2, "home agent information option")?;
+            cx.d.add(
+                &OPT_HA_LIFETIME,
+                lifetime.clone(),
+                Value::UInt(be16(bytes, lifetime.start).unwrap_or(0) as u64),
+            );
+            cx.d.set_title(item, format_args!("ICMPv6 Option (Home Agent Information)"));
+        }
+        38 => {
+            // RFC 8781 §4: a 13-bit lifetime in units of 8 s, a 3-bit prefix length code, then
+            // the prefix's first 96 bits.
+            let word_range = m.need(at(2), 2, "PREF64 option")?;
+            let word = be16(bytes, word_range.start).unwrap_or(0);
+            cx.d.add(
+                &OPT_PREF64_LIFETIME,
+                word_range.clone(),
+                Value::UInt((word >> 3) as u64),
+            );
+            let plc = word & 0x7;
+            cx.d.add(&OPT_PREF64_PLC, word_range, Value::UInt(plc as u64));
+            let prefix_bytes = match plc {
+                0 => Some(12),
+                1 => Some(8),
+                2 => Some(7),
+                3 => Some(6),
+                4 => Some(5),
+                5 => Some(4),
+                _ => None,
+            };
+            if let Some(len) = prefix_bytes {
+                let range = m.need(at(4), 12, "PREF64 option")?;
+                let mut sixteen = [0u8; 16];
+                sixteen[..len].copy_from_slice(&bytes[range.start..range.start + len]);
+                cx.d.add(
+                    &OPT_PREF64_PREFIX,
+                    range,
+                    Value::Ipv6(Ipv6Addr::from(sixteen)),
+                );
+            }
+            cx.d.set_title(item, format_args!("ICMPv6 Option (PREF64 Option)"));
+        }
         14 => {
             cx.d.add(
                 &OPT_NONCE,

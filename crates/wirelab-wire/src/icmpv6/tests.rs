@@ -133,6 +133,18 @@ fn a_router_advertisement_shows_flags_prefix_and_mtu() {
 }
 
 #[test]
+fn a_pref64_option_gives_the_nat64_prefix() {
+    let mut t = Trace::new();
+    let mut body = vec![64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0];
+    body.extend_from_slice(&[38, 2, 0x07, 0x08]);
+    body.extend_from_slice(&[0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let c = t.frame(&message(134, 0, &body));
+    assert_eq!(c.field("icmpv6.opt.pref64.scaled_lifetime"), "225");
+    assert_eq!(c.field("icmpv6.opt.pref64.plc"), "0x0000");
+    assert_eq!(c.field("icmpv6.opt.pref64.prefix"), "64:ff9b::");
+}
+
+#[test]
 fn an_option_of_length_zero_ends_the_options_as_malformed() {
     let mut t = Trace::new();
     let mut body = vec![0; 4];

@@ -455,10 +455,9 @@ fn dissect_options(
         let index = cx.d.open(&OPT, at..data.end.min(options.end), Value::None);
         match name {
             Some(name) => cx.d.set_title(index, format_args!("{name}")),
-            None => cx.d.set_title(
-                index,
-                format_args!("Unknown IPv6 Option (0x{option_type:02x})"),
-            ),
+            None => {
+                cx.d.set_title(index, format_args!("Unknown IPv6 Option ({option_type})"))
+            }
         }
         cx.d.open(&OPT_TYPE, at..at + 1, Value::UInt(option_type as u64));
         cx.d.add(

@@ -420,30 +420,40 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
             title(cx, index, name)?;
             fast_open(cx, o, 2, seg)?;
         }
-        172 | 174 => return accurate_ecn(cx, o, seg, index),
+        172 | 174 => return accurate_ecn(cx, o, seg, index, o.kind == 174, 2, "TCP Option - "),
         253 | 254 => {
-            if o.len > 2 {
-                let exid_range = o.need(2, 2)?;
-                let exid = be16(bytes, exid_range.start).unwrap_or(0);
-                cx.d.add(&EXP_EXID, exid_range, Value::UInt(exid as u64));
-                if exid == EXID_FAST_OPEN {
+            // RFC 6994 §3: a 16-bit experiment identifier, then the experiment's data.
+            if o.len < 4 {
+                return title(cx, index, name);
+            }
+            let exid_range = o.need(2, 2)?;
+            let exid = be16(bytes, exid_range.start).unwrap_or(0);
+            cx.d.add(&EXP_EXID, exid_range, Value::UInt(exid as u64));
+            match exid {
+                EXID_FAST_OPEN => {
                     cx.d.set_title(index, format_args!("TCP Option - {name}: Fast Open"));
                     fast_open(cx, o, 4, seg)?;
-                } else {
-                    match EXID_NAMES.iter().find(|(v, _)| *v == exid as u64) {
-                        Some((_, exid_name)) => {
-                            cx.d.set_title(index, format_args!("TCP Option - {name}: {exid_name}"))
-                        }
-                        None => cx.d.set_title(
-                            index,
-                            format_args!("TCP Option - {name}: Unknown (0x{exid:04x})"),
-                        ),
+                }
+                0xacc0 => {
+                    let prefix = "TCP Option - Experimental: Accurate ECN - Order 0: ";
+                    return accurate_ecn(cx, o, seg, index, false, 4, prefix);
+                }
+                0xacc1 => {
+                    let prefix = "TCP Option - Experimental: Accurate ECN - Order 1: ";
+                    return accurate_ecn(cx, o, seg, index, true, 4, prefix);
+                }
+                _ => {
+                    cx.d.set_title(index, format_args!("TCP Option - {name}: Unknown"));
+                    if o.len > 4 {
+                        cx.d.add(&EXP_DATA, o.rest(4)?, Value::Bytes);
+                    }
+                    if seg.columns {
+                        let _ = write!(cx.d.info, " ExID={exid:x}");
                     }
                 }
-            } else {
-                title(cx, index, name)?;
             }
         }
+        19 => {
         _ => {
             title(cx, index, name)?;
             if o.len > 2 {
@@ -579,58 +589,46 @@ fn ge_seq(a: u32, b: u32) -> bool {
     (a.wrapping_sub(b) as i32) >= 0
 }
 
-/// The Accurate ECN option (RFC 9768 §3.2.3): up to three 24-bit byte counters, in the order
-/// its kind names (172: ECT(0), CE, ECT(1); 174: ECT(1), CE, ECT(0)). Any segment carrying it
-/// makes later segments' ECN flags read as the ACE counter.
-fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Result<(), Stop> {
+/// The Accurate ECN option (RFC 9768 §3.2.3): up to three 24-bit byte counters after `at`
+/// bytes of kind, length (and experiment identifier), in the order its kind names (order 0:
+/// ECT(0), CE, ECT(1); order 1: ECT(1), CE, ECT(0)). A body that is not a whole number of
+/// counters is not decoded, as in Wireshark. Any segment carrying the option makes later
+/// segments' ECN flags read as the ACE counter. `prefix` begins the title.
+fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize, order_one: bool, at: usize, prefix: &str) -> Result<(), Stop> {
     let bytes = cx.bytes;
     cx.conversations.tcp_accecn_option(seg.conversation);
-    let order: [(&'static FieldDef, &str); 3] = if o.kind == 172 {
-        [
-            (&ACC_ECN_EE0B, "EE0B"),
-            (&ACC_ECN_ECEB, "ECEB"),
-            (&ACC_ECN_EE1B, "EE1B"),
-        ]
+    let order: [(&'static FieldDef, &str); 3] = if order_one {
+        [(&ACC_ECN_EE1B, "EE1B"), (&ACC_ECN_ECEB, "ECEB"), (&ACC_ECN_EE0B, "EE0B")]
     } else {
-        [
-            (&ACC_ECN_EE1B, "EE1B"),
-            (&ACC_ECN_ECEB, "ECEB"),
-            (&ACC_ECN_EE0B, "EE0B"),
-        ]
+        [(&ACC_ECN_EE0B, "EE0B"), (&ACC_ECN_ECEB, "ECEB"), (&ACC_ECN_EE1B, "EE1B")]
     };
-    if o.len == 2 {
-        cx.d.set_title(index, format_args!("TCP Option - Accurate ECN"));
+    let body = o.len.saturating_sub(at);
+    if body == 0 {
+        cx.d.set_title(index, format_args!("{prefix}Accurate ECN"));
         if seg.columns {
             cx.d.info.push_str(" AccECN");
         }
         return Ok(());
     }
+    if body % 3 != 0 || body > 9 {
+        cx.d.set_title(index, format_args!("{prefix}Accurate ECN"));
+        return Ok(());
+    }
     let mut values = [0u32; 3];
-    let mut count = 0;
-    for (i, (def, tag)) in order.iter().enumerate() {
-        let offset = 2 + 3 * i;
-        if offset + 3 > o.len {
-            break;
-        }
-        let range = o.need(offset, 3)?;
-        let value = (bytes[range.start] as u32) << 16
-            | (bytes[range.start + 1] as u32) << 8
-            | bytes[range.start + 2] as u32;
+    let count = body / 3;
+    for (i, (def, tag)) in order.iter().enumerate().take(count) {
+        let range = o.need(at + 3 * i, 3)?;
+        let value = (bytes[range.start] as u32) << 16 | (bytes[range.start + 1] as u32) << 8 | bytes[range.start + 2] as u32;
         cx.d.add(def, range, Value::UInt(value as u64));
         if seg.columns {
-            let _ = write!(cx.d.info, " {tag}={value}");
+            cx.d.info.push(' ');
+            cx.d.info.push_str(tag);
+            super::push_tagged(&mut cx.d.info, "=", value as u64);
         }
         values[i] = value;
-        count += 1;
     }
-    let which = if o.kind == 172 { 0 } else { 1 };
-    cx.d.set_title(
-        index,
-        format_args!(
-            "TCP Option - Accurate ECN (Order {which}):{}",
-            Counters(&order, &values[..count])
-        ),
-    );
+    let which = order_one as u8;
+    cx.d.set_title(index, format_args!("{prefix}Accurate ECN (Order {which}):{}", Counters(&order, &values[..count])));
     Ok(())
 }
 

@@ -274,3 +274,24 @@ pub static OPTION_TYPES: ValueNames = &[
     (253, "RFC3692-style Experiment 1"),
     (254, "RFC3692-style Experiment 2"),
 ];
+crate::field!(OPT_HA_PREFERENCE, "icmpv6.opt.home_agent_preference", "Home Agent Preference", UInt 16, Dec, "how much to prefer this home agent; higher is better (RFC 6275 §7.4)");
+crate::field!(OPT_HA_LIFETIME, "icmpv6.opt.home_agent_lifetime", "Home Agent Preference", UInt 16, Dec, "seconds the router serves as a home agent (RFC 6275 §7.4)");
+crate::field!(OPT_PREF64_LIFETIME, "icmpv6.opt.pref64.scaled_lifetime", "Scaled Lifetime", UInt 16, Dec, "how long the NAT64 prefix is valid, in units of 8 seconds (RFC 8781 §4)");
+crate::field!(OPT_PREF64_PLC, "icmpv6.opt.pref64.plc", "PLC (Prefix Length Code)", UInt 16, Hex, names = PREF64_PLC, "the NAT64 prefix's length: 0 for 96 bits, 1 to 5 for 64, 56, 48, 40 and 32 (RFC 8781 §4)");
+crate::field!(
+    OPT_PREF64_PREFIX,
+    "icmpv6.opt.pref64.prefix",
+    "Prefix",
+    Ipv6,
+    "the NAT64 prefix that IPv4 addresses are embedded in (RFC 8781 §4)"
+);
+
+/// PREF64 prefix length codes (RFC 8781 §4).
+pub static PREF64_PLC: ValueNames = &[
+    (0, "96 bits prefix length"),
+    (1, "64 bits prefix length"),
+    (2, "56 bits prefix length"),
+    (3, "48 bits prefix length"),
+    (4, "40 bits prefix length"),
+    (5, "32 bits prefix length"),
+];
