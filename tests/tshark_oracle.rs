@@ -9,6 +9,7 @@
 //!     └──> wirelab ────────┴──> line N = frame N on both sides
 //!                               classify by tshark's protocol chain (oracle/classify.rs)
 //!                               compare every cell, or the frame.* cells only, counting why
+//!                               tshark's two documented quirks by rule (oracle/accepted.rs)
 //! ```
 //!
 //! How tshark is run, what is not compared and why: tests/oracle/README.md.
@@ -20,6 +21,8 @@
 //! `target/tmp/tshark-oracle/` (`report.txt`, `mismatches.tsv`); run with `--nocapture` to
 //! see the report when the test passes.
 
+#[path = "oracle/accepted.rs"]
+mod accepted;
 #[path = "oracle/cache.rs"]
 mod cache;
 #[path = "oracle/classify.rs"]

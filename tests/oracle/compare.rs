@@ -1,5 +1,6 @@
 //! One file: run tshark and wirelab, line their frames up, and compare cell by cell.
 
+use crate::accepted::{PseudoHeader, TimeTracker};
 use crate::cache::{self, Answer};
 use crate::classify::{classify, Verdict};
 use crate::fields::protocol_of;
@@ -79,10 +80,23 @@ pub struct FileOutcome {
     pub uncompared: BTreeMap<String, (u64, String)>,
     /// Lines whose number of cells was wrong (a broken line cannot be compared).
     pub broken_lines: Vec<String>,
+    /// What the two documented rules of accepted.rs did in this file.
+    pub accepted: Accepted,
     pub tshark_time: Duration,
     /// tshark's answer came from the cache (its time is then zero).
     pub tshark_cached: bool,
     pub wirelab_time: Duration,
+}
+
+/// What the rules for tshark's two documented differences (accepted.rs) did in one file.
+#[derive(Clone, Default)]
+pub struct Accepted {
+    /// `frame.len` / `frame.cap_len` cells compared less a wiretap pseudo-header, by LINKTYPE.
+    pub pseudo_header_cells: BTreeMap<u32, u64>,
+    /// Time cells not compared because tshark computed them from an unnormalised time.
+    pub time_cells: u64,
+    /// The frames those cells belong to (tshark's `frame.number`).
+    pub time_frames: Vec<String>,
 }
 
 impl FileOutcome {
@@ -124,6 +138,7 @@ pub fn check_file(setup: &Setup, file: &Path, name: String) -> FileOutcome {
         mismatches: Vec::new(),
         uncompared: BTreeMap::new(),
         broken_lines: Vec::new(),
+        accepted: Accepted::default(),
         tshark_time: Duration::ZERO,
         tshark_cached: false,
         wirelab_time: Duration::ZERO,
@@ -217,6 +232,10 @@ fn compare_lines(setup: &Setup, tshark: &[&str], wirelab: &[&str], out: &mut Fil
     // compared on frame.* only), its later stream indexes are shifted by one: from then on the
     // file's tcp.stream / udp.stream cells are not compared.
     let mut hidden_stream: BTreeMap<&str, String> = BTreeMap::new();
+    // The time cells tshark computes from an unnormalised time are not compared (accepted.rs),
+    // decided from tshark's frame.time_epoch alone.
+    let epoch_at = fields.iter().position(|f| *f == "frame.time_epoch");
+    let mut times = TimeTracker::default();
     for (t_line, w_line) in tshark.iter().zip(wirelab) {
         let t: Vec<&str> = t_line.split('\t').collect();
         if t.len() != fields.len() + 2 {
@@ -225,8 +244,10 @@ fn compare_lines(setup: &Setup, tshark: &[&str], wirelab: &[&str], out: &mut Fil
                 t.len(),
                 fields.len() + 2
             ));
+            times.next_frame("");
             continue;
         }
+        let skipped_times = times.next_frame(epoch_at.map_or("", |i| t[i]));
         let w: Vec<&str> = w_line.split('\t').collect();
         if w.len() != known {
             out.broken_lines.push(format!(
@@ -247,6 +268,7 @@ fn compare_lines(setup: &Setup, tshark: &[&str], wirelab: &[&str], out: &mut Fil
             }
         }
         let mut w_cells = w.iter();
+        let mut time_cells_skipped = false;
         for (i, field) in fields.iter().enumerate() {
             let w_cell = if setup.wirelab_knows[i] {
                 w_cells.next().copied().unwrap_or("")
@@ -263,10 +285,27 @@ fn compare_lines(setup: &Setup, tshark: &[&str], wirelab: &[&str], out: &mut Fil
                     continue;
                 }
             }
+            if skipped_times.skips(field) {
+                out.accepted.time_cells += 1;
+                time_cells_skipped = true;
+                continue;
+            }
+            // frame.len / frame.cap_len of a link type whose pseudo-header tshark strips.
+            let pseudo_header = PseudoHeader::of(encap).filter(|_| PseudoHeader::applies_to(field));
+            let same = match pseudo_header {
+                Some(p) => {
+                    *out.accepted
+                        .pseudo_header_cells
+                        .entry(p.linktype)
+                        .or_default() += 1;
+                    p.lengths_agree(t[i], w_cell)
+                }
+                None => t[i] == w_cell,
+            };
             let counts = &mut out.counts[i];
             counts.compared += 1;
             counts.nonempty += u64::from(!t[i].is_empty());
-            if t[i] != w_cell {
+            if !same {
                 counts.mismatched += 1;
                 if counts.mismatched > KEPT_PER_FIELD {
                     continue;
@@ -276,9 +315,13 @@ fn compare_lines(setup: &Setup, tshark: &[&str], wirelab: &[&str], out: &mut Fil
                     frame: frame.to_string(),
                     field,
                     tshark: t[i].to_string(),
-                    wirelab: w_cell.to_string(),
+                    wirelab: pseudo_header
+                        .map_or_else(|| w_cell.to_string(), |p| p.explain(w_cell)),
                 });
             }
+        }
+        if time_cells_skipped {
+            out.accepted.time_frames.push(frame.to_string());
         }
     }
 }
@@ -302,27 +345,32 @@ mod tests {
     ];
 
     fn setup(knows: &[bool]) -> Setup {
+        setup_with(FIELDS, knows)
+    }
+
+    fn setup_with(fields: &[&'static str], knows: &[bool]) -> Setup {
         Setup {
             tshark: None,
             wirelab: PathBuf::new(),
-            fields: FIELDS.to_vec(),
+            fields: fields.to_vec(),
             wirelab_knows: knows.to_vec(),
             cache: None,
             salt: String::new(),
         }
     }
 
-    fn outcome() -> FileOutcome {
+    fn outcome(fields: usize) -> FileOutcome {
         FileOutcome {
             name: "x.pcap".into(),
             tshark_frames: None,
             tshark_error: None,
             wirelab_frames: 0,
             wirelab_end: WirelabEnd::Ok,
-            counts: vec![Counts::default(); FIELDS.len()],
+            counts: vec![Counts::default(); fields],
             mismatches: Vec::new(),
             uncompared: BTreeMap::new(),
             broken_lines: Vec::new(),
+            accepted: Accepted::default(),
             tshark_time: Duration::ZERO,
             tshark_cached: false,
             wirelab_time: Duration::ZERO,
@@ -330,9 +378,37 @@ mod tests {
     }
 
     fn compare(knows: &[bool], tshark: &[&str], wirelab: &[&str]) -> FileOutcome {
-        let mut out = outcome();
+        let mut out = outcome(FIELDS.len());
         compare_lines(&setup(knows), tshark, wirelab, &mut out);
         out
+    }
+
+    /// The fields of the two documented differences (accepted.rs).
+    const FRAME_FIELDS: &[&str] = &[
+        "frame.number",
+        "frame.time_epoch",
+        "frame.time_relative",
+        "frame.time_delta",
+        "frame.len",
+        "frame.cap_len",
+    ];
+
+    /// Compare on [`FRAME_FIELDS`]; each tshark line gets encapsulation `encap` and an empty
+    /// protocol chain (tshark dissects nothing of wirelab's on those link types).
+    fn compare_frames(encap: &str, tshark: &[&str], wirelab: &[&str]) -> FileOutcome {
+        let tshark: Vec<String> = tshark.iter().map(|l| format!("{l}\t{encap}\t")).collect();
+        let tshark: Vec<&str> = tshark.iter().map(String::as_str).collect();
+        let mut out = outcome(FRAME_FIELDS.len());
+        let setup = setup_with(FRAME_FIELDS, &[true; 6]);
+        compare_lines(&setup, &tshark, wirelab, &mut out);
+        out
+    }
+
+    fn differing(out: &FileOutcome) -> Vec<(&str, &'static str)> {
+        out.mismatches
+            .iter()
+            .map(|m| (m.frame.as_str(), m.field))
+            .collect()
     }
 
     #[test]
@@ -410,5 +486,134 @@ mod tests {
         let t = "1\t60\t00:00:5e:00:53:01\t0\t1\t1\teth:ethertype:ip:tcp";
         let out = compare(&[true; 5], &[t], &["1\t60"]);
         assert_eq!(out.broken_lines.len(), 1);
+    }
+
+    // Wiretap pseudo-headers (accepted.rs): frame.len / frame.cap_len less the pseudo-header.
+
+    #[test]
+    fn sunatm_lengths_are_compared_less_the_four_byte_pseudo_header_and_counted() {
+        let out = compare_frames(
+            "13",
+            &["1\t0.000000000\t0.000000000\t0.000000000\t60\t60"],
+            &["1\t0.000000000\t0.000000000\t0.000000000\t64\t64"],
+        );
+        assert!(out.mismatches.is_empty());
+        assert_eq!(out.accepted.pseudo_header_cells.get(&123), Some(&2));
+        assert_eq!(out.counts[4].compared, 1);
+    }
+
+    #[test]
+    fn a_sunatm_length_equal_to_tsharks_is_still_a_mismatch() {
+        let out = compare_frames(
+            "13",
+            &["1\t0.000000000\t0.000000000\t0.000000000\t60\t60"],
+            &["1\t0.000000000\t0.000000000\t0.000000000\t60\t64"],
+        );
+        assert_eq!(differing(&out), [("1", "frame.len")]);
+        assert_eq!(
+            out.mismatches[0].wirelab,
+            "60 (less the 4-byte SunATM pseudo-header: 56)"
+        );
+    }
+
+    #[test]
+    fn a_frame_len_on_ethernet_four_bytes_longer_than_tsharks_is_still_a_mismatch() {
+        let out = compare_frames(
+            "1",
+            &["1\t0.000000000\t0.000000000\t0.000000000\t60\t60"],
+            &["1\t0.000000000\t0.000000000\t0.000000000\t64\t64"],
+        );
+        assert_eq!(
+            differing(&out),
+            [("1", "frame.len"), ("1", "frame.cap_len")]
+        );
+        assert_eq!(out.mismatches[0].wirelab, "64");
+        assert!(out.accepted.pseudo_header_cells.is_empty());
+    }
+
+    #[test]
+    fn the_pseudo_header_rule_touches_no_other_field() {
+        let out = compare_frames(
+            "13",
+            &["5\t0.000000000\t0.000000000\t0.000000000\t60\t60"],
+            &["9\t0.000000000\t0.000000000\t0.000000000\t64\t64"],
+        );
+        assert_eq!(differing(&out), [("5", "frame.number")]);
+    }
+
+    // Unnormalised times (accepted.rs): decided from tshark's frame.time_epoch alone.
+
+    #[test]
+    fn a_normalised_tshark_time_that_differs_is_still_a_mismatch() {
+        let out = compare_frames(
+            "1",
+            &["1\t1418145370.000000000\t0.000000000\t0.000000000\t60\t60"],
+            &["1\t1418145371.000000000\t0.000000000\t0.000000000\t60\t60"],
+        );
+        assert_eq!(differing(&out), [("1", "frame.time_epoch")]);
+        assert_eq!(out.accepted.time_cells, 0);
+    }
+
+    #[test]
+    fn the_time_cells_tshark_computes_from_an_unnormalised_time_are_not_compared() {
+        // tcpdump-tests/timestamp_invalid_micro.pcap: frame 2 stores 1 000 000 µs.
+        let out = compare_frames(
+            "25",
+            &[
+                "1\t1418145369.999999000\t0.000000000\t0.000000000\t76\t76",
+                "2\t1418145370.1000000000\t1.000001000\t1.000001000\t76\t76",
+                "3\t1418145370.000000000\t0.000001000\t-0.1000000000\t68\t68",
+            ],
+            &[
+                "1\t1418145369.999999000\t0.000000000\t0.000000000\t76\t76",
+                "2\t1418145371.000000000\t1.000001000\t1.000001000\t76\t76",
+                "3\t1418145370.000000000\t0.000001000\t-1.000000000\t68\t68",
+            ],
+        );
+        assert!(out.mismatches.is_empty());
+        assert_eq!(out.accepted.time_cells, 4);
+        assert_eq!(out.accepted.time_frames, ["2", "3"]);
+        // Frame 3's own time and its time since frame 1 are still compared.
+        assert_eq!(out.counts[1].compared, 2);
+        assert_eq!(out.counts[2].compared, 2);
+        assert_eq!(out.counts[3].compared, 1);
+    }
+
+    #[test]
+    fn a_wrong_time_after_an_unnormalised_frame_is_still_caught_where_it_is_compared() {
+        let out = compare_frames(
+            "1",
+            &[
+                "1\t10.000000000\t0.000000000\t0.000000000\t60\t60",
+                "2\t10.1000000000\t1.000000000\t1.000000000\t60\t60",
+                "3\t12.000000000\t2.000000000\t0.1000000000\t60\t60",
+                "4\t13.000000000\t3.000000000\t1.000000000\t60\t60",
+            ],
+            &[
+                "1\t10.000000000\t0.000000000\t0.000000000\t60\t60",
+                "2\t11.000000000\t1.000000000\t1.000000000\t60\t60",
+                "3\t12.500000000\t2.500000000\t1.000000000\t60\t60",
+                "4\t13.000000000\t3.000000000\t0.500000000\t60\t60",
+            ],
+        );
+        assert_eq!(
+            differing(&out),
+            [
+                ("3", "frame.time_epoch"),
+                ("3", "frame.time_relative"),
+                ("4", "frame.time_delta")
+            ]
+        );
+    }
+
+    #[test]
+    fn wirelabs_own_odd_time_never_switches_the_time_rule_on() {
+        let out = compare_frames(
+            "1",
+            &["1\t10.000000000\t0.000000000\t0.000000000\t60\t60"],
+            &["1\t9.1000000000\t0.000000000\t0.000000000\t60\t60"],
+        );
+        assert_eq!(differing(&out), [("1", "frame.time_epoch")]);
+        assert_eq!(out.accepted.time_cells, 0);
     }
 }

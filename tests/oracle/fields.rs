@@ -6,6 +6,7 @@ pub const FIELDS: &[&str] = &[
     "frame.number",
     "frame.time_epoch",
     "frame.time_relative",
+    "frame.time_delta",
     "frame.len",
     "frame.cap_len",
     "eth.src",
@@ -82,7 +83,9 @@ pub fn carries_fields(protocol: &str, fields: &[&str]) -> bool {
 
 /// The fields to compare: all of [`FIELDS`], or those `ORACLE_FIELDS=a,b` names (a name that
 /// is not in the list is an error, so that a typo cannot make the test compare nothing).
-/// `frame.number` is always kept first.
+/// `frame.number` is always kept first, and `frame.time_epoch` comes along with
+/// `frame.time_relative` or `frame.time_delta`: whether those are compared depends on tshark's
+/// `frame.time_epoch` (accepted.rs).
 pub fn selected(filter: Option<&str>) -> Result<Vec<&'static str>, String> {
     let Some(filter) = filter.map(str::trim).filter(|f| !f.is_empty()) else {
         return Ok(FIELDS.to_vec());
@@ -95,6 +98,10 @@ pub fn selected(filter: Option<&str>) -> Result<Vec<&'static str>, String> {
         if !chosen.contains(field) {
             chosen.push(field);
         }
+    }
+    let derived_time = ["frame.time_relative", "frame.time_delta"];
+    if chosen.iter().any(|f| derived_time.contains(f)) && !chosen.contains(&"frame.time_epoch") {
+        chosen.insert(1, "frame.time_epoch");
     }
     Ok(chosen)
 }
@@ -126,5 +133,17 @@ mod tests {
         );
         assert_eq!(selected(None).unwrap().len(), FIELDS.len());
         assert!(selected(Some("tcp.sequence")).is_err());
+    }
+
+    #[test]
+    fn a_time_since_another_frame_brings_the_epoch_time_it_is_judged_by() {
+        assert_eq!(
+            selected(Some("frame.time_delta")).unwrap(),
+            ["frame.number", "frame.time_epoch", "frame.time_delta"]
+        );
+        assert_eq!(
+            selected(Some("frame.len")).unwrap(),
+            ["frame.number", "frame.len"]
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! What the sweep prints: where the time went, what was and was not compared and why, and
 //! every difference, counted per field with the first ones in full.
 
+use crate::accepted::PSEUDO_HEADERS;
 use crate::compare::{Counts, FileOutcome, Mismatch, WirelabEnd};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -169,6 +170,7 @@ impl Sweep {
             );
         }
         s.push_str(&self.uncompared());
+        s.push_str(&self.accepted());
         let _ = writeln!(
             s,
             "\nfull report and mismatches.tsv: target/tmp/tshark-oracle/"
@@ -198,6 +200,76 @@ impl Sweep {
                 s,
                 "  {reason}: {frames} frames in {files} files (first: {first})"
             );
+        }
+        s
+    }
+
+    /// What the rules for tshark's two documented differences did, with every file they
+    /// touched (tests/oracle/README.md, "Known differences accepted").
+    fn accepted(&self) -> String {
+        let mut s = String::new();
+        let touched = |o: &&FileOutcome| !o.accepted.pseudo_header_cells.is_empty();
+        let files: Vec<&FileOutcome> = self.outcomes.iter().filter(touched).collect();
+        let mut by_link: BTreeMap<u32, u64> = BTreeMap::new();
+        for o in &files {
+            for (link, cells) in &o.accepted.pseudo_header_cells {
+                *by_link.entry(*link).or_default() += cells;
+            }
+        }
+        let timed: Vec<&FileOutcome> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.accepted.time_cells > 0)
+            .collect();
+        if files.is_empty() && timed.is_empty() {
+            return s;
+        }
+        let _ = writeln!(
+            s,
+            "\nKnown tshark differences, under their documented rules (tests/oracle/README.md):"
+        );
+        if !files.is_empty() {
+            let links: Vec<String> = by_link
+                .iter()
+                .map(|(link, cells)| {
+                    let p = PSEUDO_HEADERS.iter().find(|p| p.linktype == *link);
+                    let (name, len) = p.map_or(("?", 0), |p| (p.name, p.len));
+                    format!("LINKTYPE {link} {name}, {len} bytes: {cells} cells")
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "  frame.len, frame.cap_len compared as wirelab − tshark's wiretap pseudo-header: {} cells in {} files ({})",
+                by_link.values().sum::<u64>(),
+                files.len(),
+                links.join("; ")
+            );
+            for o in &files {
+                let cells: u64 = o.accepted.pseudo_header_cells.values().sum();
+                let _ = writeln!(s, "    {}: {cells} cells", o.name);
+            }
+        }
+        if !timed.is_empty() {
+            let _ = writeln!(
+                s,
+                "  frame.time_* cells tshark computed from an unnormalised time, not compared: {} cells in {} files",
+                timed.iter().map(|o| o.accepted.time_cells).sum::<u64>(),
+                timed.len()
+            );
+            for o in &timed {
+                let frames = &o.accepted.time_frames;
+                let more = match frames.len() {
+                    n if n > 10 => format!(", … {n} frames in all"),
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    s,
+                    "    {}: {} cells (frames {}{more})",
+                    o.name,
+                    o.accepted.time_cells,
+                    frames[..frames.len().min(10)].join(", ")
+                );
+            }
         }
         s
     }

@@ -25,7 +25,7 @@ use crate::checksum;
 use crate::conversation::EchoId;
 use crate::dissector::{dissect_data, Ctx, IpContext, MAX_IP_DEPTH};
 use crate::field::{FieldDef, Value, ValueNames};
-use crate::icmp::{echo_data, response};
+use crate::icmp::response;
 use crate::link::{be16, be32, report_short};
 use crate::udp::{checksum_status, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED};
 use std::fmt::Write;
@@ -134,20 +134,6 @@ crate::field!(
     Double,
     "milliseconds between the request and this reply (RFC 4443 §4.2)"
 );
-crate::field!(
-    DATA_TIME,
-    "icmpv6.data_time",
-    "Timestamp from icmp data",
-    AbsTime,
-    "a send time the pinging program put at the start of the echo data (not part of RFC 4443)"
-);
-crate::field!(
-    DATA_TIME_RELATIVE,
-    "icmpv6.data_time_relative",
-    "Timestamp from icmp data (relative)",
-    RelTime,
-    "how long before this frame was captured the echo data says it was sent"
-);
 crate::field!(MLD_MAX_DELAY, "icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", UInt 16, Dec, "in a query: how long listeners may wait before reporting, in milliseconds (RFC 2710 §3.4)");
 crate::field!(MLD_MAX_CODE, "icmpv6.mld.maximum_response_code", "Maximum Response Code", UInt 16, Dec, "in an MLDv2 query: the encoded maximum response delay (RFC 3810 §5.1.3)");
 crate::field!(
@@ -239,8 +225,6 @@ pub static FIELDS: &[&FieldDef] = &[
     &EXT_ECHO_IPV6,
     &RESP_TO,
     &RESPTIME,
-    &DATA_TIME,
-    &DATA_TIME_RELATIVE,
     &MLD_MAX_DELAY,
     &MLD_MAX_CODE,
     &MLD_MULTICAST,
@@ -385,6 +369,9 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
     let code_text = code_name(icmp_type, code);
     if columns {
         cx.d.info.push_str(type_text);
+        if names::TYPES.iter().all(|(v, _)| *v != icmp_type as u64) {
+            let _ = write!(cx.d.info, " ({icmp_type})");
+        }
         if let Some(code_text) = code_text {
             let _ = write!(cx.d.info, " ({code_text})");
         }
@@ -565,7 +552,10 @@ fn echo(cx: &mut Ctx<'_>, m: &Message, sent: u16) -> Result<(), Short> {
             );
         }
     }
-    echo_data(cx, m.start + 8, m.end, &DATA_TIME, &DATA_TIME_RELATIVE);
+    // Unlike ICMP's, Wireshark's ICMPv6 dissector does not look for a send time in the data.
+    if m.start + 8 < m.end {
+        dissect_data(cx, m.start + 8..m.end);
+    }
     Ok(())
 }
 

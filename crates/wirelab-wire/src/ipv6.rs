@@ -290,7 +290,25 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     if chain.broken {
         return;
     }
-    let packet_end = packet_end.unwrap_or(wire_end);
+    let packet_end = match packet_end {
+        Some(end) => end,
+        None if plen == 0 => {
+            // Neither a length nor a Jumbo Payload option: Wireshark takes the payload as empty,
+            // and so do we, saying why (the bytes that follow stay visible in the hex dump).
+            if top {
+                cx.d.set_malformed(
+                    "ipv6",
+                    start + 4,
+                    "payload length 0 without a Jumbo Payload option, so the payload is taken as \
+                     empty (a sender using segmentation offload or BIG TCP leaves it 0; RFC 8200 §3, \
+                     RFC 2675 §2)"
+                        .to_string(),
+                );
+            }
+            chain.end
+        }
+        None => wire_end,
+    };
     let payload = chain.end.min(end)..packet_end.min(end).max(chain.end.min(end));
     if let Some(fragment) = chain.fragment.filter(|f| f.offset != 0) {
         // A later fragment: its bytes mean nothing until the packet is reassembled.

@@ -262,6 +262,10 @@ pub static FIELDS: &[&FieldDef] = &[
     &options::MPTCP_SUBTYPE,
     &options::UNKNOWN,
     &options::UNKNOWN_PAYLOAD,
+    &options::AO,
+    &options::AO_KEYID,
+    &options::AO_RNEXTKEYID,
+    &options::AO_MAC,
 ];
 
 /// The header fields read before anything that depends on the conversation.

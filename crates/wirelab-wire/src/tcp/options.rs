@@ -79,6 +79,7 @@ fn option_name(kind: u8) -> &'static str {
         12 => "CC.NEW",
         13 => "CC.ECHO",
         19 => "TCP MD5 signature",
+        29 => "TCP AO",
         28 => "User Timeout",
         30 => "MPTCP",
         34 => "TCP Fast Open",
@@ -272,6 +273,7 @@ fn dissect_one(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment) -> Result<(), Stop>
         7 => &ECHO_REPLY,
         8 => &TIMESTAMP,
         19 => &MD5,
+        29 => &AO,
         28 => &USER_TO,
         30 => &MPTCP,
         34 => &TFO,
@@ -346,8 +348,7 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
             cx.d.add(&ECHO_VALUE, o.range(2, 4), Value::UInt(value as u64));
             cx.d.set_title(index, format_args!("TCP Option - {name}: {value}"));
             if columns {
-                let tag = if o.kind == 6 { "ECHO" } else { "ECHOREPLY" };
-                let _ = write!(cx.d.info, " {tag}={value}");
+                super::push_tagged(&mut cx.d.info, " ECHO=", value as u64);
             }
         }
         8 => {
@@ -373,6 +374,9 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
             }
             cx.d.add(&MD5_DIGEST, o.need(2, 16)?, Value::Bytes);
             title(cx, index, name)?;
+            if columns {
+                cx.d.info.push_str(" MD5");
+            }
         }
         28 => {
             if !fixed_len(o, 4) {
@@ -389,6 +393,9 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
                 o.range(2, 2),
                 Value::UInt((value & 0x7fff) as u64),
             );
+            if columns {
+                super::push_tagged(&mut cx.d.info, " USER_TO=", (value & 0x7fff) as u64);
+            }
             let unit = if value & 0x8000 != 0 { "min" } else { "sec" };
             cx.d.set_title(
                 index,
@@ -453,7 +460,30 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
                 }
             }
         }
-        19 => {
+        29 => {
+            // The TCP Authentication Option (RFC 5925 §2.2): key identifiers and the MAC.
+            title(cx, index, name)?;
+            if o.len >= 4 {
+                let keys = o.need(2, 2)?;
+                cx.d.add(
+                    &AO_KEYID,
+                    keys.start..keys.start + 1,
+                    Value::UInt(bytes[keys.start] as u64),
+                );
+                cx.d.add(
+                    &AO_RNEXTKEYID,
+                    keys.start + 1..keys.end,
+                    Value::UInt(bytes[keys.start + 1] as u64),
+                );
+                if o.len > 4 {
+                    cx.d.add(&AO_MAC, o.rest(4)?, Value::Bytes);
+                }
+            }
+            if seg.columns {
+                // Wireshark appends this without a space.
+                cx.d.info.push_str("TCP AO");
+            }
+        }
         _ => {
             title(cx, index, name)?;
             if o.len > 2 {
@@ -594,15 +624,35 @@ fn ge_seq(a: u32, b: u32) -> bool {
 /// ECT(0), CE, ECT(1); order 1: ECT(1), CE, ECT(0)). A body that is not a whole number of
 /// counters is not decoded, as in Wireshark. Any segment carrying the option makes later
 /// segments' ECN flags read as the ACE counter. `prefix` begins the title.
-fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize, order_one: bool, at: usize, prefix: &str) -> Result<(), Stop> {
+fn accurate_ecn(
+    cx: &mut Ctx<'_>,
+    o: &Option_,
+    seg: &Segment,
+    index: usize,
+    order_one: bool,
+    at: usize,
+    prefix: &str,
+) -> Result<(), Stop> {
     let bytes = cx.bytes;
-    cx.conversations.tcp_accecn_option(seg.conversation);
     let order: [(&'static FieldDef, &str); 3] = if order_one {
-        [(&ACC_ECN_EE1B, "EE1B"), (&ACC_ECN_ECEB, "ECEB"), (&ACC_ECN_EE0B, "EE0B")]
+        [
+            (&ACC_ECN_EE1B, "EE1B"),
+            (&ACC_ECN_ECEB, "ECEB"),
+            (&ACC_ECN_EE0B, "EE0B"),
+        ]
     } else {
-        [(&ACC_ECN_EE0B, "EE0B"), (&ACC_ECN_ECEB, "ECEB"), (&ACC_ECN_EE1B, "EE1B")]
+        [
+            (&ACC_ECN_EE0B, "EE0B"),
+            (&ACC_ECN_ECEB, "ECEB"),
+            (&ACC_ECN_EE1B, "EE1B"),
+        ]
     };
     let body = o.len.saturating_sub(at);
+    let decodable = body.is_multiple_of(3) && body <= 9;
+    if decodable {
+        // Only an option Wireshark decodes counts as evidence of Accurate ECN.
+        cx.conversations.tcp_accecn_option(seg.conversation);
+    }
     if body == 0 {
         cx.d.set_title(index, format_args!("{prefix}Accurate ECN"));
         if seg.columns {
@@ -610,7 +660,7 @@ fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize, orde
         }
         return Ok(());
     }
-    if body % 3 != 0 || body > 9 {
+    if !decodable {
         cx.d.set_title(index, format_args!("{prefix}Accurate ECN"));
         return Ok(());
     }
@@ -618,7 +668,9 @@ fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize, orde
     let count = body / 3;
     for (i, (def, tag)) in order.iter().enumerate().take(count) {
         let range = o.need(at + 3 * i, 3)?;
-        let value = (bytes[range.start] as u32) << 16 | (bytes[range.start + 1] as u32) << 8 | bytes[range.start + 2] as u32;
+        let value = (bytes[range.start] as u32) << 16
+            | (bytes[range.start + 1] as u32) << 8
+            | bytes[range.start + 2] as u32;
         cx.d.add(def, range, Value::UInt(value as u64));
         if seg.columns {
             cx.d.info.push(' ');
@@ -628,7 +680,13 @@ fn accurate_ecn(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize, orde
         values[i] = value;
     }
     let which = order_one as u8;
-    cx.d.set_title(index, format_args!("{prefix}Accurate ECN (Order {which}):{}", Counters(&order, &values[..count])));
+    cx.d.set_title(
+        index,
+        format_args!(
+            "{prefix}Accurate ECN (Order {which}):{}",
+            Counters(&order, &values[..count])
+        ),
+    );
     Ok(())
 }
 

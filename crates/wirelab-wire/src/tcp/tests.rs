@@ -463,7 +463,11 @@ fn a_data_offset_below_five_words_is_malformed() {
 fn a_reset_with_data_shows_it_as_the_reset_cause() {
     let mut t = Trace::new();
     let c = t.seg(&from_client(RST | ACK, 1, 1).payload(b"no listener\0\x01"));
-    assert_eq!(c.field("tcp.reset_cause"), "no listener", "the text ends at the first NUL");
+    assert_eq!(
+        c.field("tcp.reset_cause"),
+        "no listener",
+        "the text ends at the first NUL"
+    );
     assert_eq!(c.range("tcp.reset_cause"), 40..53);
     assert!(!c.has("tcp.payload"));
 }

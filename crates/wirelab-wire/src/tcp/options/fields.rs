@@ -230,3 +230,13 @@ pub static MPTCP_SUBTYPES: ValueNames = &[
     (8, "Subflow Reset"),
     (15, "Private Use"),
 ];
+crate::field!(AO, "tcp.options.ao", "TCP AO", Protocol, "the TCP Authentication Option: a MAC over the segment with a key both ends share, replacing TCP MD5 (RFC 5925 §2.2)");
+crate::field!(AO_KEYID, "tcp.options.ao.keyid", "AO KeyID", UInt 8, Dec, "which master key tuple the MAC was computed with (RFC 5925 §2.2)");
+crate::field!(AO_RNEXTKEYID, "tcp.options.ao.rnextkeyid", "AO RNextKeyID", UInt 8, Dec, "the key the sender would like to receive next (RFC 5925 §2.2)");
+crate::field!(
+    AO_MAC,
+    "tcp.options.ao.mac",
+    "AO MAC",
+    Bytes,
+    "the message authentication code of the segment (RFC 5925 §2.2)"
+);
