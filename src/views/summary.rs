@@ -88,17 +88,12 @@ fn push_address(line: &mut Vec<u8>, address: &Address) {
 
 /// `n` in decimal, right-aligned in `width` columns.
 fn push_decimal(line: &mut Vec<u8>, n: u64, width: usize) {
-    let digits = decimal_digits(n);
-    for _ in digits..width {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n).as_bytes();
+    for _ in digits.len()..width {
         line.push(b' ');
     }
-    let start = line.len();
-    line.resize(start + digits, b'0');
-    let mut n = n;
-    for slot in line[start..].iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
+    line.extend_from_slice(digits);
 }
 
 /// Seconds with six decimals (microseconds, as tshark shows pcap times), right-aligned in
@@ -112,29 +107,24 @@ fn push_seconds(line: &mut Vec<u8>, t: Timestamp, width: usize) {
     } else {
         (t.secs.unsigned_abs(), t.nanos)
     };
-    let len = usize::from(negative) + decimal_digits(secs) + 7;
+    let mut secs_text = itoa::Buffer::new();
+    let secs_text = secs_text.format(secs).as_bytes();
+    let len = usize::from(negative) + secs_text.len() + 7;
     for _ in len..width {
         line.push(b' ');
     }
     if negative {
         line.push(b'-');
     }
-    push_decimal(line, secs, 0);
+    line.extend_from_slice(secs_text);
     line.push(b'.');
-    let micros = u64::from(nanos / 1_000);
-    for _ in decimal_digits(micros)..6 {
-        line.push(b'0');
+    let mut micros = nanos / 1_000;
+    let mut fraction = [b'0'; 6];
+    for digit in fraction.iter_mut().rev() {
+        *digit = b'0' + (micros % 10) as u8;
+        micros /= 10;
     }
-    push_decimal(line, micros, 0);
-}
-
-fn decimal_digits(mut n: u64) -> usize {
-    let mut digits = 1;
-    while n >= 10 {
-        n /= 10;
-        digits += 1;
-    }
-    digits
+    line.extend_from_slice(&fraction);
 }
 
 #[cfg(test)]

@@ -33,7 +33,18 @@ impl Timestamp {
 
     /// `self - earlier`, which may be negative when a capture's clock stepped backwards.
     pub fn since(self, earlier: Timestamp) -> Timestamp {
-        Timestamp::from_nanos(self.as_nanos() - earlier.as_nanos())
+        // Borrow from the seconds by hand: 128-bit division would cost more than the rest of
+        // the summary line, and this runs for every frame.
+        let mut secs = self.secs.saturating_sub(earlier.secs);
+        let mut nanos = self.nanos as i64 - earlier.nanos as i64;
+        if nanos < 0 {
+            nanos += 1_000_000_000;
+            secs = secs.saturating_sub(1);
+        }
+        Timestamp {
+            secs,
+            nanos: nanos as u32,
+        }
     }
 }
 
@@ -113,5 +124,21 @@ impl Frame<'_> {
     /// Whether the snap length cut this frame short.
     pub fn is_truncated(&self) -> bool {
         (self.bytes.len() as u64) < self.orig_len as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timestamp;
+
+    #[test]
+    fn since_borrows_a_second_when_the_nanoseconds_underflow() {
+        let later = Timestamp::new(10, 100);
+        let earlier = Timestamp::new(8, 200);
+        assert_eq!(later.since(earlier), Timestamp::new(1, 999_999_900));
+        assert_eq!(
+            earlier.since(later),
+            Timestamp::from_nanos(earlier.as_nanos() - later.as_nanos())
+        );
     }
 }
