@@ -15,7 +15,7 @@
 #   1. record bench-out/iperf3-N.pcap: N packets (1,000,000) of iperf3 between two network
 #      namespaces joined by a veth pair, headers only (tcpdump -s 96). Kept for the next run
 #      (--record records again). bench-out/ is ignored by git: never commit it.
-#   2. cargo build --release (or --profile P; or set WIRELAB=/path/to/wirelab to skip the build);
+#   2. cargo build --profile fast (release + LTO; or --profile P; or set WIRELAB=/path/to/wirelab to skip the build);
 #      check that wirelab's -T fields output equals tshark's on the first N/10 packets.
 #   3. time and measure (wall clock; and CPU time and peak RSS with GNU time's %U %S %M):
 #        summary view    wirelab dissect FILE     vs  tshark -n -r FILE, tcpdump -n -r FILE
@@ -33,7 +33,7 @@ OUT=$REPO/bench-out
 
 PACKETS=1000000
 RUNS=3
-PROFILE=release
+PROFILE=fast  # release + LTO, one codegen unit (Cargo.toml)
 RECORD=no
 
 # The eight fields of the -T fields comparison: a typical "export to a spreadsheet" request.
