@@ -56,7 +56,13 @@ pub struct Malformed {
 
 impl fmt::Display for Malformed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}: {}", self.layer.to_uppercase(), self.offset, self.problem)
+        write!(
+            f,
+            "{} at byte {}: {}",
+            self.layer.to_uppercase(),
+            self.offset,
+            self.problem
+        )
     }
 }
 
@@ -129,7 +135,10 @@ impl Dissection {
     /// A dissection that keeps only the summary columns; builder methods return [`NO_ITEM`]
     /// and record nothing. Dissectors must therefore never read their own items back.
     pub fn columns_only() -> Dissection {
-        Dissection { tree: false, ..Dissection::new() }
+        Dissection {
+            tree: false,
+            ..Dissection::new()
+        }
     }
 
     /// Whether the tree is kept (see [`Dissection::columns_only`]).
@@ -160,11 +169,22 @@ impl Dissection {
     }
 
     /// Add a field that filters and `-T fields` see but the tree does not draw.
-    pub fn add_hidden(&mut self, def: &'static FieldDef, range: Range<usize>, value: Value) -> usize {
+    pub fn add_hidden(
+        &mut self,
+        def: &'static FieldDef,
+        range: Range<usize>,
+        value: Value,
+    ) -> usize {
         self.push(def, range, value, HIDDEN)
     }
 
-    fn push(&mut self, def: &'static FieldDef, range: Range<usize>, value: Value, flags: u8) -> usize {
+    fn push(
+        &mut self,
+        def: &'static FieldDef,
+        range: Range<usize>,
+        value: Value,
+        flags: u8,
+    ) -> usize {
         if !self.tree {
             return NO_ITEM;
         }
@@ -239,7 +259,11 @@ impl Dissection {
     /// not dissected by the caller.
     pub fn set_malformed(&mut self, layer: &'static str, offset: usize, problem: String) {
         if self.malformed.is_none() {
-            self.malformed = Some(Malformed { layer, offset, problem });
+            self.malformed = Some(Malformed {
+                layer,
+                offset,
+                problem,
+            });
         }
     }
 

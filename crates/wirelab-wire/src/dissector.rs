@@ -148,8 +148,20 @@ pub(crate) fn dissect_data(cx: &mut Ctx<'_>, range: Range<usize>) {
     cx.d.close();
 }
 
-crate::field!(DATA, "data", "Data", Protocol, "bytes that no wirelab dissector interprets");
-crate::field!(DATA_DATA, "data.data", "Data", Bytes, "the uninterpreted bytes themselves");
+crate::field!(
+    DATA,
+    "data",
+    "Data",
+    Protocol,
+    "bytes that no wirelab dissector interprets"
+);
+crate::field!(
+    DATA_DATA,
+    "data.data",
+    "Data",
+    Bytes,
+    "the uninterpreted bytes themselves"
+);
 crate::field!(DATA_LEN, "data.len", "Length", UInt 32, Dec, "how many uninterpreted bytes there are");
 
 pub static FIELDS: &[&crate::FieldDef] = &[&DATA, &DATA_DATA, &DATA_LEN];

@@ -17,8 +17,12 @@ pub enum FieldType {
     /// A flag. `bits` is the width of the integer it was taken from, for hex display of the mask.
     Bool,
     /// An unsigned integer; `bits` (8, 16, 24, 32, 64) sets the width of hex output.
-    UInt { bits: u8 },
-    Int { bits: u8 },
+    UInt {
+        bits: u8,
+    },
+    Int {
+        bits: u8,
+    },
     Ipv4,
     Ipv6,
     Ether,
@@ -76,7 +80,10 @@ impl FieldDef {
 
     /// The name of a value, if this field has names and knows this one.
     pub fn name_of(&self, value: u64) -> Option<&'static str> {
-        self.names.iter().find(|(v, _)| *v == value).map(|(_, n)| *n)
+        self.names
+            .iter()
+            .find(|(v, _)| *v == value)
+            .map(|(_, n)| *n)
     }
 }
 
@@ -135,7 +142,10 @@ pub enum Value {
     /// The item's own bytes in the frame.
     Bytes,
     /// Text in the dissection's arena: `Dissection::text(start, end)`.
-    Text { start: u32, end: u32 },
+    Text {
+        start: u32,
+        end: u32,
+    },
     /// A fixed string.
     Static(&'static str),
     Double(f64),

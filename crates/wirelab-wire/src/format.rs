@@ -34,7 +34,12 @@ fn hex_digits(item: &Item) -> usize {
 /// Write an item's value the way `tshark -T fields` does: integers in their base without names,
 /// hex zero-padded to the field's width (`0x0800`), booleans as `1`/`0`, times with nine
 /// decimals, byte strings as plain hex.
-pub fn write_field_value(out: &mut impl Write, item: &Item, d: &Dissection, frame: &[u8]) -> fmt::Result {
+pub fn write_field_value(
+    out: &mut impl Write,
+    item: &Item,
+    d: &Dissection,
+    frame: &[u8],
+) -> fmt::Result {
     match item.value {
         Value::None => Ok(()),
         Value::Bool(b) => out.write_str(if b { "1" } else { "0" }),
@@ -56,7 +61,12 @@ pub fn write_field_value(out: &mut impl Write, item: &Item, d: &Dissection, fram
 
 /// Write an item's value for the `-V` tree: code names with the number in parentheses
 /// (`IPv4 (0x0800)`), flags as `Set`/`Not set`.
-pub fn write_tree_value(out: &mut impl Write, item: &Item, d: &Dissection, frame: &[u8]) -> fmt::Result {
+pub fn write_tree_value(
+    out: &mut impl Write,
+    item: &Item,
+    d: &Dissection,
+    frame: &[u8],
+) -> fmt::Result {
     match item.value {
         Value::Bool(b) => out.write_str(if b { "Set" } else { "Not set" }),
         Value::UInt(v) => {

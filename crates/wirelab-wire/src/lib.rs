@@ -34,7 +34,7 @@ pub mod tcp;
 pub mod udp;
 pub mod vlan;
 
-pub use dissector::Dissector;
 pub use dissection::{Address, Dissection, Item, Malformed};
+pub use dissector::Dissector;
 pub use field::{Base, FieldDef, FieldType, Value};
 pub use frame::{Frame, LinkType, Timestamp};
