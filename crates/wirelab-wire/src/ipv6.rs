@@ -295,7 +295,7 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         None if plen == 0 => {
             // Neither a length nor a Jumbo Payload option: Wireshark takes the payload as empty,
             // and so do we, saying why (the bytes that follow stay visible in the hex dump).
-            if top {
+            if top && chain.next != NO_NEXT_HEADER {
                 cx.d.set_malformed(
                     "ipv6",
                     start + 4,

@@ -316,3 +316,24 @@ fn damaged_ipv6_packets_never_panic() {
         ),
     );
 }
+
+#[test]
+fn a_payload_length_of_0_without_a_jumbo_option_leaves_the_payload_empty() {
+    // What Linux BIG TCP and segmentation offload hand to a capture: Wireshark reads the
+    // payload as empty, so no UDP field appears, and wirelab says why.
+    let c = raw(&ipv6(17, UDP, Some(0)));
+    assert_eq!(c.field("ipv6.plen"), "0");
+    assert_eq!(c.field("udp.srcport"), "");
+    assert!(
+        c.problem()
+            .contains("payload length 0 without a Jumbo Payload option"),
+        "{}",
+        c.problem()
+    );
+}
+
+#[test]
+fn a_payload_length_of_0_with_no_next_header_is_not_a_problem() {
+    let c = raw(&ipv6(59, "", Some(0)));
+    assert_eq!(c.problem(), "");
+}
