@@ -174,7 +174,7 @@ crate::field!(
     "icmp.data_time_relative",
     "Timestamp from icmp data (relative)",
     RelTime,
-    "how long before this frame was captured the echo data says it was sent"
+    "how long before this frame was captured the echo data says it was sent (RFC 792 leaves the data to the sender)"
 );
 
 pub static FIELDS: &[&FieldDef] = &[

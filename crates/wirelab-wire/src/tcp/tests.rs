@@ -505,3 +505,13 @@ fn no_prefix_or_damaged_byte_of_a_segment_panics() {
         &from_client(ACK, 1, 2).options(&sack).packet(),
     );
 }
+
+#[test]
+fn info_numbers_are_written_as_decimal_without_the_formatter() {
+    let mut out = String::new();
+    for value in [0u64, 7, 10, 99, 100, 4_294_967_295, u64::MAX] {
+        out.clear();
+        super::push_uint(&mut out, value);
+        assert_eq!(out, value.to_string());
+    }
+}
