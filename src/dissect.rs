@@ -69,9 +69,11 @@ fn show(
 ) -> Result<(), Stop> {
     let mut reader = CaptureReader::new(reader).map_err(Stop::Capture)?;
     let mut dissector = Dissector::new();
-    // A filter reads the tree, and so do all views but the summary.
-    let mut d = if filter.is_some() || view.needs_tree() {
+    // A filter reads the tree, and so do all views but the summary; only some show titles.
+    let mut d = if view.needs_titles() {
         Dissection::new()
+    } else if filter.is_some() || view.needs_tree() {
+        Dissection::without_titles()
     } else {
         Dissection::columns_only()
     };

@@ -133,6 +133,13 @@ pub struct FieldsView {
 }
 
 impl FieldsView {
+    /// Whether a column is a protocol (`-e tcp`), whose cell is its title.
+    pub fn shows_a_protocol(&self) -> bool {
+        self.columns
+            .iter()
+            .any(|def| def.ftype == wirelab_wire::FieldType::Protocol)
+    }
+
     pub fn new(columns: Vec<&'static FieldDef>, options: FieldOptions) -> FieldsView {
         let n = columns.len();
         FieldsView {

@@ -105,6 +105,9 @@ pub struct Dissection {
     /// When false, only the columns (protocol, src, dst, info, malformed) are kept: the summary
     /// view needs no tree, and skipping it makes dissection several times faster.
     tree: bool,
+    /// When false, titles are not written: `-T fields` and filters read values only, and
+    /// formatting titles is a quarter of their cost.
+    titles: bool,
 }
 
 /// Index returned by the builder methods when no tree is kept; every method ignores it.
@@ -129,6 +132,7 @@ impl Dissection {
             malformed: None,
             depth: 0,
             tree: true,
+            titles: true,
         }
     }
 
@@ -137,6 +141,16 @@ impl Dissection {
     pub fn columns_only() -> Dissection {
         Dissection {
             tree: false,
+            titles: false,
+            ..Dissection::new()
+        }
+    }
+
+    /// A dissection that keeps every field and value but writes no titles: for views that
+    /// print values only (`-T fields`) and for display filters.
+    pub fn without_titles() -> Dissection {
+        Dissection {
+            titles: false,
             ..Dissection::new()
         }
     }
@@ -223,7 +237,7 @@ impl Dissection {
 
     /// Set the text the tree shows for an item instead of `label: value`.
     pub fn set_title(&mut self, index: usize, title: fmt::Arguments<'_>) {
-        if index >= self.items.len() {
+        if !self.titles || index >= self.items.len() {
             return;
         }
         let span = self.write_arena(title);

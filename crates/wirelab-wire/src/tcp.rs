@@ -604,31 +604,7 @@ fn dissect_header(
 /// Append `" {tag}{value}"`-style text to the Info column without the formatting machinery:
 /// this runs for every segment of a capture, and `write!` of integers is most of its cost.
 pub(crate) fn push_uint(out: &mut String, value: u64) {
-    // Two digits at a time from a table, as the `itoa` crate does: half the divisions.
-    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-        2021222324252627282930313233343536373839\
-        4041424344454647484950515253545556575859\
-        6061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899";
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = value;
-    while rest >= 100 {
-        let pair = (rest % 100) as usize * 2;
-        rest /= 100;
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    }
-    if rest >= 10 {
-        let pair = rest as usize * 2;
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    } else {
-        at -= 1;
-        digits[at] = b'0' + rest as u8;
-    }
-    // Only ASCII digits were written, so this never fails.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    out.push_str(itoa::Buffer::new().format(value));
 }
 
 /// Append `tag` and then `value`: `push_tagged(info, " Seq=", 1)`.
