@@ -168,7 +168,12 @@ fn walk(
             at += 1;
             // After End of Option List only zero padding may follow (RFC 9293 §3.1).
             if kind == 0 && at < stop && byte(at)? != 0 {
-                note(cx, at..stop, format_args!("Non-zero header padding"));
+                // The padding may run past what the snap length kept: note only what is there.
+                note(
+                    cx,
+                    at..stop.min(end),
+                    format_args!("Non-zero header padding"),
+                );
                 return Ok(());
             }
             continue;
@@ -198,7 +203,7 @@ fn walk(
             let s = if len == 1 { "" } else { "s" };
             note(
                 cx,
-                at..stop,
+                at..stop.min(end),
                 format_args!(
                     "{} (option length = {len} byte{s} says option goes past end of options)",
                     NoteName(kind)
