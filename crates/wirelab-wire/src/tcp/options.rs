@@ -203,7 +203,7 @@ fn walk(
             let s = if len == 1 { "" } else { "s" };
             note(
                 cx,
-                at..stop.min(end),
+                at..stop,
                 format_args!(
                     "{} (option length = {len} byte{s} says option goes past end of options)",
                     NoteName(kind)
@@ -226,7 +226,13 @@ fn walk(
 
 /// A note about the option walk, shown in the tree where Wireshark shows its expert note.
 fn note(cx: &mut Ctx<'_>, range: Range<usize>, text: fmt::Arguments<'_>) {
-    let item = cx.d.add(&UNKNOWN, range, Value::None);
+    // What the note is about may run past what the snap length kept: point at what is there.
+    let captured = cx.bytes.len();
+    let item = cx.d.add(
+        &UNKNOWN,
+        range.start.min(captured)..range.end.min(captured),
+        Value::None,
+    );
     cx.d.set_title(item, text);
 }
 
