@@ -16,7 +16,10 @@ fn every_frame_of_every_capture_has_a_well_formed_tree() {
     for dir in ["pcaps", "tests/data/tcpdump-tests"] {
         for entry in std::fs::read_dir(root.join(dir)).expect("capture folder") {
             let path = entry.expect("directory entry").path();
-            if path.extension().is_some_and(|e| e == "pcap" || e == "pcapng") {
+            if path
+                .extension()
+                .is_some_and(|e| e == "pcap" || e == "pcapng")
+            {
                 files.push(path);
             }
         }
@@ -37,7 +40,12 @@ fn every_frame_of_every_capture_has_a_well_formed_tree() {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 common::check_and_render(&d, frame.bytes, &mut rendered)
             }));
-            assert!(outcome.is_ok(), "{}: frame {}", path.display(), frame.number);
+            assert!(
+                outcome.is_ok(),
+                "{}: frame {}",
+                path.display(),
+                frame.number
+            );
             frames += 1;
         }
     }
