@@ -36,7 +36,8 @@ crate::field!(
 crate::field!(NUMBER, "frame.number", "Frame Number", UInt 32, Dec, "the frame's position in the capture, counting from 1");
 crate::field!(LEN, "frame.len", "Frame Length", UInt 32, Dec, "how many bytes the frame had on the wire");
 crate::field!(CAP_LEN, "frame.cap_len", "Capture Length", UInt 32, Dec, "how many of those bytes the capture kept (fewer when the snap length cut the frame)");
-crate::field!(LINK_TYPE, "frame.encap_type", "Link type", UInt 32, Dec, "the link-layer header type (LINKTYPE_*) that says how to read the first bytes");
+// Not `frame.encap_type`: tshark numbers that field its own way (SunATM is 13 there, not 123).
+crate::field!(LINK_TYPE, "wirelab.frame.link_type", "Link type", UInt 32, Dec, "the link-layer header type (LINKTYPE_*) that says how to read the first bytes");
 
 pub static FIELDS: &[&crate::FieldDef] = &[
     &FRAME,
