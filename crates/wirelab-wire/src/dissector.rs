@@ -33,8 +33,9 @@ pub(crate) struct Ctx<'a> {
     pub conversations: &'a mut Conversations,
     pub frame_number: u64,
     pub ts: Timestamp,
-    /// Inside the packet quoted by an ICMP error: no conversation tracking, no checksum
-    /// judgement (the quote is usually cut short).
+    /// Inside the packet quoted by an ICMP error. As in tshark, a quoted segment takes a stream
+    /// index but never sets a starting sequence number, and its checksum is judged only when
+    /// the whole segment was quoted (it usually is not).
     pub quoted: bool,
     /// Nesting depth of IP headers (IP-in-IP, ICMP quotes), to bound recursion on hostile input.
     pub ip_depth: u8,
