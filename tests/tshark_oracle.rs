@@ -29,6 +29,8 @@ mod cache;
 mod classify;
 #[path = "oracle/compare.rs"]
 mod compare;
+#[path = "oracle/field_list.rs"]
+mod field_list;
 #[path = "oracle/fields.rs"]
 mod fields;
 #[path = "oracle/report.rs"]
