@@ -234,10 +234,7 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
         && target_mac_zero
         && ipv4_at(bytes, spa) == Some(Ipv4Addr::UNSPECIFIED);
 
-    let op_name = OPCODES
-        .iter()
-        .find(|(v, _)| *v == op as u64)
-        .map(|(_, n)| *n);
+    let op_name = crate::field::name_in(OPCODES, op as u64);
     let kind = match op_name {
         _ if announcement => "ARP Announcement",
         _ if probe => "ARP Probe",

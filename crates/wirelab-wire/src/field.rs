@@ -54,6 +54,11 @@ pub enum Base {
 /// Names for the values of a code field: `(value, name)` pairs, as Wireshark's `value_string`.
 pub type ValueNames = &'static [(u64, &'static str)];
 
+/// The name `names` gives `value`, if any.
+pub fn name_in(names: ValueNames, value: u64) -> Option<&'static str> {
+    names.iter().find(|(v, _)| *v == value).map(|(_, n)| *n)
+}
+
 /// The static description of one field.
 #[derive(Debug)]
 pub struct FieldDef {
@@ -80,10 +85,7 @@ impl FieldDef {
 
     /// The name of a value, if this field has names and knows this one.
     pub fn name_of(&self, value: u64) -> Option<&'static str> {
-        self.names
-            .iter()
-            .find(|(v, _)| *v == value)
-            .map(|(_, n)| *n)
+        name_in(self.names, value)
     }
 }
 

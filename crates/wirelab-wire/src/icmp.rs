@@ -36,7 +36,7 @@ use std::fmt::{self, Write};
 use std::net::IpAddr;
 use std::ops::Range;
 
-mod names;
+pub(crate) mod names;
 #[cfg(test)]
 mod tests;
 

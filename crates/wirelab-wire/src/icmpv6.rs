@@ -716,10 +716,7 @@ fn record(
     let address = m.need(offset + 4, 16, "MLDv2 multicast address")?;
     let multicast = ipv6_at(bytes, address.start).unwrap_or(Ipv6Addr::UNSPECIFIED);
     cx.d.add(&MLDR_MULTICAST, address, Value::Ipv6(multicast));
-    let name = RECORD_TYPES
-        .iter()
-        .find(|(v, _)| *v == record_type as u64)
-        .map_or("Unknown", |(_, n)| *n);
+    let name = crate::field::name_in(RECORD_TYPES, record_type as u64).unwrap_or("Unknown");
     cx.d.set_title(
         item,
         format_args!("Multicast Address Record {name}: {multicast}"),

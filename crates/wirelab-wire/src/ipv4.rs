@@ -345,10 +345,7 @@ impl fmt::Display for DottedQuad {
 
 /// Where a protocol number's name is needed in text: `UDP`, or `Unknown` past the table.
 pub(crate) fn protocol_name(proto: u8) -> &'static str {
-    IP_PROTOCOLS
-        .iter()
-        .find(|(v, _)| *v == proto as u64)
-        .map_or("Unknown", |(_, n)| *n)
+    crate::field::name_in(IP_PROTOCOLS, proto as u64).unwrap_or("Unknown")
 }
 
 /// Dissect the IPv4 header at `range.start`, then hand the datagram's payload to its

@@ -393,10 +393,7 @@ fn dissect_cooked(cx: &mut Ctx<'_>, range: Range<usize>, layout: &CookedLayout) 
 
     let payload = base + layout.len..end;
     let protocol_range = at(&(layout.protocol..layout.protocol + 2));
-    let pkttype_name = PACKET_TYPES
-        .iter()
-        .find(|(v, _)| *v == pkttype)
-        .map(|(_, n)| *n);
+    let pkttype_name = crate::field::name_in(PACKET_TYPES, pkttype);
     if hatype == ARPHRD_IPGRE {
         if layout.version == 1 {
             cx.d.add(&SLL_GRETYPE, protocol_range, Value::UInt(protocol as u64));

@@ -1,6 +1,6 @@
 //! Names of ICMP types and codes, as Wireshark spells them (IANA "ICMP Type Numbers").
 
-use crate::field::ValueNames;
+use crate::field::{name_in, ValueNames};
 use std::fmt;
 
 /// Type names (RFC 792, RFC 950, RFC 1256, RFC 1393, RFC 1475, RFC 2521, RFC 8335).
@@ -99,9 +99,9 @@ static PHOTURIS: ValueNames = &[
     (5, "Need Authorization"),
 ];
 
-/// Extended echo request and reply (RFC 8335 §2, §3).
-static EXTENDED_ECHO_REQUEST: ValueNames = &[(0, "No error")];
-static EXTENDED_ECHO_REPLY: ValueNames = &[
+/// Extended echo request and reply (RFC 8335 §2, §3), for ICMP and ICMPv6 alike.
+pub(crate) static EXTENDED_ECHO_REQUEST: ValueNames = &[(0, "No error")];
+pub(crate) static EXTENDED_ECHO_REPLY: ValueNames = &[
     (0, "No error"),
     (1, "Malformed Query"),
     (2, "No Such Interface"),
@@ -109,20 +109,13 @@ static EXTENDED_ECHO_REPLY: ValueNames = &[
     (4, "Multiple Interfaces Satisfy Query"),
 ];
 
-fn lookup(names: ValueNames, value: u8) -> Option<&'static str> {
-    names
-        .iter()
-        .find(|(v, _)| *v == value as u64)
-        .map(|(_, n)| *n)
-}
-
 /// A type's name. Wireshark calls type 9 with code 0 or 16 a "Mobile IP Advertisement"
 /// (RFC 3344 §2.1 reuses router advertisements for mobility agents).
 pub fn type_name(icmp_type: u8, code: u8) -> &'static str {
     if icmp_type == 9 && (code == 0 || code == 16) {
         return "Mobile IP Advertisement";
     }
-    lookup(TYPES, icmp_type).unwrap_or("Unknown ICMP (obsolete or malformed?)")
+    name_in(TYPES, icmp_type as u64).unwrap_or("Unknown ICMP (obsolete or malformed?)")
 }
 
 /// A code's name, for the types whose codes have names; `Unknown code: N` for the others of
@@ -140,7 +133,7 @@ pub fn code_name(icmp_type: u8, code: u8) -> Option<CodeName> {
         43 => EXTENDED_ECHO_REPLY,
         _ => return None,
     };
-    Some(lookup(names, code).map_or(CodeName::Unknown(code), CodeName::Known))
+    Some(name_in(names, code as u64).map_or(CodeName::Unknown(code), CodeName::Known))
 }
 
 /// The name of a code, or `Unknown code: N`.

@@ -1,6 +1,8 @@
 //! Names of ICMPv6 types and codes, as Wireshark spells them (IANA "ICMPv6 Parameters").
 
-use crate::field::ValueNames;
+use crate::field::{name_in, ValueNames};
+// Extended echo (RFC 8335 §2, §3) has the same codes in ICMP and ICMPv6.
+use crate::icmp::names::{EXTENDED_ECHO_REPLY, EXTENDED_ECHO_REQUEST};
 use std::fmt;
 
 /// Type names (RFC 4443 §2.1 and the RFCs each type comes from).
@@ -106,32 +108,19 @@ static RPL: ValueNames = &[
     (5, "P2P Discovery Reply Object Acknowledgement"),
 ];
 
-/// Extended echo (RFC 8335 §2, §3).
-static EXTENDED_ECHO_REQUEST: ValueNames = &[(0, "No error")];
-static EXTENDED_ECHO_REPLY: ValueNames = &[
-    (0, "No error"),
-    (1, "Malformed Query"),
-    (2, "No Such Interface"),
-    (3, "No Such Table Entry"),
-    (4, "Multiple Interfaces Satisfy Query"),
-];
-
-fn lookup(names: ValueNames, value: u8) -> Option<&'static str> {
-    names
-        .iter()
-        .find(|(v, _)| *v == value as u64)
-        .map(|(_, n)| *n)
-}
-
 /// A type's name, or `Unknown`.
 pub fn type_name(icmp_type: u8) -> &'static str {
-    lookup(TYPES, icmp_type).unwrap_or("Unknown")
+    name_in(TYPES, icmp_type as u64).unwrap_or("Unknown")
 }
 
 /// A code's name, for the types whose codes have names.
 pub fn code_name(icmp_type: u8, code: u8) -> Option<CodeName> {
     let names = match icmp_type {
-        1 => return Some(lookup(UNREACHABLE, code).map_or(CodeName::Unknown, CodeName::Known)),
+        1 => {
+            return Some(
+                name_in(UNREACHABLE, code as u64).map_or(CodeName::Unknown, CodeName::Known),
+            )
+        }
         3 => TIME_EXCEEDED,
         4 => PARAMETER_PROBLEM,
         138 => ROUTER_RENUMBERING,
@@ -142,7 +131,7 @@ pub fn code_name(icmp_type: u8, code: u8) -> Option<CodeName> {
         161 => EXTENDED_ECHO_REPLY,
         _ => return None,
     };
-    Some(lookup(names, code).map_or(CodeName::UnknownNumbered(code), CodeName::Known))
+    Some(name_in(names, code as u64).map_or(CodeName::UnknownNumbered(code), CodeName::Known))
 }
 
 /// The name of a code: known, `Unknown`, or `Unknown (N)`.

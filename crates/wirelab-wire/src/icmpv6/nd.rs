@@ -15,17 +15,13 @@
 
 use super::{ipv6_at, Message, Short, DATA, RESERVED};
 use crate::dissector::{dissect_data, Ctx, MAX_IP_DEPTH};
-use crate::field::{FieldDef, Value, ValueNames};
+use crate::field::{name_in, FieldDef, Value};
 use crate::link::{be16, be32, mac_at};
 use std::fmt::{self, Write};
 use std::net::Ipv6Addr;
 
 mod fields;
 pub use fields::*;
-
-fn name_of(names: ValueNames, value: u64) -> Option<&'static str> {
-    names.iter().find(|(v, _)| *v == value).map(|(_, n)| *n)
-}
 
 /// A Neighbor Discovery message: its fixed fields, then its options.
 pub(super) fn dissect(cx: &mut Ctx<'_>, m: &Message) -> Result<(), Short> {
@@ -170,7 +166,7 @@ fn router_advertisement(cx: &mut Ctx<'_>, m: &Message) -> Result<(), Short> {
         format_args!(
             "Flags: 0x{flags:02x}{}, Prf (Default Router Preference): {}{}",
             FlagList(flags as u32, &named, false),
-            name_of(PREFERENCES, preference as u64).unwrap_or("Reserved"),
+            name_in(PREFERENCES, preference as u64).unwrap_or("Reserved"),
             if flags & 0x04 != 0 { ", Proxy" } else { "" }
         ),
     );
@@ -242,7 +238,7 @@ fn options(cx: &mut Ctx<'_>, m: &Message, from: usize) -> Result<(), Short> {
         let length_item =
             cx.d.add(&OPT_LENGTH, m.at(offset + 1, 1), Value::UInt(units as u64));
         cx.d.set_title(length_item, format_args!("Length: {units} ({len} bytes)"));
-        let name = name_of(OPTION_TYPES, kind as u64);
+        let name = name_in(OPTION_TYPES, kind as u64);
         if len == 0 {
             match name {
                 Some(name) => cx.d.set_title(item, format_args!("ICMPv6 Option ({name}")),
@@ -283,7 +279,7 @@ fn option_value(
     let bytes = cx.bytes;
     let columns = !cx.quoted;
     let at = |offset: usize| o.offset + offset;
-    let name = name_of(OPTION_TYPES, kind as u64);
+    let name = name_in(OPTION_TYPES, kind as u64);
     match kind {
         1 | 2 if o.len == 8 => {
             let range = m.need(at(2), 6, "link-layer address option")?;

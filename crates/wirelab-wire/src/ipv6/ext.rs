@@ -428,10 +428,7 @@ fn dissect_options(
     let mut at = options.start;
     while at < options.end {
         let option_type = bytes[at];
-        let name = OPTION_TYPES
-            .iter()
-            .find(|(v, _)| *v == option_type as u64)
-            .map(|(_, n)| *n);
+        let name = crate::field::name_in(OPTION_TYPES, option_type as u64);
         if option_type == 0 {
             let index = cx.d.open(&OPT, at..at + 1, Value::None);
             cx.d.set_title(index, format_args!("Pad1"));
@@ -546,23 +543,9 @@ fn dissect_routing(
 ) -> Option<Ipv6Addr> {
     let bytes = cx.bytes;
     let at = header.start;
+    dissect_routing_start(cx, header.clone(), index);
     let routing_type = bytes[at + 2];
     let segments_left = bytes[at + 3];
-    let type_name = ROUTING_TYPES
-        .iter()
-        .find(|(v, _)| *v == routing_type as u64)
-        .map_or("Unknown", |(_, n)| *n);
-    cx.d.set_title(index, format_args!("Routing Header for IPv6 ({type_name})"));
-    cx.d.add(
-        &ROUTING_TYPE,
-        at + 2..at + 3,
-        Value::UInt(routing_type as u64),
-    );
-    cx.d.add(
-        &ROUTING_SEGLEFT,
-        at + 3..at + 4,
-        Value::UInt(segments_left as u64),
-    );
     let data = at + 4..header.end;
     let mut last = None;
     match routing_type {
@@ -635,7 +618,8 @@ fn dissect_routing(
     last.filter(|_| segments_left > 0)
 }
 
-/// The start of a routing header cut short: its type and segments left, if they are there.
+/// The start of every routing header, whole or cut short: its type and segments left, if they
+/// are there.
 fn dissect_routing_start(cx: &mut Ctx<'_>, available: Range<usize>, index: usize) {
     let bytes = cx.bytes;
     let at = available.start;
@@ -643,10 +627,9 @@ fn dissect_routing_start(cx: &mut Ctx<'_>, available: Range<usize>, index: usize
         return;
     }
     let routing_type = bytes[at + 2];
-    let type_name = ROUTING_TYPES
-        .iter()
-        .find(|(v, _)| *v == routing_type as u64)
-        .map_or("Unknown", |(_, n)| *n);
+    let type_name = ROUTING_TYPE
+        .name_of(routing_type as u64)
+        .unwrap_or("Unknown");
     cx.d.set_title(index, format_args!("Routing Header for IPv6 ({type_name})"));
     cx.d.add(
         &ROUTING_TYPE,

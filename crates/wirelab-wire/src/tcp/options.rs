@@ -422,10 +422,8 @@ fn option_body(cx: &mut Ctx<'_>, o: &Option_, seg: &Segment, index: usize) -> Re
             let subtype_at = o.need(2, 1)?.start;
             let subtype = bytes[subtype_at] >> 4;
             cx.d.add(&MPTCP_SUBTYPE, o.range(2, 1), Value::UInt(subtype as u64));
-            let subtype_name = MPTCP_SUBTYPES
-                .iter()
-                .find(|(v, _)| *v == subtype as u64)
-                .map_or("Unknown", |(_, n)| *n);
+            let subtype_name =
+                crate::field::name_in(MPTCP_SUBTYPES, subtype as u64).unwrap_or("Unknown");
             cx.d.set_title(
                 index,
                 format_args!("Multipath Transmission Control Protocol: {subtype_name}"),
