@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark: bash scripts/bench.sh [--quick] [--runs N] [--packets N] [--record] [--profile P]
+#           or: bash scripts/bench.sh SECTION [OPTIONS]  (runs scripts/bench-SECTION.sh: crypto, …)
 #
 # Compares `wirelab dissect` with tshark and tcpdump, side by side in one run, on a big capture of
 # real TCP traffic. Each result is one line:
@@ -370,6 +371,13 @@ describe() {
 }
 
 main() {
+    # Other sections live in scripts/bench-SECTION.sh: `bash scripts/bench.sh crypto …`.
+    if (($#)) && [[ $1 != -* ]]; then
+        local section=$1
+        shift
+        [[ -f $REPO/scripts/bench-$section.sh ]] || die "no benchmark section '$section' (scripts/bench-$section.sh)"
+        exec bash "$REPO/scripts/bench-$section.sh" "$@"
+    fi
     parse_args "$@"
     ensure_tools
     trap cleanup EXIT

@@ -18,6 +18,22 @@ pub enum Command {
     Dissect(DissectArgs),
     /// List every field wirelab knows: its name (for -e and -Y), type, label and meaning.
     Fields(FieldsArgs),
+    /// The conversation table: TCP and UDP streams, how each began and ended, what they carry.
+    Flows(crate::flows::FlowsArgs),
+    /// The expert summary: what went wrong or deserves a look, by severity, with frame numbers.
+    Expert(crate::expert::ExpertArgs),
+    /// One stream's bytes, reassembled in order, each side marked; gaps and overlaps shown.
+    Follow(crate::follow::FollowArgs),
+    /// A ladder (sequence) diagram of a stream, with each endpoint's TCP state in its margin.
+    Ladder(crate::ladder::LadderArgs),
+    /// Make an RSA key pair, step by step.
+    Keygen(crate::crypto::KeygenArgs),
+    /// RSA encryption, decryption, signatures and their verification (PKCS#1 v1.5, PSS).
+    Rsa(crate::crypto::RsaArgs),
+    /// A finite-field Diffie-Hellman exchange with every value shown; DH key files.
+    Dh(crate::crypto::DhArgs),
+    /// An elliptic-curve Diffie-Hellman exchange (X25519, P-256).
+    Ecdh(crate::crypto::EcdhArgs),
 }
 
 /// The output formats of `-T`.

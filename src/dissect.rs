@@ -13,6 +13,7 @@ use crate::views::summary::SummaryView;
 use crate::views::{fields, hex, json, time_since, tree, Shown, TextView, View};
 use crate::{output_error, Failure};
 use std::io::{self, BufWriter, IsTerminal, Write};
+use wirelab_analyze::Analyzer;
 use wirelab_capture::CaptureReader;
 use wirelab_wire::filter::Filter;
 use wirelab_wire::{Dissection, Dissector, Timestamp};
@@ -69,6 +70,7 @@ fn show(
 ) -> Result<(), Stop> {
     let mut reader = CaptureReader::new(reader).map_err(Stop::Capture)?;
     let mut dissector = Dissector::new();
+    let mut analyzer = Analyzer::default();
     // A filter reads the tree, and so do all views but the summary; only some show titles.
     let mut d = if view.needs_titles() {
         Dissection::new()
@@ -84,7 +86,7 @@ fn show(
         return Ok(());
     }
     while let Some(frame) = reader.next_frame().map_err(Stop::Capture)? {
-        dissector.dissect(&frame, &mut d);
+        dissector.dissect_with(&frame, &mut d, &mut analyzer);
         let first = *first_ts.get_or_insert(frame.ts);
         if let Some(filter) = filter {
             if !filter.matches(&d, frame.bytes) {

@@ -17,9 +17,15 @@
 
 mod catalog;
 mod cli;
+mod crypto;
 mod dissect;
+mod expert;
+mod flows;
+mod follow;
 mod input;
+mod ladder;
 mod names;
+mod trace;
 mod views;
 
 use clap::Parser;
@@ -66,9 +72,18 @@ pub fn output_error(error: io::Error) -> Result<(), Failure> {
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    wirelab_analyze::register_fields();
     let result = match &cli.command {
         cli::Command::Dissect(args) => dissect::run(args),
         cli::Command::Fields(args) => catalog::run(args),
+        cli::Command::Flows(args) => flows::run(args),
+        cli::Command::Expert(args) => expert::run(args),
+        cli::Command::Follow(args) => follow::run(args),
+        cli::Command::Ladder(args) => ladder::run(args),
+        cli::Command::Keygen(args) => crypto::keygen(args),
+        cli::Command::Rsa(args) => crypto::rsa(args),
+        cli::Command::Dh(args) => crypto::dh(args),
+        cli::Command::Ecdh(args) => crypto::ecdh(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! frame to frame (`clear`), so dissecting a capture allocates nothing per frame once the
 //! buffers have grown.
 
+use crate::expert::{Expert, Group, Severity};
 use crate::field::{FieldDef, Value};
 use std::fmt::{self, Write};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -101,6 +102,8 @@ pub struct Dissection {
     pub info: String,
     /// The first place the frame stopped making sense, if any.
     pub malformed: Option<Malformed>,
+    /// What a reader should notice about the frame (kept even when no tree is).
+    pub experts: Vec<Expert>,
     depth: u8,
     /// When false, only the columns (protocol, src, dst, info, malformed) are kept: the summary
     /// view needs no tree, and skipping it makes dissection several times faster.
@@ -130,6 +133,7 @@ impl Dissection {
             dst: Address::None,
             info: String::new(),
             malformed: None,
+            experts: Vec::new(),
             depth: 0,
             tree: true,
             titles: true,
@@ -169,7 +173,30 @@ impl Dissection {
         self.dst = Address::None;
         self.info.clear();
         self.malformed = None;
+        self.experts.clear();
         self.depth = 0;
+    }
+
+    /// Record an expert item for this frame.
+    pub fn add_expert(
+        &mut self,
+        severity: Severity,
+        group: Group,
+        protocol: &'static str,
+        message: impl Into<String>,
+    ) {
+        self.experts.push(Expert {
+            severity,
+            group,
+            protocol,
+            message: message.into(),
+        });
+    }
+
+    /// The current nesting depth of the tree (items added now become children of the last
+    /// item opened).
+    pub fn depth(&self) -> u8 {
+        self.depth
     }
 
     /// Add a field at the current depth; returns its index.

@@ -6,6 +6,7 @@
 //! layer below declared (an IPv4 total length, a UDP length) and what was captured. Offsets are
 //! always frame offsets, so every item's byte range points into the frame as captured.
 
+use crate::analysis::{Analysis, NoAnalysis};
 use crate::conversation::Conversations;
 use crate::dissection::Dissection;
 use crate::field::Value;
@@ -31,6 +32,8 @@ pub(crate) struct Ctx<'a> {
     pub orig_len: usize,
     pub d: &'a mut Dissection,
     pub conversations: &'a mut Conversations,
+    /// The analysis across frames that sees each segment and datagram (see [`Analysis`]).
+    pub analysis: &'a mut dyn Analysis,
     pub frame_number: u64,
     pub ts: Timestamp,
     /// Inside the packet quoted by an ICMP error. As in tshark, a quoted segment takes a stream
@@ -65,6 +68,17 @@ impl Dissector {
 
     /// Dissect one frame into `d` (cleared first).
     pub fn dissect(&mut self, frame: &Frame<'_>, d: &mut Dissection) {
+        self.dissect_with(frame, d, &mut NoAnalysis);
+    }
+
+    /// Dissect one frame into `d` (cleared first), letting `analysis` add what it knows from
+    /// the frames before.
+    pub fn dissect_with(
+        &mut self,
+        frame: &Frame<'_>,
+        d: &mut Dissection,
+        analysis: &mut dyn Analysis,
+    ) {
         d.clear();
         let first = *self.first_ts.get_or_insert(frame.ts);
         let previous = self.previous_ts.replace(frame.ts).unwrap_or(frame.ts);
@@ -74,6 +88,7 @@ impl Dissector {
             orig_len: frame.orig_len as usize,
             d,
             conversations: &mut self.conversations,
+            analysis,
             frame_number: frame.number,
             ts: frame.ts,
             quoted: false,
@@ -98,6 +113,7 @@ impl Dissector {
         if cx.d.protocol.is_empty() {
             cx.d.protocol = "data";
         }
+        cx.analysis.frame_done(frame.number, cx.d);
     }
 }
 

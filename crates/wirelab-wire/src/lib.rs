@@ -13,12 +13,14 @@
 //! fields it could read, and stops there.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod arp;
 pub mod checksum;
 pub mod conversation;
 pub mod dissection;
 pub mod dissector;
 pub mod ethernet;
+pub mod expert;
 pub mod field;
 pub mod filter;
 pub mod format;
@@ -34,7 +36,9 @@ pub mod tcp;
 pub mod udp;
 pub mod vlan;
 
+pub use analysis::{Analysis, PayloadUse, TcpSegment, UdpDatagram};
 pub use dissection::{Address, Dissection, Item, Malformed};
 pub use dissector::Dissector;
+pub use expert::{Expert, Group, Severity};
 pub use field::{Base, FieldDef, FieldType, Value};
 pub use frame::{Frame, LinkType, Timestamp};

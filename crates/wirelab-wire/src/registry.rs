@@ -1,6 +1,10 @@
 //! Every field wirelab knows, for `wirelab fields`, display filters and `-e` checks.
+//!
+//! The fields of this crate are listed here; crates built on it (the analysis across frames)
+//! add theirs once with [`add_fields`], so that filters and `-T fields` know them too.
 
 use crate::field::FieldDef;
+use std::sync::Mutex;
 
 /// Each protocol module's fields, in the order the layers stack.
 const MODULES: &[&[&FieldDef]] = &[
@@ -18,9 +22,28 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::dissector::FIELDS,
 ];
 
+/// Field lists added by other crates.
+static ADDED: Mutex<Vec<&'static [&'static FieldDef]>> = Mutex::new(Vec::new());
+
+/// Make a crate's fields known; adding the same list twice adds it once.
+pub fn add_fields(fields: &'static [&'static FieldDef]) {
+    let mut added = ADDED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !added.iter().any(|known| std::ptr::eq(*known, fields)) {
+        added.push(fields);
+    }
+}
+
 /// All fields, protocol by protocol.
 pub fn all() -> impl Iterator<Item = &'static FieldDef> {
-    MODULES.iter().flat_map(|fields| fields.iter().copied())
+    let added = ADDED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    MODULES
+        .iter()
+        .copied()
+        .chain(added)
+        .flat_map(|fields| fields.iter().copied())
 }
 
 /// The field with this display-filter name.

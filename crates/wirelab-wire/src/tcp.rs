@@ -32,6 +32,7 @@
 //! Sequence numbers, stream indexes and scaled windows come from the trace's
 //! [`Conversations`](crate::conversation::Conversations): see that module for the rules.
 
+use crate::analysis::{PayloadUse, TcpSegment};
 use crate::checksum;
 use crate::conversation::{Endpoint, Relative, WindowScale};
 use crate::dissector::{dissect_data, Ctx, IpContext};
@@ -341,12 +342,19 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
             header_len,
             data_len,
             reset,
+            facts,
         } => {
             cx.d.set_range(index, start..(start + header_len).min(end));
+            let payload_start = (start + header_len).min(end);
+            let mut payload_use = PayloadUse::Unclaimed;
+            if let Some(facts) = facts {
+                let segment = facts.segment(cx, start, payload_start, end);
+                payload_use = cx.analysis.tcp_segment(&segment, cx.d);
+            }
             payload(cx, start + header_len, end, data_len, reset);
             cx.d.close();
             // Bytes no dissector claims are shown beside the TCP tree, as Wireshark's data.
-            if !reset && start + header_len < end {
+            if !reset && start + header_len < end && payload_use == PayloadUse::Unclaimed {
                 dissect_data(cx, start + header_len..end);
             }
         }
@@ -361,7 +369,55 @@ enum Outcome {
         header_len: usize,
         data_len: usize,
         reset: bool,
+        /// What the analysis across frames is told, for a segment a host sent (not one quoted
+        /// in an ICMP error, nor an IP fragment).
+        facts: Option<SegmentFacts>,
     },
+}
+
+/// The header values of a segment, kept for the analysis across frames.
+struct SegmentFacts {
+    stream: u32,
+    src: Endpoint,
+    dst: Endpoint,
+    header: Header,
+    shown: Relative,
+    window_scaled: u32,
+    window_scale: WindowScale,
+    len: u32,
+    checksum_bad: bool,
+}
+
+impl SegmentFacts {
+    fn segment<'a>(
+        &self,
+        cx: &Ctx<'a>,
+        start: usize,
+        payload_start: usize,
+        end: usize,
+    ) -> TcpSegment<'a> {
+        let payload_end = end.min(payload_start + self.len as usize);
+        TcpSegment {
+            frame_number: cx.frame_number,
+            ts: cx.ts,
+            stream: self.stream,
+            src: self.src,
+            dst: self.dst,
+            seq: self.header.seq,
+            ack: self.header.ack,
+            relative_seq: self.shown.seq,
+            relative_ack: self.shown.ack,
+            flags: self.header.flags,
+            window: self.header.window,
+            window_scaled: self.window_scaled,
+            window_scale: self.window_scale,
+            len: self.len,
+            payload: &cx.bytes[payload_start..payload_end],
+            payload_offset: payload_start,
+            options: &cx.bytes[(start + MIN_HEADER_LEN).min(payload_start)..payload_start],
+            checksum_bad: self.checksum_bad,
+        }
+    }
 }
 
 fn dissect_header(
@@ -539,7 +595,7 @@ fn dissect_header(
         report_short(cx, "tcp", start, start + h.header_len, end, "TCP header");
         return Outcome::Stopped;
     };
-    verify_checksum(cx, start, end, reported, sent, ip, columns);
+    let checksum_bad = verify_checksum(cx, start, end, reported, sent, ip, columns);
 
     let Some(urgent) = be16(bytes, start + 18).filter(|_| start + 20 <= end) else {
         report_short(cx, "tcp", start, start + h.header_len, end, "TCP header");
@@ -594,10 +650,22 @@ fn dissect_header(
         return Outcome::Stopped;
     }
     let data_len = reported.saturating_sub(h.header_len);
+    let facts = seg_len.map(|len| SegmentFacts {
+        stream,
+        src,
+        dst,
+        header: h,
+        shown,
+        window_scaled: window,
+        window_scale: cx.conversations.flow(conversation).window_scale,
+        len,
+        checksum_bad,
+    });
     Outcome::Payload {
         header_len: h.header_len,
         data_len,
         reset: h.flags & RST != 0,
+        facts,
     }
 }
 
@@ -744,13 +812,13 @@ fn verify_checksum(
     sent: u16,
     ip: IpContext,
     columns: bool,
-) {
+) -> bool {
     let field = start + 16..start + 18;
     let item = cx.d.add(&CHECKSUM, field.clone(), Value::UInt(sent as u64));
     if ip.fragmented || start + reported > end {
         cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} [unverified]"));
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_UNVERIFIED));
-        return;
+        return false;
     }
     let segment = &cx.bytes[start..start + reported];
     let sum = pseudo_header_sum(ip, reported);
@@ -767,10 +835,12 @@ fn verify_checksum(
         if columns {
             cx.d.info.push_str(" [TCP CHECKSUM 0xFFFF]");
         }
+        true
     } else if computed == 0 {
         cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} [correct]"));
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_GOOD));
         cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(sent as u64));
+        false
     } else {
         // What the sender should have written: the checksum computed with the field as zero.
         let without = checksum::sum_words(checksum::sum_words(sum, &segment[..16]), &segment[18..]);
@@ -784,6 +854,7 @@ fn verify_checksum(
         if columns {
             cx.d.info.push_str(" [TCP CHECKSUM INCORRECT]");
         }
+        true
     }
 }
 

@@ -20,6 +20,7 @@
 //! hand, in the order Wireshark's `packet-udp.c` reads it, so that a damaged datagram shows
 //! the same fields in both.
 
+use crate::analysis::{PayloadUse, UdpDatagram};
 use crate::checksum;
 use crate::conversation::Endpoint;
 use crate::dissector::{dissect_data, Ctx, IpContext};
@@ -212,6 +213,22 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
     };
     let stream = cx.conversations.udp_stream(src, dst, cx.ts);
     cx.d.add_generated(&STREAM, Value::UInt(stream as u64));
+    let data_start = start + HEADER_LEN;
+    let mut payload_use = PayloadUse::Unclaimed;
+    if !cx.quoted && !ip.fragmented {
+        let data_end = end.min(start + datagram_len).max(data_start.min(end));
+        let datagram = UdpDatagram {
+            frame_number: cx.frame_number,
+            ts: cx.ts,
+            stream,
+            src,
+            dst,
+            payload: &bytes[data_start.min(end)..data_end],
+            payload_offset: data_start,
+            len: (datagram_len - HEADER_LEN) as u32,
+        };
+        payload_use = cx.analysis.udp_datagram(&datagram, cx.d);
+    }
     if datagram_len == HEADER_LEN {
         cx.d.close();
         return;
@@ -221,7 +238,6 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
         cx.d.add_generated(&TIME_RELATIVE, Value::Time(times.relative.as_nanos()));
         cx.d.add_generated(&TIME_DELTA, Value::Time(times.delta.as_nanos()));
     }
-    let data_start = start + HEADER_LEN;
     if data_start < end {
         // The payload item runs to the end of the IP payload; the data is cut at the UDP
         // length, so that link padding or a bogus length shows as it is.
@@ -236,7 +252,9 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>, ip: IpContext) {
             ),
         );
         cx.d.close();
-        dissect_data(cx, data_start..data_end);
+        if payload_use == PayloadUse::Unclaimed {
+            dissect_data(cx, data_start..data_end);
+        }
     } else {
         cx.d.close();
     }
