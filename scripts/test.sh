@@ -31,9 +31,11 @@ run() {
 
 # --- 1. What the tests need ------------------------------------------------------------------
 # tshark is the oracle, tcpdump the benchmark peer, iproute2/nftables/curl record pcaps/ in a
-# network namespace, GNU time measures peak memory.
+# network namespace, GNU time measures peak memory, OpenSSL checks that keys and exchanges
+# interoperate.
 missing=()
-for need in tshark:tshark tcpdump:tcpdump ip:iproute2 nft:nftables curl:curl /usr/bin/time:time; do
+for need in tshark:tshark tcpdump:tcpdump ip:iproute2 nft:nftables curl:curl /usr/bin/time:time \
+    openssl:openssl python3:python3; do
     command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
 done
 if ((${#missing[@]})); then
