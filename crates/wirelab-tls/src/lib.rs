@@ -3,4 +3,5 @@
 #![forbid(unsafe_code)]
 
 pub mod codec;
+pub mod keys;
 pub mod names_table;
