@@ -2,7 +2,9 @@
 //! Being extended with the key schedule, record protection and the handshakes themselves.
 #![forbid(unsafe_code)]
 
+pub mod cert;
 pub mod codec;
+pub mod keylog;
 pub mod keys;
-pub mod protect;
 pub mod names_table;
+pub mod protect;
