@@ -76,7 +76,7 @@ fn strip_zeros(bytes: &[u8]) -> Vec<u8> {
 pub fn summarize(der: &[u8], index: usize) -> Result<CertificateSummary, CertificateError> {
     let certificate = parse(der, index)?;
     let key = match certificate.public_key().parsed() {
-        Ok(PublicKey::RSA(rsa)) => format!("RSA {} bits", bit_length(&rsa.modulus)),
+        Ok(PublicKey::RSA(rsa)) => format!("RSA {} bits", bit_length(rsa.modulus)),
         Ok(PublicKey::EC(point)) => format!("EC {} bits", point.key_size()),
         Ok(_) | Err(_) => {
             let oid = &certificate.public_key().algorithm.algorithm;
