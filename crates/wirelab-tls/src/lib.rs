@@ -3,8 +3,13 @@
 #![forbid(unsafe_code)]
 
 pub mod cert;
+pub mod client;
 pub mod codec;
+pub mod conn;
+pub mod error;
+pub mod event;
 pub mod keylog;
 pub mod keys;
 pub mod names_table;
 pub mod protect;
+pub mod rsa_ops;

@@ -231,6 +231,7 @@ registry_enum!(
         DECODE_ERROR = 50,
         DECRYPT_ERROR = 51,
         PROTOCOL_VERSION = 70,
+        INSUFFICIENT_SECURITY = 71,
         INTERNAL_ERROR = 80,
         UNSUPPORTED_EXTENSION = 110,
     }
