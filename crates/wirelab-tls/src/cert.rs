@@ -130,6 +130,28 @@ pub fn rsa_public_key(der: &[u8]) -> Result<Option<RsaPublicKey>, CertificateErr
     })
 }
 
+/// The certificates of a PEM file (`-----BEGIN CERTIFICATE-----` blocks), in file order, as
+/// DER; a file with no certificate, or a block that does not decode, is an error.
+pub fn read_pem_chain(pem: &[u8]) -> Result<Vec<Vec<u8>>, CertificateError> {
+    let mut chain = Vec::new();
+    for (index, block) in x509_parser::pem::Pem::iter_from_buffer(pem).enumerate() {
+        let block = block.map_err(|e| CertificateError {
+            index,
+            problem: format!("not a PEM block ({e})"),
+        })?;
+        if block.label == "CERTIFICATE" {
+            chain.push(block.contents);
+        }
+    }
+    if chain.is_empty() {
+        return Err(CertificateError {
+            index: 0,
+            problem: "the file holds no -----BEGIN CERTIFICATE----- block".to_string(),
+        });
+    }
+    Ok(chain)
+}
+
 fn bit_length(modulus: &[u8]) -> usize {
     let bytes = strip_zeros(modulus);
     match bytes.first() {

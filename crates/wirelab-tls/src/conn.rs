@@ -11,8 +11,8 @@
 //! ```
 
 use crate::codec::{
-    Alert, AlertDescription, ContentType, Handshake, HandshakeBuffer, ProtocolVersion, Record,
-    RecordBuffer,
+    Alert, AlertDescription, AlertLevel, ContentType, Handshake, HandshakeBuffer, ProtocolVersion,
+    Record, RecordBuffer,
 };
 use crate::error::TlsError;
 use crate::event::{Direction, Event};
@@ -224,6 +224,34 @@ impl Connection {
             alert,
         });
         self.send_record(ContentType::ALERT, &alert.to_bytes());
+    }
+
+    /// A failure: tell the peer with a fatal alert (RFC 5246 §7.2.2).
+    pub fn fail(&mut self, error: &TlsError) {
+        self.send_alert(Alert::fatal(error.alert));
+    }
+
+    /// Say goodbye with close_notify (RFC 5246 §7.2.1).
+    pub fn close_notify(&mut self) {
+        self.send_alert(Alert {
+            level: AlertLevel::WARNING,
+            description: AlertDescription::CLOSE_NOTIFY,
+        });
+    }
+
+    /// What an alert from the peer means: `Ok(true)` for close_notify (the peer is done),
+    /// `Ok(false)` for a warning to ignore, an error for a fatal alert.
+    pub fn peer_alert(&mut self, alert: Alert) -> Result<bool, TlsError> {
+        if alert.description == AlertDescription::CLOSE_NOTIFY {
+            Ok(true)
+        } else if alert.level == AlertLevel::FATAL {
+            Err(TlsError::new(
+                alert.description,
+                format!("the peer sent a fatal alert: {alert}"),
+            ))
+        } else {
+            Ok(false)
+        }
     }
 
     pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {

@@ -13,6 +13,7 @@
 use crate::cert::RsaPublicKey;
 use crate::codec::{ClientKeyExchange, NamedGroup, ProtocolVersion, SignatureScheme};
 use crate::conn::Connection;
+use crate::ecdh::EcdhPrivate;
 use crate::error::TlsError;
 use crate::event::Event;
 use crate::rsa_ops;
@@ -99,66 +100,12 @@ impl KeyExchangeParams {
                 group,
                 server_public,
             } => {
-                let (public, shared) = ecdh(*group, server_public, conn)?;
+                let (public, private) = EcdhPrivate::generate(*group, conn)?;
+                let shared = private.agree(server_public)?;
                 conn.events.push_back(Event::OwnPublicValue(public.clone()));
                 Ok((ClientKeyExchange::Ecdh { public }, shared))
             }
         }
-    }
-}
-
-/// Our point and the shared secret for an ECDHE group: X25519 with wirelab-crypto's own
-/// implementation of RFC 7748 (its private key drawn from the connection's RNG, so a seeded
-/// run repeats), P-256 with ring (whose private keys come from the operating system).
-pub fn ecdh(
-    group: NamedGroup,
-    peer: &[u8],
-    conn: &mut Connection,
-) -> Result<(Vec<u8>, Vec<u8>), TlsError> {
-    match group {
-        NamedGroup::X25519 => {
-            let peer: [u8; 32] = peer.try_into().map_err(|_| {
-                TlsError::illegal_parameter(format!(
-                    "an X25519 public key is 32 bytes, found {}",
-                    peer.len()
-                ))
-            })?;
-            let private = conn.random::<32>();
-            let public = wirelab_crypto::x25519::x25519_public(&private);
-            let shared = wirelab_crypto::x25519::x25519_agree(&private, &peer)
-                .map_err(|e| TlsError::illegal_parameter(e.to_string()))?;
-            Ok((public.to_vec(), shared.to_vec()))
-        }
-        NamedGroup::SECP256R1 => {
-            let rng = ring::rand::SystemRandom::new();
-            let private =
-                ring::agreement::EphemeralPrivateKey::generate(&ring::agreement::ECDH_P256, &rng)
-                    .map_err(|_| {
-                    TlsError::new(
-                        crate::codec::AlertDescription::INTERNAL_ERROR,
-                        "no randomness for a P-256 key",
-                    )
-                })?;
-            let public = private
-                .compute_public_key()
-                .map_err(|_| {
-                    TlsError::new(
-                        crate::codec::AlertDescription::INTERNAL_ERROR,
-                        "P-256 public key",
-                    )
-                })?
-                .as_ref()
-                .to_vec();
-            let peer = ring::agreement::UnparsedPublicKey::new(&ring::agreement::ECDH_P256, peer);
-            let shared = ring::agreement::agree_ephemeral(private, &peer, |secret| secret.to_vec())
-                .map_err(|_| {
-                    TlsError::illegal_parameter("the peer's P-256 point is not on the curve")
-                })?;
-            Ok((public, shared))
-        }
-        other => Err(TlsError::illegal_parameter(format!(
-            "{other} is not a group wirelab implements"
-        ))),
     }
 }
 

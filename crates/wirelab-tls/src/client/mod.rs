@@ -12,7 +12,7 @@
 //!  }
 //! ```
 
-mod kx;
+pub(crate) mod kx;
 mod states;
 
 #[cfg(test)]
@@ -124,14 +124,12 @@ impl Client {
             return Ok(());
         }
         self.conn.receive(bytes);
-        match self.process() {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                self.conn.send_alert(Alert::fatal(error.alert));
-                self.state = State::Closed;
-                Err(error)
-            }
+        let result = self.process();
+        if let Err(error) = &result {
+            self.conn.fail(error);
+            self.state = State::Closed;
         }
+        result
     }
 
     fn process(&mut self) -> Result<(), TlsError> {
@@ -233,12 +231,7 @@ impl Client {
 
     /// Send close_notify (RFC 5246 §7.2.1).
     pub fn close(&mut self) {
-        if !matches!(self.state, State::Closed) || !self.peer_closed {
-            self.conn.send_alert(Alert {
-                level: AlertLevel::WARNING,
-                description: AlertDescription::CLOSE_NOTIFY,
-            });
-        }
+        self.conn.close_notify();
         self.state = State::Closed;
     }
 

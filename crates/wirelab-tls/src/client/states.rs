@@ -31,42 +31,10 @@ use crate::codec::{
 use crate::conn::Connection;
 use crate::error::TlsError;
 use crate::event::Event;
-use crate::keys::prf::{self, PrfHash, Side};
+use crate::keys::prf::{self, Side};
 use crate::keys::{KeyBlock, SuiteParams};
 use crate::protect::RecordKeys;
-
-/// The handshake messages so far, as sent (RFC 5246 §7.4.9: the Finished messages and the
-/// extended master secret hash them).
-#[derive(Clone, Debug, Default)]
-pub struct Transcript(Vec<u8>);
-
-impl Transcript {
-    pub fn add(&mut self, message: &[u8]) {
-        self.0.extend_from_slice(message);
-    }
-
-    pub fn hash(&self, hash: PrfHash) -> Vec<u8> {
-        hash.digest(&self.0)
-    }
-}
-
-/// What every state after the ServerHello knows.
-#[derive(Clone, Debug)]
-pub struct Session {
-    pub params: SuiteParams,
-    pub client_random: [u8; 32],
-    pub server_random: [u8; 32],
-    pub extended_master_secret: bool,
-    pub transcript: Transcript,
-}
-
-impl Session {
-    pub fn context(&self) -> Context {
-        Context {
-            suite: Some(self.params.suite),
-        }
-    }
-}
+use crate::session::{Session, Transcript};
 
 pub struct ExpectServerHello {
     pub client_hello: ClientHello,
@@ -424,37 +392,8 @@ impl ExpectServerHelloDone {
         conn.events
             .push_back(Event::PreMasterSecret(pre_master_secret.clone()));
 
+        let (master_secret, keys) = session.derive_secrets(&pre_master_secret, conn);
         let hash = session.params.prf;
-        let master_secret = if session.extended_master_secret {
-            let session_hash = session.transcript.hash(hash);
-            conn.events
-                .push_back(Event::SessionHash(session_hash.clone()));
-            prf::extended_master_secret(hash, &pre_master_secret, &session_hash)
-        } else {
-            prf::master_secret(
-                hash,
-                &pre_master_secret,
-                &session.client_random,
-                &session.server_random,
-            )
-        };
-        conn.events
-            .push_back(Event::MasterSecret(master_secret.clone()));
-        let keys = KeyBlock::derive(
-            &session.params,
-            &master_secret,
-            &session.client_random,
-            &session.server_random,
-        );
-        conn.events.push_back(Event::KeyBlock {
-            client_write_mac_key: keys.client_write_mac_key.clone(),
-            server_write_mac_key: keys.server_write_mac_key.clone(),
-            client_write_key: keys.client_write_key.clone(),
-            server_write_key: keys.server_write_key.clone(),
-            client_write_iv: keys.client_write_iv.clone(),
-            server_write_iv: keys.server_write_iv.clone(),
-        });
-
         conn.send_change_cipher_spec(RecordKeys::new(
             &session.params,
             &keys.client_write_key,
