@@ -1,9 +1,9 @@
 //! A driver for any blocking byte stream (`Read + Write`: a `TcpStream`, a pipe, an in-memory
-//! pair): it moves bytes between the stream and a sans-IO client until the handshake is done,
+//! pair): it moves bytes between the stream and a sans-IO client or server until the handshake is done,
 //! and sends and receives application data. It owns no socket and reads no clock itself.
 
-use crate::client::Client;
 use crate::error::TlsError;
+use crate::event::Event;
 use std::fmt;
 use std::io::{self, Read, Write};
 
@@ -42,9 +42,51 @@ impl From<TlsError> for DriveError {
     }
 }
 
-/// Send what the client has to send; on a TLS error, the alert goes out before the error
+/// Either end of a connection, as a driver sees it.
+pub trait Endpoint {
+    fn receive(&mut self, bytes: &[u8]) -> Result<(), TlsError>;
+    fn take_output(&mut self) -> Vec<u8>;
+    fn is_established(&self) -> bool;
+    fn peer_closed(&self) -> bool;
+    fn send(&mut self, data: &[u8]) -> Result<(), TlsError>;
+    fn take_received(&mut self) -> Vec<u8>;
+    fn poll_event(&mut self) -> Option<Event>;
+}
+
+macro_rules! endpoint {
+    ($type:ty) => {
+        impl Endpoint for $type {
+            fn receive(&mut self, bytes: &[u8]) -> Result<(), TlsError> {
+                <$type>::receive(self, bytes)
+            }
+            fn take_output(&mut self) -> Vec<u8> {
+                <$type>::take_output(self)
+            }
+            fn is_established(&self) -> bool {
+                <$type>::is_established(self)
+            }
+            fn peer_closed(&self) -> bool {
+                <$type>::peer_closed(self)
+            }
+            fn send(&mut self, data: &[u8]) -> Result<(), TlsError> {
+                <$type>::send(self, data)
+            }
+            fn take_received(&mut self) -> Vec<u8> {
+                <$type>::take_received(self)
+            }
+            fn poll_event(&mut self) -> Option<Event> {
+                <$type>::poll_event(self)
+            }
+        }
+    };
+}
+
+endpoint!(crate::client::Client);
+endpoint!(crate::server::Server);
+
+/// Send what the endpoint has to send; on a TLS error, the alert goes out before the error
 /// is returned.
-fn flush<S: Write>(client: &mut Client, stream: &mut S) -> io::Result<()> {
+fn flush<E: Endpoint, S: Write>(client: &mut E, stream: &mut S) -> io::Result<()> {
     let out = client.take_output();
     if !out.is_empty() {
         stream.write_all(&out)?;
@@ -55,10 +97,10 @@ fn flush<S: Write>(client: &mut Client, stream: &mut S) -> io::Result<()> {
 
 /// Run the handshake to its end. `on_progress` is called after each step (to print events as
 /// they happen).
-pub fn handshake<S: Read + Write>(
-    client: &mut Client,
+pub fn handshake<E: Endpoint, S: Read + Write>(
+    client: &mut E,
     stream: &mut S,
-    mut on_progress: impl FnMut(&mut Client),
+    mut on_progress: impl FnMut(&mut E),
 ) -> Result<(), DriveError> {
     let mut buffer = vec![0u8; 1 << 16];
     loop {
@@ -78,15 +120,18 @@ pub fn handshake<S: Read + Write>(
     }
 }
 
-/// Send `data`, then read until `enough` says the reply is complete or the peer closes.
-pub fn exchange<S: Read + Write>(
-    client: &mut Client,
+/// Send `data` (if any), then read until `enough` says the reply is complete or the peer
+/// closes.
+pub fn exchange<E: Endpoint, S: Read + Write>(
+    client: &mut E,
     stream: &mut S,
     data: &[u8],
     mut enough: impl FnMut(&[u8]) -> bool,
-    mut on_progress: impl FnMut(&mut Client),
+    mut on_progress: impl FnMut(&mut E),
 ) -> Result<Vec<u8>, DriveError> {
-    client.send(data)?;
+    if !data.is_empty() {
+        client.send(data)?;
+    }
     flush(client, stream)?;
     let mut reply = Vec::new();
     let mut buffer = vec![0u8; 1 << 16];

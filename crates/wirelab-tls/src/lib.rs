@@ -2,6 +2,7 @@
 //! Being extended with the key schedule, record protection and the handshakes themselves.
 #![forbid(unsafe_code)]
 
+pub mod apps;
 pub mod blocking;
 pub mod cert;
 pub mod client;

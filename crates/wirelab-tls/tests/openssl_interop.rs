@@ -5,57 +5,18 @@
 //! Needs the `openssl` command: skipped (with the reason printed) without it, failed under
 //! CI=true.
 
+mod common;
+
 use rand::SeedableRng;
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use wirelab_tls::blocking;
 use wirelab_tls::client::{Client, ClientConfig};
 use wirelab_tls::codec::CipherSuite;
 use wirelab_tls::event::Event;
-
-fn openssl_available() -> bool {
-    let found = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("openssl is not installed, and CI=true: the interop tests must run");
-        }
-        eprintln!("skipped: the openssl command is not installed");
-    }
-    found
-}
-
-/// A throwaway RSA-2048 key and self-signed certificate in a scratch directory.
-fn key_and_cert(dir: &Path) -> (PathBuf, PathBuf) {
-    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
-    let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-days",
-            "1",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl req");
-    assert!(status.success());
-    (key, cert)
-}
 
 /// `openssl s_server` on 127.0.0.1, on a port the kernel picks, reversing each line it gets.
 struct Server {
@@ -111,8 +72,8 @@ impl Drop for Server {
 }
 
 fn run(suite: CipherSuite, openssl_cipher: &str, extra: &[&str]) -> Vec<Event> {
-    let dir = tempdir();
-    let (key, cert) = key_and_cert(&dir);
+    let dir = common::tempdir(openssl_cipher);
+    let (key, cert) = common::key_and_cert(&dir);
     let server = Server::start(&key, &cert, openssl_cipher, extra);
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     stream
@@ -143,16 +104,6 @@ fn run(suite: CipherSuite, openssl_cipher: &str, extra: &[&str]) -> Vec<Event> {
     events
 }
 
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "wirelab-tls-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn chosen(events: &[Event]) -> (CipherSuite, bool) {
     events
         .iter()
@@ -170,7 +121,7 @@ macro_rules! interop {
     ($name:ident, $suite:ident, $openssl:literal) => {
         #[test]
         fn $name() {
-            if !openssl_available() {
+            if !common::openssl_available() {
                 return;
             }
             let events = run(CipherSuite::$suite, $openssl, &[]);
