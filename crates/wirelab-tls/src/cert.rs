@@ -152,6 +152,125 @@ pub fn read_pem_chain(pem: &[u8]) -> Result<Vec<Vec<u8>>, CertificateError> {
     Ok(chain)
 }
 
+/// Check a server's chain the way a client must before trusting its key (RFC 5280 §6, much
+/// simplified): each certificate is signed by the next one, the last is signed by (or is) one
+/// of the trusted `roots`, every one is valid at `now` (seconds since 1970), and the first one
+/// names `host` in its subject alternative names (RFC 6125 §6.4; `*.` wildcards match one
+/// label), or in its common name when it has no DNS names at all.
+///
+/// Not checked here: revocation, name constraints, key usage, path length, policies — a real
+/// client uses a full validator (webpki, OpenSSL); the lesson is what the chain proves.
+pub fn verify_chain(
+    chain: &[Vec<u8>],
+    roots: &[Vec<u8>],
+    host: Option<&str>,
+    now: i64,
+) -> Result<(), CertificateError> {
+    let certificates: Vec<X509Certificate<'_>> = chain
+        .iter()
+        .enumerate()
+        .map(|(index, der)| parse(der, index))
+        .collect::<Result<_, _>>()?;
+    let roots: Vec<X509Certificate<'_>> = roots
+        .iter()
+        .enumerate()
+        .map(|(index, der)| parse(der, index))
+        .collect::<Result<_, _>>()?;
+    let Some(leaf) = certificates.first() else {
+        return Err(CertificateError {
+            index: 0,
+            problem: "the chain is empty".to_string(),
+        });
+    };
+    for (index, certificate) in certificates.iter().enumerate() {
+        let validity = certificate.validity();
+        if now < validity.not_before.timestamp() || now > validity.not_after.timestamp() {
+            return Err(CertificateError {
+                index,
+                problem: format!(
+                    "not valid now: valid from {} to {}",
+                    validity.not_before, validity.not_after
+                ),
+            });
+        }
+        let signed_by_next = certificates.get(index + 1).is_some_and(|issuer| {
+            issuer.subject() == certificate.issuer()
+                && certificate
+                    .verify_signature(Some(issuer.public_key()))
+                    .is_ok()
+        });
+        let signed_by_root = roots.iter().any(|root| {
+            root.subject() == certificate.issuer()
+                && certificate
+                    .verify_signature(Some(root.public_key()))
+                    .is_ok()
+        });
+        let is_root = roots
+            .iter()
+            .any(|root| root.as_ref() == certificate.as_ref());
+        if signed_by_root || is_root {
+            return match host {
+                Some(host) => check_host(leaf, host),
+                None => Ok(()),
+            };
+        }
+        if !signed_by_next {
+            return Err(CertificateError {
+                index,
+                problem: format!(
+                    "issued by \"{}\", which is neither the next certificate of the chain nor a trusted root",
+                    certificate.issuer()
+                ),
+            });
+        }
+    }
+    Err(CertificateError {
+        index: certificates.len() - 1,
+        problem: "the chain does not end at a trusted root".to_string(),
+    })
+}
+
+fn check_host(leaf: &X509Certificate<'_>, host: &str) -> Result<(), CertificateError> {
+    let dns_names: Vec<String> = match leaf.subject_alternative_name() {
+        Ok(Some(extension)) => extension
+            .value
+            .general_names
+            .iter()
+            .filter_map(|name| match name {
+                GeneralName::DNSName(dns) => Some(dns.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let names = if dns_names.is_empty() {
+        leaf.subject()
+            .iter_common_name()
+            .filter_map(|cn| cn.as_str().ok().map(str::to_string))
+            .collect()
+    } else {
+        dns_names
+    };
+    let host = host.to_ascii_lowercase();
+    let matches = |name: &String| {
+        let name = name.to_ascii_lowercase();
+        match name.strip_prefix("*.") {
+            Some(suffix) => host
+                .split_once('.')
+                .is_some_and(|(first, rest)| !first.is_empty() && rest == suffix),
+            None => name == host,
+        }
+    };
+    if names.iter().any(matches) {
+        Ok(())
+    } else {
+        Err(CertificateError {
+            index: 0,
+            problem: format!("names {names:?}, not {host}"),
+        })
+    }
+}
+
 fn bit_length(modulus: &[u8]) -> usize {
     let bytes = strip_zeros(modulus);
     match bytes.first() {
@@ -220,6 +339,41 @@ mod tests {
         let key = rsa_public_key(&illustrated_chain()[0]).unwrap().unwrap();
         assert_eq!(key.modulus.len(), 256);
         assert_eq!(key.exponent, [1, 0, 1]);
+    }
+
+    fn illustrated_root() -> Vec<u8> {
+        let path = format!(
+            "{}/tests/data/illustrated-tls12/ca.crt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        read_pem_chain(&std::fs::read(path).unwrap())
+            .unwrap()
+            .remove(0)
+    }
+
+    /// 2019-01-01, when the Illustrated certificate (2018-10-05 to 2019-10-05) was valid.
+    const IN_2019: i64 = 1_546_300_800;
+
+    #[test]
+    fn the_illustrated_chain_verifies_against_its_ca_for_its_host_name() {
+        let chain = illustrated_chain();
+        let roots = [illustrated_root()];
+        assert_eq!(
+            verify_chain(&chain, &roots, Some("example.ulfheim.net"), IN_2019),
+            Ok(())
+        );
+        let wrong_host = verify_chain(&chain, &roots, Some("example.com"), IN_2019).unwrap_err();
+        assert!(
+            wrong_host.problem.contains("not example.com"),
+            "{wrong_host}"
+        );
+        let expired = verify_chain(&chain, &roots, None, IN_2019 + 365 * 86_400).unwrap_err();
+        assert!(expired.problem.starts_with("not valid now"), "{expired}");
+        let untrusted = verify_chain(&chain, &[], None, IN_2019).unwrap_err();
+        assert!(
+            untrusted.problem.contains("neither the next certificate"),
+            "{untrusted}"
+        );
     }
 
     #[test]

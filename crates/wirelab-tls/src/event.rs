@@ -31,6 +31,8 @@ pub enum Event {
     },
     /// The server's certificate chain, one summary line per certificate.
     Certificates(Vec<String>),
+    /// Whether the chain was verified, and how.
+    CertificateTrust(String),
     /// The server's Diffie-Hellman parameters from its ServerKeyExchange.
     DhParameters {
         p: Vec<u8>,
@@ -120,6 +122,7 @@ impl fmt::Display for Event {
                 }
                 Ok(())
             }
+            Event::CertificateTrust(verdict) => write!(f, "certificate: {verdict}"),
             Event::DhParameters {
                 p,
                 g,

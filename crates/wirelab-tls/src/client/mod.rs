@@ -39,6 +39,21 @@ pub struct ClientConfig {
     pub server_name: Option<String>,
     /// Offer the extended master secret (RFC 7627).
     pub extended_master_secret: bool,
+    /// Whom to believe about the server's certificate.
+    pub trust: Trust,
+}
+
+/// How the server's certificate chain is judged.
+#[derive(Clone, Debug)]
+pub enum Trust {
+    /// Not at all: the chain is shown, and anyone in the middle could have sent it.
+    Insecure,
+    /// Checked against these root certificates (DER) at time `now` (seconds since 1970:
+    /// the client reads no clock itself), for the server name, with [`crate::cert::verify_chain`].
+    Roots {
+        certificates: Vec<Vec<u8>>,
+        now: i64,
+    },
 }
 
 impl Default for ClientConfig {
@@ -71,6 +86,7 @@ impl Default for ClientConfig {
             ],
             server_name: None,
             extended_master_secret: true,
+            trust: Trust::Insecure,
         }
     }
 }
@@ -181,7 +197,7 @@ impl Client {
         let conn = &mut self.conn;
         let next = match state {
             State::ExpectServerHello(s) => s.handle(message, raw, conn)?,
-            State::ExpectCertificate(s) => s.handle(message, raw, conn)?,
+            State::ExpectCertificate(s) => s.handle(message, raw, conn, &self.config)?,
             State::ExpectServerKeyExchange(s) => s.handle(message, raw, conn, &self.config)?,
             State::ExpectServerHelloDone(s) => s.handle(message, raw, conn)?,
             State::ExpectFinished(s) => s.handle(message, conn)?,

@@ -21,7 +21,7 @@
 //! skip a state, because each state can only be built from the one before it.
 
 use super::kx::{self, KeyExchangeParams};
-use super::ClientConfig;
+use super::{ClientConfig, Trust};
 use crate::cert::{self, RsaPublicKey};
 use crate::codec::{
     AlertDescription, CipherSuite, ClientHello, CompressionMethod, Context, EcPointFormat,
@@ -235,6 +235,7 @@ impl ExpectCertificate {
         message: Handshake,
         raw: &[u8],
         conn: &mut Connection,
+        config: &ClientConfig,
     ) -> Result<State, TlsError> {
         let Handshake::Certificate(chain) = message else {
             return Err(TlsError::unexpected(
@@ -259,6 +260,22 @@ impl ExpectCertificate {
             })
             .collect();
         conn.events.push_back(Event::Certificates(summaries));
+        match &config.trust {
+            Trust::Insecure => conn.events.push_back(Event::CertificateTrust(
+                "not verified (insecure)".to_string(),
+            )),
+            Trust::Roots { certificates, now } => {
+                cert::verify_chain(&chain, certificates, config.server_name.as_deref(), *now)
+                    .map_err(|e| TlsError::new(AlertDescription::BAD_CERTIFICATE, e.to_string()))?;
+                conn.events.push_back(Event::CertificateTrust(format!(
+                    "verified: the chain leads to a trusted root{}",
+                    config
+                        .server_name
+                        .as_ref()
+                        .map_or(String::new(), |n| format!(" and names {n}"))
+                )));
+            }
+        }
         let server_key = cert::rsa_public_key(leaf)
             .map_err(|e| TlsError::new(AlertDescription::BAD_CERTIFICATE, e.to_string()))?
             .ok_or_else(|| {

@@ -194,3 +194,46 @@ fn a_suite_that_was_not_offered_is_an_illegal_parameter() {
     let error = client.receive(&record("serverhello")).unwrap_err();
     assert_eq!(error.alert, AlertDescription::ILLEGAL_PARAMETER);
 }
+
+fn trusting_the_illustrated_ca(now: i64) -> ClientConfig {
+    let ca = crate::cert::read_pem_chain(&record("ca.crt")).unwrap();
+    ClientConfig {
+        server_name: Some("example.ulfheim.net".to_string()),
+        trust: Trust::Roots {
+            certificates: ca,
+            now,
+        },
+        ..ClientConfig::default()
+    }
+}
+
+#[test]
+fn a_chain_that_leads_to_a_trusted_root_is_accepted_while_it_is_valid() {
+    // The server_name extension changes our ClientHello, not what the server sends back.
+    let mut client = Client::new(
+        trusting_the_illustrated_ca(1_546_300_800),
+        Box::new(Counting(0)),
+    );
+    client.take_output();
+    for name in ["serverhello", "servercert"] {
+        client.receive(&record(name)).unwrap();
+    }
+    let seen = events(&mut client);
+    assert!(seen
+        .iter()
+        .any(|e| matches!(e, Event::CertificateTrust(v) if v.starts_with("verified"))));
+}
+
+#[test]
+fn an_expired_chain_is_a_bad_certificate() {
+    // 2026-01-01: the Illustrated certificate expired in 2019.
+    let mut client = Client::new(
+        trusting_the_illustrated_ca(1_767_225_600),
+        Box::new(Counting(0)),
+    );
+    client.take_output();
+    client.receive(&record("serverhello")).unwrap();
+    let error = client.receive(&record("servercert")).unwrap_err();
+    assert_eq!(error.alert, AlertDescription::BAD_CERTIFICATE);
+    assert!(error.message.contains("not valid now"), "{error}");
+}
