@@ -175,7 +175,11 @@ impl fmt::Display for Event {
             }
             Event::ChangeCipherSpec(direction) => write!(f, "{direction} ChangeCipherSpec"),
             Event::VerifyData { side, value } => {
-                write!(f, "{side:?} verify_data: {}", hex(value))
+                let side = match side {
+                    Side::Client => "client",
+                    Side::Server => "server",
+                };
+                write!(f, "{side} verify_data: {}", hex(value))
             }
             Event::ProtectedRecord {
                 direction,
