@@ -30,6 +30,32 @@ pub enum TlsCommand {
     Client(ClientArgs),
     /// Accept TLS 1.2 connections and answer them (echo or a small HTTP page).
     Server(ServerArgs),
+    /// Both sides of a handshake in memory, wirelab's client against wirelab's server: every
+    /// message and every value each side computes, in the order they happen.
+    Handshake(HandshakeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HandshakeArgs {
+    /// The suite, by IANA name (default TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256).
+    #[arg(long = "cipher", value_name = "IANA_NAME")]
+    pub cipher: Option<String>,
+    /// The signature scheme the client offers: rsa_pss_rsae_sha256 (OpenSSL's default) or
+    /// rsa_pkcs1_sha256.
+    #[arg(long, value_name = "SCHEME", default_value = "rsa_pss_rsae_sha256")]
+    pub signature: String,
+    /// Leave out the extended master secret (RFC 7627).
+    #[arg(long)]
+    pub no_ems: bool,
+    /// Randomness from this seed (default 1): the same seed gives the same run.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// The server's certificate (PEM) and key (default: the throwaway key of the Illustrated
+    /// TLS 1.2 connection, built into wirelab).
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<String>,
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -106,6 +132,7 @@ pub fn run(args: &TlsArgs) -> Result<(), Failure> {
     match &args.command {
         TlsCommand::Client(args) => client(args),
         TlsCommand::Server(args) => server(args),
+        TlsCommand::Handshake(args) => handshake(args),
     }
 }
 
@@ -302,20 +329,132 @@ fn client(args: &ClientArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn server(args: &ServerArgs) -> Result<(), Failure> {
-    let key = match wirelab_crypto::rsa::keyfile::read_key(&read_file("--key", &args.key)?) {
+/// The server's certificate chain and private key from PEM bytes; `names` say which files
+/// they came from, for errors.
+fn server_identity(cert: &[u8], key: &[u8], names: (&str, &str)) -> Result<ServerConfig, Failure> {
+    let key = match wirelab_crypto::rsa::keyfile::read_key(key) {
         Ok(wirelab_crypto::rsa::KeyFile::Private(key)) => key,
         Ok(_) => {
             return Err(Failure::Input(format!(
                 "--key {}: a public key; the server needs its private key",
-                args.key
+                names.1
             )))
         }
-        Err(e) => return Err(Failure::Input(format!("--key {}: {e}", args.key))),
+        Err(e) => return Err(Failure::Input(format!("--key {}: {e}", names.1))),
     };
-    let chain = wirelab_tls::cert::read_pem_chain(&read_file("--cert", &args.cert)?)
-        .map_err(|e| Failure::Input(format!("--cert {}: {e}", args.cert)))?;
-    let mut config = ServerConfig::new(chain, key);
+    let chain = wirelab_tls::cert::read_pem_chain(cert)
+        .map_err(|e| Failure::Input(format!("--cert {}: {e}", names.0)))?;
+    Ok(ServerConfig::new(chain, key))
+}
+
+/// The Illustrated TLS 1.2 connection's server certificate and key (MIT licence, see
+/// crates/wirelab-tls/tests/data/illustrated-tls12/): throwaway values published for teaching.
+static DEMO_CERT: &[u8] =
+    include_bytes!("../crates/wirelab-tls/tests/data/illustrated-tls12/server.crt");
+static DEMO_KEY: &[u8] =
+    include_bytes!("../crates/wirelab-tls/tests/data/illustrated-tls12/server.key");
+
+fn handshake(args: &HandshakeArgs) -> Result<(), Failure> {
+    let mut server_config = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => server_identity(
+            &read_file("--cert", cert)?,
+            &read_file("--key", key)?,
+            (cert, key),
+        )?,
+        _ => server_identity(DEMO_CERT, DEMO_KEY, ("(built in)", "(built in)"))?,
+    };
+    let suite = match &args.cipher {
+        Some(name) => suites(std::slice::from_ref(name))?.and_then(|s| s.first().copied()),
+        None => Some(CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
+    };
+    let scheme = match args.signature.as_str() {
+        "rsa_pss_rsae_sha256" => wirelab_tls::codec::SignatureScheme::RSA_PSS_RSAE_SHA256,
+        "rsa_pkcs1_sha256" => wirelab_tls::codec::SignatureScheme::RSA_PKCS1_SHA256,
+        other => {
+            return Err(Failure::Usage(format!(
+                "--signature {other}: expected rsa_pss_rsae_sha256 or rsa_pkcs1_sha256"
+            )))
+        }
+    };
+    let client_config = ClientConfig {
+        cipher_suites: suite.into_iter().collect(),
+        signature_schemes: vec![scheme],
+        extended_master_secret: !args.no_ems,
+        server_name: Some("example.ulfheim.net".to_string()),
+        ..ClientConfig::default()
+    };
+    server_config.extended_master_secret = !args.no_ems;
+    let mut client = Client::new(client_config, rng(Some(args.seed)));
+    let mut server = Server::new(server_config, rng(Some(args.seed.wrapping_add(1))));
+    let mut out = io::stdout().lock();
+    let write_error = |e: io::Error| Failure::Input(format!("standard output: {e}"));
+    loop {
+        show_events(
+            &mut out,
+            "client",
+            std::iter::from_fn(|| client.poll_event()),
+        )
+        .map_err(write_error)?;
+        let to_server = client.take_output();
+        if !to_server.is_empty() {
+            writeln!(
+                out,
+                "        ──── {} bytes to the server ────>",
+                to_server.len()
+            )
+            .map_err(write_error)?;
+            let result = server.receive(&to_server);
+            show_events(
+                &mut out,
+                "server",
+                std::iter::from_fn(|| server.poll_event()),
+            )
+            .map_err(write_error)?;
+            result.map_err(|e| Failure::Input(format!("server: {e}")))?;
+        }
+        let to_client = server.take_output();
+        if !to_client.is_empty() {
+            writeln!(
+                out,
+                "        <─── {} bytes to the client ─────",
+                to_client.len()
+            )
+            .map_err(write_error)?;
+            client
+                .receive(&to_client)
+                .map_err(|e| Failure::Input(format!("client: {e}")))?;
+        }
+        if to_server.is_empty() && to_client.is_empty() {
+            break;
+        }
+    }
+    if !(client.is_established() && server.is_established()) {
+        return Err(Failure::Input("the handshake did not complete".into()));
+    }
+    Ok(())
+}
+
+/// Each event on its own lines, the first one marked with who saw it.
+fn show_events(
+    out: &mut impl Write,
+    who: &str,
+    events: impl Iterator<Item = Event>,
+) -> io::Result<()> {
+    for event in events {
+        for (i, line) in event.to_string().lines().enumerate() {
+            let (who, mark) = if i == 0 { (who, "*") } else { ("", " ") };
+            writeln!(out, "{who:<7}{mark} {line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn server(args: &ServerArgs) -> Result<(), Failure> {
+    let mut config = server_identity(
+        &read_file("--cert", &args.cert)?,
+        &read_file("--key", &args.key)?,
+        (&args.cert, &args.key),
+    )?;
     if let Some(suites) = suites(&args.ciphers)? {
         config.cipher_suites = suites;
     }
