@@ -34,6 +34,8 @@ pub enum Command {
     Dh(crate::crypto::DhArgs),
     /// An elliptic-curve Diffie-Hellman exchange (X25519, P-256).
     Ecdh(crate::crypto::EcdhArgs),
+    /// TLS 1.2: a client and a server that show every message and secret.
+    Tls(crate::tls::TlsArgs),
 }
 
 /// The output formats of `-T`.

@@ -25,6 +25,7 @@ mod follow;
 mod input;
 mod ladder;
 mod names;
+mod tls;
 mod trace;
 mod views;
 
@@ -84,6 +85,7 @@ fn main() -> ExitCode {
         cli::Command::Rsa(args) => crypto::rsa(args),
         cli::Command::Dh(args) => crypto::dh(args),
         cli::Command::Ecdh(args) => crypto::ecdh(args),
+        cli::Command::Tls(args) => tls::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
-//! The fields of issue 2 (plus `frame.time_delta`), in Wireshark's display-filter names: the
-//! oracle compares them with tshark, and the golden `-T fields` files show them.
+//! The fields of issue 2 (plus `frame.time_delta`) and the sequence analysis of issue 3, in
+//! Wireshark's display-filter names: the oracle compares them with tshark, and the golden
+//! `-T fields` files show them.
 
 /// Every field `wirelab dissect -T fields` must print exactly as `tshark -T fields` does.
 /// `frame.number` comes first: it is how a reader of a mismatch finds the frame.
@@ -68,4 +69,26 @@ pub const FIELDS: &[&str] = &[
     "tcp.options.sack_re",
     "tcp.options.timestamp.tsval",
     "tcp.options.timestamp.tsecr",
+    // Issue 3: the sequence analysis (crates/wirelab-analyze/src/seq/). The flags are FT_NONE
+    // in tshark: present (`1`) or absent; a duplicate ACK's flag occurs twice (the flag and
+    // its expert item).
+    "tcp.analysis.acks_frame",
+    "tcp.analysis.bytes_in_flight",
+    "tcp.analysis.retransmission",
+    "tcp.analysis.fast_retransmission",
+    "tcp.analysis.spurious_retransmission",
+    "tcp.analysis.out_of_order",
+    "tcp.analysis.lost_segment",
+    "tcp.analysis.ack_lost_segment",
+    "tcp.analysis.duplicate_ack",
+    "tcp.analysis.duplicate_ack_num",
+    "tcp.analysis.duplicate_ack_frame",
+    "tcp.analysis.zero_window",
+    "tcp.analysis.zero_window_probe",
+    "tcp.analysis.zero_window_probe_ack",
+    "tcp.analysis.window_full",
+    "tcp.analysis.window_update",
+    "tcp.analysis.keep_alive",
+    "tcp.analysis.keep_alive_ack",
+    "tcp.analysis.reused_ports",
 ];

@@ -28,7 +28,7 @@ pub mod seq;
 pub mod state;
 pub mod stream;
 
-use wirelab_wire::{Analysis, Dissection, PayloadUse, TcpSegment, UdpDatagram};
+use wirelab_wire::{Analysis, Dissection, Frame, PayloadUse, TcpSegment, UdpDatagram};
 
 pub use seq::verdict::{Finding, SeqVerdict};
 
@@ -72,6 +72,10 @@ impl Analysis for Analyzer {
         self.streams.udp(datagram, d)
     }
 
+    fn frame_start(&mut self, frame: &Frame<'_>) {
+        self.conversations.frame_start(frame);
+    }
+
     fn frame_done(&mut self, frame_number: u64, d: &mut Dissection) {
         self.streams.frame_done(frame_number, d);
     }
@@ -82,4 +86,5 @@ pub fn register_fields() {
     wirelab_wire::registry::add_fields(seq::FIELDS);
     wirelab_wire::registry::add_fields(state::FIELDS);
     wirelab_wire::registry::add_fields(app::FIELDS);
+    wirelab_wire::registry::add_fields(stream::FIELDS);
 }

@@ -15,7 +15,7 @@
 
 use crate::conversation::{Endpoint, WindowScale};
 use crate::dissection::Dissection;
-use crate::frame::Timestamp;
+use crate::frame::{Frame, Timestamp};
 
 /// One TCP segment, as the analysis sees it.
 #[derive(Clone, Copy, Debug)]
@@ -103,6 +103,10 @@ pub trait Analysis {
     fn udp_datagram(&mut self, _datagram: &UdpDatagram<'_>, _d: &mut Dissection) -> PayloadUse {
         PayloadUse::Unclaimed
     }
+
+    /// A frame is about to be dissected: its number, time and length on the wire, which
+    /// conversation statistics count (`frame.len`, as `tshark -z conv` does).
+    fn frame_start(&mut self, _frame: &Frame<'_>) {}
 
     /// The frame has been dissected: layers added here come after all others.
     fn frame_done(&mut self, _frame_number: u64, _d: &mut Dissection) {}

@@ -9,6 +9,7 @@
 use crate::analysis::{Analysis, NoAnalysis};
 use crate::conversation::Conversations;
 use crate::dissection::Dissection;
+use crate::expert::{Group, Severity};
 use crate::field::Value;
 use crate::frame::{Frame, LinkType, Timestamp};
 use crate::{arp, ethernet, icmp, icmpv6, ipv4, ipv6, link, tcp, udp, vlan};
@@ -80,6 +81,7 @@ impl Dissector {
         analysis: &mut dyn Analysis,
     ) {
         d.clear();
+        analysis.frame_start(frame);
         let first = *self.first_ts.get_or_insert(frame.ts);
         let previous = self.previous_ts.replace(frame.ts).unwrap_or(frame.ts);
         crate::frame_layer::dissect(d, frame, first, previous);
@@ -113,8 +115,31 @@ impl Dissector {
         if cx.d.protocol.is_empty() {
             cx.d.protocol = "data";
         }
+        malformed_expert(cx.d);
         cx.analysis.frame_done(frame.number, cx.d);
     }
+}
+
+/// A packet that stops making sense is an error in the expert summary, under the layer where
+/// it did, as Wireshark's `_ws.malformed.expert`. A frame cut short by the snap length is not
+/// malformed: the packet was whole on the wire.
+fn malformed_expert(d: &mut Dissection) {
+    let Some(malformed) = &d.malformed else {
+        return;
+    };
+    if malformed
+        .problem
+        .ends_with("[Packet size limited during capture]")
+    {
+        return;
+    }
+    let layer = malformed.layer;
+    d.add_expert(
+        Severity::Error,
+        Group::Malformed,
+        layer,
+        "Malformed Packet (Exception occurred)",
+    );
 }
 
 /// Raw IP: the version is the first nibble.

@@ -28,6 +28,7 @@
 use crate::checksum;
 use crate::conversation::EchoId;
 use crate::dissector::{dissect_data, Ctx, IpContext, MAX_IP_DEPTH};
+use crate::expert::{Group, Severity};
 use crate::field::{FieldDef, Value};
 use crate::frame::Timestamp;
 use crate::link::{be16, be32, ipv4_at, report_short};
@@ -346,6 +347,13 @@ fn verify_checksum(cx: &mut Ctx<'_>, range: Range<usize>, sent: u16, ip: IpConte
             format_args!("Checksum: 0x{sent:04x} incorrect, should be 0x{should_be:04x}"),
         );
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_BAD));
+        // Wireshark rates a bad ICMP checksum a warning, not an error (`icmp.checksum_bad`).
+        cx.d.add_expert(
+            Severity::Warning,
+            Group::Checksum,
+            "icmp",
+            format!("Bad checksum [should be 0x{should_be:04x}]"),
+        );
     }
 }
 

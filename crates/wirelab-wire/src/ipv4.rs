@@ -30,6 +30,7 @@
 use crate::checksum;
 use crate::dissection::Address;
 use crate::dissector::{dispatch_ip_proto, dissect_data, Ctx, IpContext};
+use crate::expert::{Group, Severity};
 use crate::field::{Base, FieldDef, Value, ValueNames};
 use crate::link::{be16, ipv4_at, masked, report_short, reported_end};
 use etherparse::IpNumber;
@@ -508,15 +509,22 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     };
     let checksum_item =
         cx.d.add(&CHECKSUM, at(10, 2), Value::UInt(sent_checksum as u64));
-    if !cx.d.keeps_tree() {
-        // The checksum's status is only a tree item: the summary columns do not show it.
-    } else if have(0, header_len) {
+    if have(0, header_len) {
         // The receiver's check: the whole header, checksum included, sums to zero (RFC 1071 §1).
+        // Judged even without a tree: a bad checksum is an expert item.
         let header = &bytes[start..start + header_len];
+        let good = checksum::internet_checksum(header) == 0;
         let without = checksum::sum_words(checksum::sum_words(0, &header[..10]), &header[12..]);
         let calculated = checksum::finish(without);
-        let good = checksum::internet_checksum(header) == 0;
         if !good {
+            if top {
+                cx.d.add_expert(
+                    Severity::Error,
+                    Group::Checksum,
+                    "ip",
+                    format!("Bad checksum [should be 0x{calculated:04x}]"),
+                );
+            }
             cx.d.set_title(
                 checksum_item,
                 format_args!("Header Checksum: 0x{sent_checksum:04x} incorrect, should be 0x{calculated:04x}"),
@@ -565,6 +573,9 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
             (header_dst, None)
         }
     };
+    if top {
+        ttl_expert(cx, bytes[start + 8], dst, proto);
+    }
     if !have(0, header_len) {
         short!(header_len)
     }
@@ -623,6 +634,40 @@ pub(crate) fn dissect(cx: &mut Ctx<'_>, range: Range<usize>) {
     cx.ip_depth -= 1;
     if top && cx.d.info.is_empty() && !matches!(IpNumber(proto), IpNumber::IPV4 | IpNumber::IPV6) {
         let _ = write!(cx.d.info, "{} ({proto})", protocol_name(proto));
+    }
+}
+
+/// Wireshark's notes on a TTL that looks wrong for where the datagram goes: a low TTL to a
+/// unicast address (traceroute's probes), or, for the Local Network Control Block
+/// 224.0.0.0/24, anything but the TTL its protocols must use (RFC 3171 §3, RFC 5771 §4).
+fn ttl_expert(cx: &mut Ctx<'_>, ttl: u8, dst: Ipv4Addr, proto: u8) {
+    const PIM: u8 = 103;
+    const OSPF: u8 = 89;
+    const IGMP: u8 = 2;
+    let [a, b, c, last] = dst.octets();
+    if (a, b, c) == (224, 0, 0) {
+        // VRRP (224.0.0.18) and GLBP (224.0.0.102) use 255, mDNS (224.0.0.251) anything.
+        let valid = match last {
+            _ if proto == IGMP => Some(1),
+            18 | 102 => Some(255),
+            251 => None,
+            _ => Some(1),
+        };
+        if let Some(valid) = valid.filter(|valid| *valid != ttl) {
+            cx.d.add_expert(
+                Severity::Note,
+                Group::Sequence,
+                "ip",
+                format!("\"Time To Live\" != {valid} for a packet sent to the Local Network Control Block (see RFC 3171)"),
+            );
+        }
+    } else if ttl < 5 && !dst.is_multicast() && proto != PIM && proto != OSPF {
+        cx.d.add_expert(
+            Severity::Note,
+            Group::Sequence,
+            "ip",
+            format!("\"Time To Live\" only {ttl}"),
+        );
     }
 }
 

@@ -36,6 +36,7 @@ use crate::analysis::{PayloadUse, TcpSegment};
 use crate::checksum;
 use crate::conversation::{Endpoint, Relative, WindowScale};
 use crate::dissector::{dissect_data, Ctx, IpContext};
+use crate::expert::{Group, Severity};
 use crate::field::{FieldDef, Value};
 use crate::link::{be16, be32, report_short, reported_end};
 use crate::udp::{STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED};
@@ -571,6 +572,7 @@ fn dissect_header(
         ),
     );
     flags_tree(cx, at(12, 2), h.flags, ace);
+    connection_experts(cx, h.flags, title.sport, title.dport);
 
     cx.d.add(&WINDOW_SIZE_VALUE, at(14, 2), Value::UInt(h.window as u64));
     cx.d.add_generated(&WINDOW_SIZE, Value::UInt(window as u64));
@@ -802,6 +804,36 @@ fn flags_tree(cx: &mut Ctx<'_>, range: Range<usize>, flags: u16, ace: bool) {
     cx.d.close();
 }
 
+/// The chats and the warning `tshark -z expert` lists for the connection's events
+/// (`tcp.connection.syn`, `.synack`, `.fin`, `.rst`): the opening (RFC 9293 §3.5), the closing
+/// (§3.6) and a reset (§3.5.2). The server port is the SYN's destination, the SYN,ACK's source.
+fn connection_experts(cx: &mut Ctx<'_>, flags: u16, sport: u16, dport: u16) {
+    if flags & SYN != 0 {
+        let message = if flags & ACK != 0 {
+            format!("Connection establish acknowledge (SYN+ACK): server port {sport}")
+        } else {
+            format!("Connection establish request (SYN): server port {dport}")
+        };
+        cx.d.add_expert(Severity::Chat, Group::Sequence, "tcp", message);
+    }
+    if flags & FIN != 0 {
+        cx.d.add_expert(
+            Severity::Chat,
+            Group::Sequence,
+            "tcp",
+            "Connection finish (FIN)",
+        );
+    }
+    if flags & RST != 0 {
+        cx.d.add_expert(
+            Severity::Warning,
+            Group::Sequence,
+            "tcp",
+            "Connection reset (RST)",
+        );
+    }
+}
+
 /// Verify the checksum over the pseudo-header and the whole segment (RFC 9293 §3.1), when the
 /// whole segment was captured and is not an IP fragment; otherwise show it unverified.
 fn verify_checksum(
@@ -835,6 +867,14 @@ fn verify_checksum(
         if columns {
             cx.d.info.push_str(" [TCP CHECKSUM 0xFFFF]");
         }
+        if !cx.quoted {
+            cx.d.add_expert(
+                Severity::Error,
+                Group::Checksum,
+                "tcp",
+                "Bad checksum [should be 0x0000]",
+            );
+        }
         true
     } else if computed == 0 {
         cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} [correct]"));
@@ -853,6 +893,14 @@ fn verify_checksum(
         cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(should_be as u64));
         if columns {
             cx.d.info.push_str(" [TCP CHECKSUM INCORRECT]");
+        }
+        if !cx.quoted {
+            cx.d.add_expert(
+                Severity::Error,
+                Group::Checksum,
+                "tcp",
+                format!("Bad checksum [should be 0x{should_be:04x}]"),
+            );
         }
         true
     }

@@ -24,6 +24,7 @@ use crate::analysis::{PayloadUse, UdpDatagram};
 use crate::checksum;
 use crate::conversation::Endpoint;
 use crate::dissector::{dissect_data, Ctx, IpContext};
+use crate::expert::{Group, Severity};
 use crate::field::{FieldDef, FieldType, Value, ValueNames};
 use crate::link::{be16, report_short};
 use std::fmt::Write;
@@ -286,6 +287,12 @@ fn checksum_fields(
             if columns {
                 cx.d.info.push_str(" [ILLEGAL CHECKSUM (0)]");
             }
+            cx.d.add_expert(
+                Severity::Error,
+                Group::Checksum,
+                "udp",
+                "Illegal checksum value (0)",
+            );
         }
         cx.d.close();
         return;
@@ -322,6 +329,14 @@ fn checksum_fields(
         cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_BAD));
         if columns {
             cx.d.info.push_str(" [UDP CHECKSUM INCORRECT]");
+        }
+        if !cx.quoted {
+            cx.d.add_expert(
+                Severity::Error,
+                Group::Checksum,
+                "udp",
+                format!("Bad checksum [should be 0x{should_be:04x}]"),
+            );
         }
     }
 }

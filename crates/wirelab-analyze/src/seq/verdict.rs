@@ -94,6 +94,14 @@ impl SeqVerdict {
         self.findings |= finding.bit();
     }
 
+    /// Whether the segment resends data, of any kind: plain, fast or spurious (tshark's
+    /// `tcp.analysis.retransmission` is present on all three).
+    pub fn is_retransmission(&self) -> bool {
+        self.has(Finding::Retransmission)
+            || self.has(Finding::FastRetransmission)
+            || self.has(Finding::SpuriousRetransmission)
+    }
+
     /// Whether any finding was made.
     pub fn is_clean(&self) -> bool {
         self.findings == 0

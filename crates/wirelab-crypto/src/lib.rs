@@ -1,0 +1,21 @@
+//! RSA and Diffie-Hellman from first principles, every step observable ([`Steps`]).
+//!
+//! ```text
+//!  arith    extended Euclid, modular inverse, square-and-multiply
+//!  prime    trial division, Miller-Rabin, random primes of an exact length, safe primes
+//!  rsa      key generation, PKCS#1 v1.5 and PSS, CRT, key files (RFC 8017)
+//!  dh       finite-field Diffie-Hellman        ecdh, x25519   elliptic-curve Diffie-Hellman
+//! ```
+//!
+//! Teaching code: not constant-time (see [`rsa`]).
+#![forbid(unsafe_code)]
+
+pub mod arith;
+pub mod dh;
+pub mod ecdh;
+pub mod prime;
+pub mod rsa;
+pub mod steps;
+pub mod x25519;
+
+pub use steps::{Step, Steps};

@@ -1,0 +1,181 @@
+//! The ARP cache (RFC 826, RFC 1122 §2.3.2.1): IPv4 address -> MAC address, entries that
+//! expire, and the packets waiting for an answer.
+
+use crate::wire::EthernetAddress;
+use crate::{Duration, Instant};
+use std::collections::{HashMap, VecDeque};
+use std::net::Ipv4Addr;
+
+/// Packets kept per unresolved address (RFC 1122 §2.3.2.2: "SHOULD save at least one").
+pub const MAX_PENDING_PER_ADDRESS: usize = 16;
+/// ARP requests sent for one address before its waiting packets are dropped.
+pub const MAX_REQUESTS: u32 = 3;
+
+#[derive(Debug)]
+struct Entry {
+    mac: EthernetAddress,
+    expires: Instant,
+}
+
+/// An address being resolved: when the last request went out, how many, what waits.
+#[derive(Debug)]
+struct Pending {
+    last_request: Instant,
+    requests: u32,
+    packets: VecDeque<Vec<u8>>,
+}
+
+#[derive(Debug)]
+pub struct ArpCache {
+    entries: HashMap<Ipv4Addr, Entry>,
+    pending: HashMap<Ipv4Addr, Pending>,
+    lifetime: Duration,
+    retry: Duration,
+}
+
+/// What `ArpCache::handle_timeout` decided.
+#[derive(Debug, Default)]
+pub struct Expired {
+    /// Addresses to ask again.
+    pub ask_again: Vec<Ipv4Addr>,
+    /// Packets dropped because their address never answered.
+    pub dropped: usize,
+}
+
+impl ArpCache {
+    pub fn new(lifetime: Duration, retry: Duration) -> ArpCache {
+        ArpCache {
+            entries: HashMap::new(),
+            pending: HashMap::new(),
+            lifetime,
+            retry,
+        }
+    }
+
+    /// The MAC of `ip`, if known and fresh.
+    pub fn lookup(&self, ip: Ipv4Addr, now: Instant) -> Option<EthernetAddress> {
+        self.entries
+            .get(&ip)
+            .filter(|e| e.expires > now)
+            .map(|e| e.mac)
+    }
+
+    /// Records a mapping; returns the packets that were waiting for it.
+    pub fn insert(
+        &mut self,
+        ip: Ipv4Addr,
+        mac: EthernetAddress,
+        now: Instant,
+    ) -> VecDeque<Vec<u8>> {
+        self.entries.insert(
+            ip,
+            Entry {
+                mac,
+                expires: now + self.lifetime,
+            },
+        );
+        self.pending
+            .remove(&ip)
+            .map(|p| p.packets)
+            .unwrap_or_default()
+    }
+
+    /// Whether an entry for `ip` exists (RFC 826: update only addresses already known,
+    /// unless the packet is for us).
+    pub fn knows(&self, ip: Ipv4Addr) -> bool {
+        self.entries.contains_key(&ip)
+    }
+
+    /// Queues an IP packet for `ip`. Returns true when an ARP request should go out now
+    /// (the first packet for this address).
+    pub fn queue(&mut self, ip: Ipv4Addr, packet: Vec<u8>, now: Instant) -> bool {
+        let pending = self.pending.entry(ip).or_insert(Pending {
+            last_request: now,
+            requests: 0,
+            packets: VecDeque::new(),
+        });
+        if pending.packets.len() >= MAX_PENDING_PER_ADDRESS {
+            pending.packets.pop_front();
+        }
+        pending.packets.push_back(packet);
+        if pending.requests == 0 {
+            pending.requests = 1;
+            pending.last_request = now;
+            return true;
+        }
+        false
+    }
+
+    /// Forgets stale entries, repeats requests, gives up after `MAX_REQUESTS` (3) requests.
+    pub fn handle_timeout(&mut self, now: Instant) -> Expired {
+        self.entries.retain(|_, e| e.expires > now);
+        let mut expired = Expired::default();
+        let retry = self.retry;
+        self.pending.retain(|ip, p| {
+            if p.last_request + retry > now {
+                return true;
+            }
+            if p.requests >= MAX_REQUESTS {
+                expired.dropped += p.packets.len();
+                return false;
+            }
+            p.requests += 1;
+            p.last_request = now;
+            expired.ask_again.push(*ip);
+            true
+        });
+        expired
+    }
+
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let retries = self.pending.values().map(|p| p.last_request + self.retry);
+        let expiries = self.entries.values().map(|e| e.expires);
+        retries.chain(expiries).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAC: EthernetAddress = EthernetAddress([2, 0, 0, 0, 0, 2]);
+    const IP: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+
+    fn cache() -> ArpCache {
+        ArpCache::new(Duration::from_secs(60), Duration::from_secs(1))
+    }
+
+    #[test]
+    fn an_entry_answers_until_it_expires() {
+        let mut arp = cache();
+        arp.insert(IP, MAC, Instant::ZERO);
+        assert_eq!(arp.lookup(IP, Instant::from_millis(59_999)), Some(MAC));
+        assert_eq!(arp.lookup(IP, Instant::from_millis(60_000)), None);
+    }
+
+    #[test]
+    fn packets_wait_for_the_reply_and_only_the_first_one_asks() {
+        let mut arp = cache();
+        assert!(arp.queue(IP, vec![1], Instant::ZERO));
+        assert!(!arp.queue(IP, vec![2], Instant::ZERO));
+        let waiting = arp.insert(IP, MAC, Instant::from_millis(10));
+        assert_eq!(waiting, [vec![1], vec![2]]);
+    }
+
+    #[test]
+    fn an_address_that_never_answers_is_asked_three_times_then_its_packets_dropped() {
+        let mut arp = cache();
+        arp.queue(IP, vec![1], Instant::ZERO);
+        assert_eq!(
+            arp.handle_timeout(Instant::from_millis(1000)).ask_again,
+            [IP]
+        );
+        assert_eq!(
+            arp.handle_timeout(Instant::from_millis(2000)).ask_again,
+            [IP]
+        );
+        let last = arp.handle_timeout(Instant::from_millis(3000));
+        assert_eq!((last.ask_again.len(), last.dropped), (0, 1));
+        assert_eq!(arp.poll_timeout(), None);
+    }
+}

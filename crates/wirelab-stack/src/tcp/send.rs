@@ -1,0 +1,151 @@
+//! The send sequence space (RFC 9293 §3.3.1) and the send buffer.
+//!
+//! ```text
+//!                    1         2          3          4
+//!               ----------|----------|----------|----------
+//!                      SND.UNA    SND.NXT    SND.UNA
+//!                                           +SND.WND
+//!
+//!         1 - old sequence numbers that have been acknowledged
+//!         2 - sequence numbers of unacknowledged data
+//!         3 - sequence numbers allowed for new data transmission
+//!         4 - future sequence numbers that are not yet allowed
+//! ```
+//!
+//! One variable is added to the RFC's: SND.MAX, the highest sequence number sent so far.
+//! After a retransmission timeout SND.NXT goes back to SND.UNA and the data is sent again
+//! ("go-back-N"); SND.MAX remembers how far the first transmission got, so that an ACK for
+//! data sent before the timeout is still recognised as acceptable, and a segment below
+//! SND.MAX is known to be a retransmission.
+
+use crate::wire::SeqNumber;
+use std::collections::VecDeque;
+
+#[derive(Debug)]
+pub struct SendSequence {
+    /// Initial send sequence number (ISS): the SYN occupies it.
+    pub iss: SeqNumber,
+    /// Oldest unacknowledged sequence number (SND.UNA).
+    pub una: SeqNumber,
+    /// Next sequence number to send (SND.NXT).
+    pub nxt: SeqNumber,
+    /// Highest sequence number sent, plus one (SND.MAX; not in RFC 9293, see above).
+    pub max: SeqNumber,
+    /// Send window, already scaled (SND.WND).
+    pub wnd: usize,
+    /// Segment sequence number used for the last window update (SND.WL1).
+    pub wl1: SeqNumber,
+    /// Segment acknowledgment number used for the last window update (SND.WL2).
+    pub wl2: SeqNumber,
+    /// The largest window the peer has offered (MAX.SND.WND, RFC 5961 §5.2; also used by
+    /// sender-side SWS avoidance, RFC 9293 §3.8.6.2.1).
+    pub max_wnd: usize,
+    /// Bytes the application queued and the peer has not acknowledged, from `buffer_start`.
+    buffer: VecDeque<u8>,
+    /// Sequence number of `buffer[0]`: ISS + 1 at first, since the SYN takes ISS.
+    buffer_start: SeqNumber,
+    capacity: usize,
+    /// The application closed: a FIN follows the last byte of the buffer.
+    fin_queued: bool,
+}
+
+impl SendSequence {
+    pub fn new(iss: SeqNumber, capacity: usize) -> SendSequence {
+        SendSequence {
+            iss,
+            una: iss,
+            nxt: iss,
+            max: iss,
+            wnd: 0,
+            wl1: SeqNumber(0),
+            wl2: SeqNumber(0),
+            max_wnd: 0,
+            buffer: VecDeque::new(),
+            buffer_start: iss + 1,
+            capacity,
+            fin_queued: false,
+        }
+    }
+
+    /// Queues as much of `data` as fits; returns how much that was.
+    pub fn write(&mut self, data: &[u8]) -> usize {
+        let room = self.capacity.saturating_sub(self.buffer.len());
+        let taken = data.len().min(room);
+        self.buffer.extend(data.get(..taken).unwrap_or_default());
+        taken
+    }
+
+    pub fn free_space(&self) -> usize {
+        self.capacity.saturating_sub(self.buffer.len())
+    }
+
+    /// Bytes queued and not yet acknowledged.
+    pub fn buffered(&self) -> usize {
+        self.buffer.len()
+    }
+
+    pub fn queue_fin(&mut self) {
+        self.fin_queued = true;
+    }
+
+    pub fn fin_queued(&self) -> bool {
+        self.fin_queued
+    }
+
+    /// The sequence number the FIN takes, once the application closed.
+    pub fn fin_seq(&self) -> Option<SeqNumber> {
+        self.fin_queued
+            .then(|| self.buffer_start + self.buffer.len())
+    }
+
+    /// Whether the FIN was sent at least once.
+    pub fn fin_sent(&self) -> bool {
+        self.fin_seq().is_some_and(|fin| self.max > fin)
+    }
+
+    /// Whether the peer acknowledged our FIN.
+    pub fn fin_acked(&self) -> bool {
+        self.fin_seq().is_some_and(|fin| self.una > fin)
+    }
+
+    /// Bytes from `seq` to the end of the buffer (what could still be sent from there).
+    pub fn bytes_from(&self, seq: SeqNumber) -> usize {
+        let offset = seq.len_since(self.buffer_start);
+        self.buffer.len().saturating_sub(offset)
+    }
+
+    /// Copies up to `len` bytes starting at sequence number `seq`.
+    pub fn copy_out(&self, seq: SeqNumber, len: usize) -> Vec<u8> {
+        let offset = seq.len_since(self.buffer_start);
+        self.buffer
+            .range(offset.min(self.buffer.len())..)
+            .take(len)
+            .copied()
+            .collect()
+    }
+
+    /// Sequence space in flight: sent and not acknowledged (SND.NXT - SND.UNA).
+    pub fn in_flight(&self) -> usize {
+        self.nxt.len_since(self.una)
+    }
+
+    /// The window left for new data: SND.UNA + SND.WND - SND.NXT.
+    pub fn usable_window(&self) -> usize {
+        self.wnd.saturating_sub(self.in_flight())
+    }
+
+    /// RFC 9293 §3.10.7.4, fifth step: "If SND.UNA < SEG.ACK =< SND.NXT, then set
+    /// SND.UNA <- SEG.ACK. Any segments on the retransmission queue that are thereby
+    /// entirely acknowledged are removed." Returns how many data bytes left the buffer.
+    pub fn acknowledge(&mut self, ack: SeqNumber) -> usize {
+        self.una = ack;
+        if self.nxt < ack {
+            // A window probe or data sent before a timeout was acknowledged.
+            self.nxt = ack;
+        }
+        let acked = ack.len_since(self.buffer_start).min(self.buffer.len());
+        self.buffer.drain(..acked);
+        self.buffer_start += acked;
+        acked
+    }
+}

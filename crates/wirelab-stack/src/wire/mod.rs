@@ -1,0 +1,160 @@
+//! Packet formats, one file per protocol: a `Repr` struct that says what a header means
+//! (not how its bits are laid out), with `parse` from untrusted bytes and `emit` into a buffer.
+//!
+//! The panic rule: `parse` takes any bytes and never panics; what it rejects comes back as an
+//! [`Error`] naming the layer, the byte offset, what was expected and what was found.
+//! Header layouts are parsed with etherparse where it fits (IPv4, TCP, UDP); the short fixed
+//! layouts (Ethernet, ARP, ICMP echo) are read by hand from the byte ranges in their `field`
+//! modules.
+
+use std::fmt;
+
+pub mod arp;
+pub mod ethernet;
+pub mod icmp;
+pub mod ipv4;
+pub mod tcp;
+pub mod udp;
+
+pub use arp::{ArpOperation, ArpRepr};
+pub use ethernet::{EtherType, EthernetAddress, EthernetRepr};
+pub use icmp::IcmpRepr;
+pub use ipv4::{Fragment, IpProtocol, Ipv4Repr};
+pub use tcp::{Control, SeqNumber, TcpOptions, TcpRepr, TcpSummary};
+pub use udp::UdpRepr;
+
+/// Why bytes were rejected: `TCP at byte 0: expected a checksum of 0x1c46, found 0x1c47`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// The layer's short name (`tcp`, `ipv4`).
+    pub layer: &'static str,
+    /// Offset from the start of that layer's header.
+    pub offset: usize,
+    pub problem: String,
+}
+
+impl Error {
+    pub(crate) fn new(layer: &'static str, offset: usize, problem: impl Into<String>) -> Error {
+        Error {
+            layer,
+            offset,
+            problem: problem.into(),
+        }
+    }
+
+    /// The bytes end before the layer's header does.
+    pub(crate) fn truncated(layer: &'static str, needed: usize, found: usize) -> Error {
+        Error::new(
+            layer,
+            found,
+            format!("expected at least {needed} bytes, found {found}"),
+        )
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at byte {}: {}",
+            self.layer.to_uppercase(),
+            self.offset,
+            self.problem
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The Internet checksum (RFC 1071): the ones' complement of the ones' complement sum of
+/// 16-bit words. `initial` carries a pseudo-header sum in; a packet whose stored checksum is
+/// right sums to 0xffff, so `checksum(packet) == 0`.
+pub fn checksum(initial: u32, data: &[u8]) -> u16 {
+    let mut sum = initial;
+    let mut words = data.chunks_exact(2);
+    for word in &mut words {
+        sum += u32::from(u16::from_be_bytes([word[0], word[1]]));
+    }
+    if let [last] = words.remainder() {
+        sum += u32::from(*last) << 8;
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// The sum of the IPv4 pseudo-header (RFC 9293 §3.1, RFC 768): source, destination, zero,
+/// protocol, transport length. It makes the transport checksum cover the addresses.
+pub fn pseudo_header_sum(
+    src: std::net::Ipv4Addr,
+    dst: std::net::Ipv4Addr,
+    protocol: u8,
+    len: usize,
+) -> u32 {
+    let s = src.octets();
+    let d = dst.octets();
+    let mut sum = 0u32;
+    for pair in [[s[0], s[1]], [s[2], s[3]], [d[0], d[1]], [d[2], d[3]]] {
+        sum += u32::from(u16::from_be_bytes(pair));
+    }
+    sum + u32::from(protocol) + (len as u32 & 0xffff) + (len as u32 >> 16)
+}
+
+/// Reads a big-endian u16 at `at`, or `None` past the end.
+pub(crate) fn be16(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*bytes.get(at)?, *bytes.get(at + 1)?]))
+}
+
+/// A one-line summary of an Ethernet frame, as tcpdump would print it; frames that do not
+/// parse say where and why.
+pub fn summarize_frame(frame: &[u8]) -> String {
+    let (eth, payload) = match EthernetRepr::parse(frame) {
+        Ok(parsed) => parsed,
+        Err(e) => return format!("malformed: {e}"),
+    };
+    match eth.ethertype {
+        EtherType::ARP => match ArpRepr::parse(payload) {
+            Ok(arp) => arp.to_string(),
+            Err(e) => format!("malformed: {e}"),
+        },
+        EtherType::IPV4 => summarize_ipv4(payload),
+        other => format!("ethertype 0x{:04x}, length {}", other.0, frame.len()),
+    }
+}
+
+fn summarize_ipv4(packet: &[u8]) -> String {
+    let (ip, payload) = match Ipv4Repr::parse(packet) {
+        Ok(parsed) => parsed,
+        Err(e) => return format!("malformed: {e}"),
+    };
+    let parsed = match ip.protocol {
+        IpProtocol::TCP => TcpRepr::parse(payload, ip.src, ip.dst).map(|(repr, data)| {
+            TcpSummary {
+                src: std::net::SocketAddrV4::new(ip.src, repr.src_port),
+                dst: std::net::SocketAddrV4::new(ip.dst, repr.dst_port),
+                repr,
+                payload_len: data.len(),
+            }
+            .to_string()
+        }),
+        IpProtocol::UDP => UdpRepr::parse(payload, ip.src, ip.dst).map(|(udp, data)| {
+            format!(
+                "{}:{} > {}:{} UDP, length {}",
+                ip.src,
+                udp.src_port,
+                ip.dst,
+                udp.dst_port,
+                data.len()
+            )
+        }),
+        IpProtocol::ICMP => {
+            IcmpRepr::parse(payload).map(|icmp| format!("{} > {}: {icmp}", ip.src, ip.dst))
+        }
+        _ => Ok(ip.to_string()),
+    };
+    parsed.unwrap_or_else(|e| format!("malformed: {e}"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,426 @@
+//! TCP segments (RFC 9293 §3.1) and their options.
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |          Source Port          |       Destination Port        |
+//! |                        Sequence Number                        |
+//! |                    Acknowledgment Number                      |
+//! |  Data |       |C|E|U|A|P|R|S|F|                               |
+//! | Offset| Rsrvd |W|C|R|C|S|S|Y|I|            Window             |
+//! |       |       |R|E|G|K|H|T|N|N|                               |
+//! |           Checksum            |         Urgent Pointer        |
+//! |                           [Options]                           |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! [`TcpRepr`] is the header only; the payload travels beside it. The control flags are an
+//! enum, not a bit field, so that a segment that is both SYN and FIN cannot be written down:
+//! such segments are rejected by `parse`. The urgent pointer is not supported (RFC 6093
+//! advises new applications not to use it) and is ignored on input.
+
+use super::{checksum, pseudo_header_sum, Error, IpProtocol};
+use etherparse::{TcpHeader, TcpHeaderSlice};
+use std::cmp::Ordering;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::ops::{Add, AddAssign};
+
+/// A sequence number: arithmetic modulo 2^32 (RFC 9293 §3.4). `a < b` means "b is ahead of a
+/// by less than 2^31", which is how every comparison in the RFC is meant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SeqNumber(pub u32);
+
+impl SeqNumber {
+    /// How far `self` is ahead of `earlier` (wrapping); negative when it is behind.
+    pub fn offset_from(self, earlier: SeqNumber) -> i64 {
+        i64::from(self.0.wrapping_sub(earlier.0) as i32)
+    }
+
+    /// `self - earlier` as a length, zero when `earlier` is ahead.
+    pub fn len_since(self, earlier: SeqNumber) -> usize {
+        self.offset_from(earlier).max(0) as usize
+    }
+
+    pub fn max(self, other: SeqNumber) -> SeqNumber {
+        if self >= other {
+            self
+        } else {
+            other
+        }
+    }
+
+    pub fn min(self, other: SeqNumber) -> SeqNumber {
+        if self <= other {
+            self
+        } else {
+            other
+        }
+    }
+}
+
+impl PartialOrd for SeqNumber {
+    fn partial_cmp(&self, other: &SeqNumber) -> Option<Ordering> {
+        Some((self.0.wrapping_sub(other.0) as i32).cmp(&0))
+    }
+}
+
+impl Add<usize> for SeqNumber {
+    type Output = SeqNumber;
+    fn add(self, n: usize) -> SeqNumber {
+        SeqNumber(self.0.wrapping_add(n as u32))
+    }
+}
+
+impl AddAssign<usize> for SeqNumber {
+    fn add_assign(&mut self, n: usize) {
+        *self = *self + n;
+    }
+}
+
+impl fmt::Display for SeqNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The control flags that change the connection's state. PSH and ACK are separate fields.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Control {
+    #[default]
+    None,
+    Syn,
+    Fin,
+    Rst,
+}
+
+/// Option kinds (IANA "TCP Option Kind Numbers").
+mod kind {
+    pub const END: u8 = 0;
+    pub const NOP: u8 = 1;
+    pub const MSS: u8 = 2;
+    pub const WINDOW_SCALE: u8 = 3;
+    pub const SACK_PERMITTED: u8 = 4;
+    pub const SACK: u8 = 5;
+    pub const TIMESTAMPS: u8 = 8;
+}
+
+/// The most SACK blocks that fit in 40 bytes of options beside timestamps (RFC 2018 §3).
+pub const MAX_SACK_BLOCKS: usize = 3;
+
+/// The options wirelab understands; unknown options are skipped on input (RFC 9293 §3.1:
+/// "a TCP implementation MUST ignore without error any TCP option it does not implement").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpOptions {
+    /// Maximum segment size the sender can receive (RFC 9293 §3.7.1), SYN only.
+    pub mss: Option<u16>,
+    /// Shift count for the sender's windows (RFC 7323 §2), SYN only.
+    pub window_scale: Option<u8>,
+    /// The sender can receive SACK blocks (RFC 2018 §2), SYN only.
+    pub sack_permitted: bool,
+    /// Blocks of data received beyond the cumulative ACK, most recent first (RFC 2018 §4).
+    pub sack_blocks: [Option<(SeqNumber, SeqNumber)>; MAX_SACK_BLOCKS],
+    /// TSval and TSecr (RFC 7323 §3).
+    pub timestamps: Option<(u32, u32)>,
+}
+
+impl TcpOptions {
+    /// No options (a `const`, for segment templates in tests).
+    pub const NONE: TcpOptions = TcpOptions {
+        mss: None,
+        window_scale: None,
+        sack_permitted: false,
+        sack_blocks: [None; MAX_SACK_BLOCKS],
+        timestamps: None,
+    };
+
+    fn parse(bytes: &[u8], header_offset: usize) -> Result<TcpOptions, Error> {
+        let mut options = TcpOptions::default();
+        let mut at = 0;
+        let mut sack_count = 0;
+        while let Some(&kind) = bytes.get(at) {
+            match kind {
+                kind::END => break,
+                kind::NOP => {
+                    at += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let len = usize::from(*bytes.get(at + 1).unwrap_or(&0));
+            let Some(body) = bytes.get(at + 2..at + len.max(2)).filter(|_| len >= 2) else {
+                return Err(Error::new(
+                    "tcp",
+                    header_offset + at,
+                    format!(
+                        "expected option {kind} to fit in the {} bytes of options left, found length {len}",
+                        bytes.len() - at
+                    ),
+                ));
+            };
+            let bad_len = |want: &str| {
+                Error::new(
+                    "tcp",
+                    header_offset + at + 1,
+                    format!("expected option {kind} of length {want}, found {len}"),
+                )
+            };
+            let u16_at = |i: usize| u16::from_be_bytes([body[i], body[i + 1]]);
+            let u32_at =
+                |i: usize| u32::from_be_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]);
+            match kind {
+                kind::MSS if len == 4 => options.mss = Some(u16_at(0)),
+                kind::MSS => return Err(bad_len("4")),
+                kind::WINDOW_SCALE if len == 3 => options.window_scale = Some(body[0]),
+                kind::WINDOW_SCALE => return Err(bad_len("3")),
+                kind::SACK_PERMITTED if len == 2 => options.sack_permitted = true,
+                kind::SACK_PERMITTED => return Err(bad_len("2")),
+                kind::TIMESTAMPS if len == 10 => options.timestamps = Some((u32_at(0), u32_at(4))),
+                kind::TIMESTAMPS => return Err(bad_len("10")),
+                kind::SACK if len >= 10 && (len - 2).is_multiple_of(8) => {
+                    for block in body.chunks_exact(8) {
+                        let left = u32::from_be_bytes([block[0], block[1], block[2], block[3]]);
+                        let right = u32::from_be_bytes([block[4], block[5], block[6], block[7]]);
+                        if let Some(slot) = options.sack_blocks.get_mut(sack_count) {
+                            *slot = Some((SeqNumber(left), SeqNumber(right)));
+                            sack_count += 1;
+                        }
+                    }
+                }
+                kind::SACK => return Err(bad_len("2 + 8n")),
+                _ => {} // unknown: skipped
+            }
+            at += len;
+        }
+        Ok(options)
+    }
+
+    /// Parses an options block as if it followed a 20-byte header (for tests).
+    #[cfg(test)]
+    pub(crate) fn parse_for_test(bytes: &[u8]) -> Result<TcpOptions, Error> {
+        TcpOptions::parse(bytes, HEADER_LEN)
+    }
+
+    /// Appends the options, padded with NOPs to a multiple of 4 bytes. Callers keep them
+    /// within 40 bytes: at most [`MAX_SACK_BLOCKS`] blocks.
+    fn emit(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        if let Some(mss) = self.mss {
+            out.extend_from_slice(&[kind::MSS, 4]);
+            out.extend_from_slice(&mss.to_be_bytes());
+        }
+        if self.sack_permitted {
+            out.extend_from_slice(&[kind::NOP, kind::NOP, kind::SACK_PERMITTED, 2]);
+        }
+        if let Some((value, echo)) = self.timestamps {
+            out.extend_from_slice(&[kind::NOP, kind::NOP, kind::TIMESTAMPS, 10]);
+            out.extend_from_slice(&value.to_be_bytes());
+            out.extend_from_slice(&echo.to_be_bytes());
+        }
+        if let Some(shift) = self.window_scale {
+            out.extend_from_slice(&[kind::NOP, kind::WINDOW_SCALE, 3, shift]);
+        }
+        let blocks = self.sack_blocks.iter().flatten().count();
+        if blocks > 0 {
+            out.extend_from_slice(&[kind::NOP, kind::NOP, kind::SACK, 2 + 8 * blocks as u8]);
+            for (left, right) in self.sack_blocks.iter().flatten() {
+                out.extend_from_slice(&left.0.to_be_bytes());
+                out.extend_from_slice(&right.0.to_be_bytes());
+            }
+        }
+        while !(out.len() - start).is_multiple_of(4) {
+            out.push(kind::NOP);
+        }
+    }
+
+    fn emitted_len(&self) -> usize {
+        let mut scratch = Vec::with_capacity(40);
+        self.emit(&mut scratch);
+        scratch.len()
+    }
+}
+
+impl fmt::Display for TcpOptions {
+    /// As tcpdump: `<mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7>` without the nops.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(mss) = self.mss {
+            parts.push(format!("mss {mss}"));
+        }
+        if self.sack_permitted {
+            parts.push("sackOK".into());
+        }
+        if let Some((value, echo)) = self.timestamps {
+            parts.push(format!("TS val {value} ecr {echo}"));
+        }
+        if let Some(shift) = self.window_scale {
+            parts.push(format!("wscale {shift}"));
+        }
+        let blocks: Vec<String> = self
+            .sack_blocks
+            .iter()
+            .flatten()
+            .map(|(l, r)| format!("{{{l}:{r}}}"))
+            .collect();
+        if !blocks.is_empty() {
+            parts.push(format!("sack {} {}", blocks.len(), blocks.join("")));
+        }
+        if parts.is_empty() {
+            Ok(())
+        } else {
+            write!(f, " <{}>", parts.join(","))
+        }
+    }
+}
+
+/// What a TCP header says (the payload is carried beside it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpRepr {
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub seq: SeqNumber,
+    /// The acknowledgment number, present when the ACK flag is set.
+    pub ack: Option<SeqNumber>,
+    pub control: Control,
+    pub psh: bool,
+    /// The window field as sent, before window scaling.
+    pub window: u16,
+    pub options: TcpOptions,
+}
+
+pub const HEADER_LEN: usize = 20;
+
+impl TcpRepr {
+    /// The sequence space the segment occupies: payload plus one for SYN and one for FIN
+    /// (SEG.LEN, RFC 9293 §3.4).
+    pub fn segment_len(&self, payload_len: usize) -> usize {
+        payload_len + usize::from(matches!(self.control, Control::Syn | Control::Fin))
+    }
+
+    /// Parses a segment sent from `src` to `dst`, checking its checksum over the
+    /// pseudo-header, and returns the payload.
+    pub fn parse(bytes: &[u8], src: Ipv4Addr, dst: Ipv4Addr) -> Result<(TcpRepr, &[u8]), Error> {
+        let header =
+            TcpHeaderSlice::from_slice(bytes).map_err(|e| Error::new("tcp", 0, e.to_string()))?;
+        let sum = pseudo_header_sum(src, dst, IpProtocol::TCP.0, bytes.len());
+        if checksum(sum, bytes) != 0 {
+            return Err(Error::new(
+                "tcp",
+                16,
+                format!(
+                    "expected a valid checksum, found 0x{:04x}",
+                    header.checksum()
+                ),
+            ));
+        }
+        let control = match (header.syn(), header.fin(), header.rst()) {
+            (false, false, false) => Control::None,
+            (true, false, false) => Control::Syn,
+            (false, true, false) => Control::Fin,
+            (false, false, true) => Control::Rst,
+            (syn, fin, rst) => {
+                return Err(Error::new(
+                    "tcp",
+                    13,
+                    format!(
+                    "expected at most one of SYN, FIN, RST, found SYN={syn} FIN={fin} RST={rst}"
+                ),
+                ))
+            }
+        };
+        let options = TcpOptions::parse(header.options(), HEADER_LEN)?;
+        let repr = TcpRepr {
+            src_port: header.source_port(),
+            dst_port: header.destination_port(),
+            seq: SeqNumber(header.sequence_number()),
+            ack: header
+                .ack()
+                .then(|| SeqNumber(header.acknowledgment_number())),
+            control,
+            psh: header.psh(),
+            window: header.window_size(),
+            options,
+        };
+        let payload = bytes.get(header.slice().len()..).unwrap_or_default();
+        Ok((repr, payload))
+    }
+
+    /// The header length with options, as `emit` writes it.
+    pub fn header_len(&self) -> usize {
+        HEADER_LEN + self.options.emitted_len()
+    }
+
+    /// Appends header and payload with the checksum for `src` -> `dst`.
+    pub fn emit(&self, src: Ipv4Addr, dst: Ipv4Addr, payload: &[u8], out: &mut Vec<u8>) {
+        let mut header = TcpHeader::new(self.src_port, self.dst_port, self.seq.0, self.window);
+        header.acknowledgment_number = self.ack.map_or(0, |a| a.0);
+        header.ack = self.ack.is_some();
+        header.psh = self.psh;
+        header.syn = self.control == Control::Syn;
+        header.fin = self.control == Control::Fin;
+        header.rst = self.control == Control::Rst;
+        let mut options = Vec::with_capacity(40);
+        self.options.emit(&mut options);
+        options.truncate(40);
+        let _ = header.set_options_raw(&options);
+        header.checksum = header
+            .calc_checksum_ipv4_raw(src.octets(), dst.octets(), payload)
+            .unwrap_or(0);
+        out.extend_from_slice(&header.to_bytes());
+        out.extend_from_slice(payload);
+    }
+
+    /// tcpdump's flag letters: `S`, `F`, `R`, `P`, and `.` for ACK.
+    pub fn flags_text(&self) -> String {
+        let mut s = String::new();
+        match self.control {
+            Control::Syn => s.push('S'),
+            Control::Fin => s.push('F'),
+            Control::Rst => s.push('R'),
+            Control::None => {}
+        }
+        if self.psh {
+            s.push('P');
+        }
+        if self.ack.is_some() {
+            s.push('.');
+        }
+        s
+    }
+}
+
+/// A segment as a one-line summary, like tcpdump:
+/// `10.0.0.1:5000 > 10.0.0.2:80 [S] seq 100 win 64240 <mss 1460>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TcpSummary {
+    pub src: SocketAddrV4,
+    pub dst: SocketAddrV4,
+    pub repr: TcpRepr,
+    pub payload_len: usize,
+}
+
+impl fmt::Display for TcpSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.repr;
+        write!(
+            f,
+            "{} > {} [{}] seq {}",
+            self.src,
+            self.dst,
+            r.flags_text(),
+            r.seq
+        )?;
+        if self.payload_len > 0 {
+            write!(f, ":{}", r.seq + self.payload_len)?;
+        }
+        if let Some(ack) = r.ack {
+            write!(f, " ack {ack}")?;
+        }
+        write!(f, " win {}{}", r.window, r.options)?;
+        if self.payload_len > 0 {
+            write!(f, " length {}", self.payload_len)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,242 @@
+//! Round trips, tcpdump-style summaries, and the panic rule: no input makes a parser panic.
+
+use super::*;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
+const B: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+
+fn syn() -> TcpRepr {
+    TcpRepr {
+        src_port: 5000,
+        dst_port: 80,
+        seq: SeqNumber(100),
+        ack: None,
+        control: Control::Syn,
+        psh: false,
+        window: 64240,
+        options: TcpOptions {
+            mss: Some(1460),
+            ..TcpOptions::NONE
+        },
+    }
+}
+
+/// A whole frame: Ethernet, IPv4, TCP with every option and a payload.
+fn tcp_frame() -> Vec<u8> {
+    let mut options = TcpOptions {
+        timestamps: Some((7, 9)),
+        ..TcpOptions::NONE
+    };
+    options.sack_blocks = [
+        Some((SeqNumber(10), SeqNumber(20))),
+        Some((SeqNumber(30), SeqNumber(40))),
+        None,
+    ];
+    let repr = TcpRepr {
+        ack: Some(SeqNumber(555)),
+        control: Control::None,
+        psh: true,
+        options,
+        ..syn()
+    };
+    let mut frame = Vec::new();
+    EthernetRepr {
+        src: EthernetAddress([2, 0, 0, 0, 0, 1]),
+        dst: EthernetAddress([2, 0, 0, 0, 0, 2]),
+        ethertype: EtherType::IPV4,
+    }
+    .emit(&mut frame);
+    Ipv4Repr {
+        src: A,
+        dst: B,
+        protocol: IpProtocol::TCP,
+        ttl: 64,
+        payload_len: repr.header_len() + 5,
+        identification: 42,
+        fragment: ipv4::Fragment::WHOLE,
+    }
+    .emit(&mut frame);
+    repr.emit(A, B, b"hello", &mut frame);
+    frame
+}
+
+#[test]
+fn a_syn_prints_like_tcpdump() {
+    let summary = TcpSummary {
+        src: SocketAddrV4::new(A, 5000),
+        dst: SocketAddrV4::new(B, 80),
+        repr: syn(),
+        payload_len: 0,
+    };
+    assert_eq!(
+        summary.to_string(),
+        "10.0.0.1:5000 > 10.0.0.2:80 [S] seq 100 win 64240 <mss 1460>"
+    );
+}
+
+#[test]
+fn a_data_segment_prints_its_sequence_range_ack_and_length() {
+    assert_eq!(
+        summarize_frame(&tcp_frame()),
+        "10.0.0.1:5000 > 10.0.0.2:80 [P.] seq 100:105 ack 555 win 64240 <TS val 7 ecr 9,sack 2 {10:20}{30:40}> length 5"
+    );
+}
+
+#[test]
+fn tcp_with_every_option_survives_emit_and_parse() {
+    let options = TcpOptions {
+        mss: Some(1460),
+        window_scale: Some(7),
+        sack_permitted: true,
+        timestamps: Some((1, 2)),
+        ..TcpOptions::NONE
+    };
+    let repr = TcpRepr { options, ..syn() };
+    let mut bytes = Vec::new();
+    repr.emit(A, B, b"data", &mut bytes);
+    assert_eq!(bytes.len(), repr.header_len() + 4);
+    let (parsed, payload) = TcpRepr::parse(&bytes, A, B).unwrap();
+    assert_eq!((parsed, payload), (repr, &b"data"[..]));
+}
+
+#[test]
+fn a_flipped_bit_fails_the_tcp_checksum() {
+    let mut bytes = Vec::new();
+    syn().emit(A, B, b"data", &mut bytes);
+    bytes[21] ^= 0x10;
+    let error = TcpRepr::parse(&bytes, A, B).unwrap_err();
+    assert_eq!((error.layer, error.offset), ("tcp", 16));
+    assert!(
+        error
+            .to_string()
+            .starts_with("TCP at byte 16: expected a valid checksum"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_checksum_covers_the_addresses() {
+    let mut bytes = Vec::new();
+    syn().emit(A, B, b"", &mut bytes);
+    assert!(TcpRepr::parse(&bytes, A, Ipv4Addr::new(10, 0, 0, 3)).is_err());
+}
+
+#[test]
+fn syn_and_fin_together_are_rejected() {
+    let mut bytes = Vec::new();
+    syn().emit(A, B, b"", &mut bytes);
+    bytes[13] |= 0x01; // FIN
+    let sum = pseudo_header_sum(A, B, 6, bytes.len());
+    bytes[16] = 0;
+    bytes[17] = 0;
+    let check = checksum(sum, &bytes);
+    bytes[16..18].copy_from_slice(&check.to_be_bytes());
+    let error = TcpRepr::parse(&bytes, A, B).unwrap_err();
+    assert_eq!(error.offset, 13);
+    assert!(error.problem.contains("SYN=true FIN=true"), "{error}");
+}
+
+#[test]
+fn an_option_longer_than_the_options_is_an_error_naming_its_offset() {
+    let bytes = [2u8, 9, 0, 0];
+    let error = TcpOptions::parse_for_test(&bytes).unwrap_err();
+    assert_eq!(error.offset, 20);
+    assert!(error.problem.contains("expected option 2"), "{error}");
+}
+
+#[test]
+fn unknown_options_are_skipped() {
+    // kind 30 (MPTCP) with 4 bytes, then MSS.
+    let bytes = [30u8, 4, 0, 0, 2, 4, 0x05, 0xb4];
+    let options = TcpOptions::parse_for_test(&bytes).unwrap();
+    assert_eq!(options.mss, Some(1460));
+}
+
+#[test]
+fn ipv4_with_a_bad_header_checksum_is_rejected() {
+    let mut frame = tcp_frame();
+    frame[14 + 8] ^= 1; // TTL
+    let error = Ipv4Repr::parse(&frame[14..]).unwrap_err();
+    assert_eq!((error.layer, error.offset), ("ipv4", 10));
+}
+
+#[test]
+fn arp_udp_and_icmp_survive_emit_and_parse() {
+    let arp = ArpRepr {
+        operation: ArpOperation::Request,
+        sender_mac: EthernetAddress([2, 0, 0, 0, 0, 1]),
+        sender_ip: A,
+        target_mac: EthernetAddress([0; 6]),
+        target_ip: B,
+    };
+    let mut bytes = Vec::new();
+    arp.emit(&mut bytes);
+    assert_eq!(ArpRepr::parse(&bytes), Ok(arp));
+    assert_eq!(
+        arp.to_string(),
+        "ARP, Request who-has 10.0.0.2 tell 10.0.0.1"
+    );
+
+    let udp = UdpRepr {
+        src_port: 53,
+        dst_port: 4000,
+    };
+    let mut bytes = Vec::new();
+    udp.emit(A, B, b"answer", &mut bytes);
+    assert_eq!(UdpRepr::parse(&bytes, A, B), Ok((udp, &b"answer"[..])));
+
+    let echo = IcmpRepr::EchoRequest {
+        ident: 1,
+        seq: 2,
+        data: b"ping".to_vec(),
+    };
+    let mut bytes = Vec::new();
+    echo.emit(&mut bytes);
+    assert_eq!(IcmpRepr::parse(&bytes), Ok(echo));
+}
+
+#[test]
+fn sequence_numbers_compare_across_the_wrap() {
+    assert!(SeqNumber(u32::MAX - 10) < SeqNumber(5));
+    assert_eq!(SeqNumber(5).offset_from(SeqNumber(u32::MAX - 10)), 16);
+    assert_eq!(SeqNumber(u32::MAX) + 2, SeqNumber(1));
+}
+
+/// Every prefix of a valid frame, and many random frames, go through every parser without
+/// a panic.
+#[test]
+fn no_truncation_or_random_bytes_make_a_parser_panic() {
+    let frame = tcp_frame();
+    for len in 0..=frame.len() {
+        let cut = &frame[..len];
+        let _ = summarize_frame(cut);
+        let _ = TcpRepr::parse(cut, A, B);
+        let _ = UdpRepr::parse(cut, A, B);
+        let _ = IcmpRepr::parse(cut);
+        let _ = ArpRepr::parse(cut);
+        let _ = Ipv4Repr::parse(cut);
+    }
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _ in 0..20_000 {
+        let len = (next() % 120) as usize;
+        let mut bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let _ = TcpRepr::parse(&bytes, A, B);
+        let _ = TcpOptions::parse_for_test(&bytes);
+        let _ = IcmpRepr::parse(&bytes);
+        let _ = ArpRepr::parse(&bytes);
+        // Make some of them look like IPv4 over Ethernet, to reach the deeper layers.
+        if bytes.len() > 24 {
+            bytes[12] = 0x08;
+            bytes[13] = 0x00;
+            bytes[14] = 0x45;
+        }
+        let _ = summarize_frame(&bytes);
+    }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The analysis benchmark: bash scripts/bench.sh analyze [FILE] [--runs N] [--profile P]
+#
+# Times `wirelab flows` against `tshark -q -z conv,tcp -z conv,udp` and `wirelab expert`
+# against `tshark -q -z expert` on one big capture, and prints one line per comparison:
+#
+#   bench NAME: wirelab=V tshark=V s ratio=R
+#
+# ratio = tshark / wirelab: above 1 means wirelab is faster. The goal (issue 3) is 10. Each
+# command runs --runs times (3), wirelab and tshark taking turns, and the best wall time is kept.
+#
+# FILE defaults to the largest bench-out/iperf3-*.pcap that `bash scripts/bench.sh` recorded
+# (`bash scripts/bench.sh --quick` records 100,000 packets). wirelab is built with
+# `cargo build --profile fast` (or --profile P); set WIRELAB=/path/to/wirelab to skip the build.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=3
+PROFILE=fast
+FILE=""
+GOAL=10
+
+die() {
+    printf 'bench-analyze: %s\n' "$*" >&2
+    exit 1
+}
+
+while (($#)); do
+    case $1 in
+        --runs) RUNS=${2:?--runs needs a number}; shift ;;
+        --profile) PROFILE=${2:?--profile needs a name}; shift ;;
+        -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -*) die "unknown option $1" ;;
+        *) FILE=$1 ;;
+    esac
+    shift
+done
+[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "--runs wants a number ≥ 1"
+
+if [[ -z $FILE ]]; then
+    # The biggest recorded capture, not one of its -first-N prefixes.
+    FILE=$(ls -S "$REPO"/bench-out/iperf3-*.pcap 2>/dev/null | grep -v -- '-first-' | head -n 1 || true)
+    [[ -n $FILE ]] || die "no bench-out/iperf3-*.pcap: run 'bash scripts/bench.sh --quick' first, or name a file"
+fi
+[[ -r $FILE ]] || die "$FILE: cannot read it"
+command -v tshark >/dev/null || die "tshark is not installed (apt-get install -y tshark)"
+
+if [[ -z ${WIRELAB:-} ]]; then
+    (cd "$REPO" && cargo build --quiet --profile "$PROFILE" --bin wirelab) >&2
+    dir=$PROFILE
+    [[ $PROFILE == dev ]] && dir=debug
+    WIRELAB=$REPO/target/$dir/wirelab
+fi
+
+# seconds COMMAND...: the wall time of one run, output discarded.
+seconds() {
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s.%N)
+    echo "$end - $start" | bc -l
+}
+
+# best_of NAME WIRELAB_CMD -- TSHARK_CMD: run both in turns, keep the best of each, print.
+compare() {
+    local name=$1
+    shift
+    local ours=() theirs=()
+    while [[ $1 != -- ]]; do ours+=("$1"); shift; done
+    shift
+    theirs=("$@")
+    local best_ours="" best_theirs="" t i
+    for ((i = 0; i < RUNS; i++)); do
+        t=$(seconds "${ours[@]}")
+        if [[ -z $best_ours ]] || (($(echo "$t < $best_ours" | bc -l))); then best_ours=$t; fi
+        t=$(seconds "${theirs[@]}")
+        if [[ -z $best_theirs ]] || (($(echo "$t < $best_theirs" | bc -l))); then best_theirs=$t; fi
+    done
+    local ratio
+    ratio=$(echo "$best_theirs / $best_ours" | bc -l)
+    printf 'bench %s: wirelab=%.3f tshark=%.3f s ratio=%.2f\n' "$name" "$best_ours" "$best_theirs" "$ratio"
+    if (($(echo "$ratio >= $GOAL" | bc -l))); then
+        printf '  goal %s ≥ %s× faster than tshark: met\n' "$name" "$GOAL"
+    else
+        printf '  goal %s ≥ %s× faster than tshark: NOT met\n' "$name" "$GOAL"
+    fi
+}
+
+command -v bc >/dev/null || die "bc is not installed (apt-get install -y bc)"
+echo "wirelab analysis benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "  capture: $FILE ($(du -h "$FILE" | cut -f1))"
+echo "  wirelab: $WIRELAB; tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}')"
+echo "  each figure the best of $RUNS run(s)"
+cat "$FILE" >/dev/null # into the page cache before the first run
+compare flows-vs-conv "$WIRELAB" flows "$FILE" -- tshark -n -q -r "$FILE" -z conv,tcp -z conv,udp
+compare expert-vs-expert "$WIRELAB" expert "$FILE" -- tshark -n -q -r "$FILE" -z expert
