@@ -166,7 +166,7 @@ fn an_unknown_or_unimplemented_suite_is_refused_with_the_list_of_implemented_one
 }
 
 #[test]
-fn a_server_without_its_key_file_says_which_file() {
+fn a_server_without_its_certificate_file_says_which_file() {
     let output = wirelab()
         .args([
             "tls",
