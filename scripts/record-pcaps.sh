@@ -623,6 +623,34 @@ record_mqtt() {
     wait "$broker_pid" 2>/dev/null || true
 }
 
+# record_tls FILE PORT CIPHER: one TLS 1.2 session of OpenSSL with itself over CIPHER (OpenSSL's
+# name): s_client sends "ping", s_server -rev answers "gnip", s_client closes. s_client writes the
+# key log (NSS format) next to the capture, in $WORK/tls/. The server's key pair is the throwaway
+# one in pcaps/tls/ (made here on first use), so its private key decrypts the RSA key exchange.
+record_tls() {
+    local file=$1 port=$2 cipher=$3 name
+    name=$(basename "$file" .pcap)
+    mkdir -p "$WORK/tls" "$OUT/tls"
+    if [[ ! -f $OUT/tls/server.key ]]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$OUT/tls/server.key" \
+            -out "$OUT/tls/server.crt" -days 36500 -subj "/CN=wirelab.test" \
+            -addext "subjectAltName=DNS:wirelab.test" 2>/dev/null
+    fi
+    forget_neighbours
+    start_in "$NS_SERVER" "$WORK/$name-server.log" openssl s_server -tls1_2 -accept "$port" \
+        -cert "$OUT/tls/server.crt" -key "$OUT/tls/server.key" -cipher "$cipher" -naccept 1 -rev -quiet
+    local server_pid=$LAST_PID
+    wait_for_port "$NS_SERVER" tcp "$port"
+    start_capture "$file"
+    # The pause keeps standard input open until the answer is back; its end makes s_client close.
+    (printf 'ping\n'; sleep 1) | in_client openssl s_client -tls1_2 -connect "$SERVER4:$port" \
+        -servername wirelab.test -alpn http/1.1 -keylogfile "$WORK/tls/$name.keylog" -quiet -no_ign_eof \
+        >"$WORK/$name-client.log" 2>&1
+    stop_capture
+    wait "$server_pid" 2>/dev/null || true
+    grep -q gnip "$WORK/$name-client.log" || die "$name: no answer from s_server: $(cat "$WORK/$name-client.log")"
+}
+
 # record_http_keepalive FILE LOCAL_PORT: four requests over one kept-alive HTTP/1.1 connection.
 record_http_keepalive() {
     local file=$1 local_port=$2
@@ -776,6 +804,10 @@ check_capture() {
         connections=$(count "$OUT/http-keepalive.pcap" "tcp.flags.syn == 1 && tcp.flags.ack == 0")
         ((connections == 1)) || die "http-keepalive.pcap: $connections connections instead of one"
         ;;
+    tls-ecdhe | tls-rsa | tls-dhe)
+        expect "$OUT/$1.pcap" "1:tls.handshake.type == 1" "1:tls.handshake.type == 2" \
+            "1:tls.handshake.type == 11" "1:tls.handshake.type == 16" "2:tls.record.content_type == 23"
+        ;;
     *) die "no check for capture '$1'" ;;
     esac
 }
@@ -797,7 +829,7 @@ report_sizes() {
 
 # Every capture this script records, in recording order.
 ALL_CAPTURES=(http-ipv4 http-ipv6 ping udp tcp-loss tcp-lossy tcp-zero-window tcp-reset
-    tcp-simultaneous-close mqtt http-keepalive)
+    tcp-simultaneous-close mqtt http-keepalive tls-ecdhe tls-rsa tls-dhe)
 
 # record NAME: record capture NAME into $WORK.
 record() {
@@ -865,6 +897,12 @@ record() {
         log "http-keepalive.pcap: four HTTP/1.1 requests over one connection"
         record_http_keepalive "$WORK/http-keepalive.pcap" 40400
         ;;
+    tls-ecdhe | tls-rsa | tls-dhe)
+        local -A tls_ciphers=([tls-ecdhe]=ECDHE-RSA-AES128-GCM-SHA256 [tls-rsa]=AES128-GCM-SHA256
+            [tls-dhe]=DHE-RSA-AES128-GCM-SHA256)
+        log "$1.pcap: openssl s_client and s_server -tls1_2, ${tls_ciphers[$1]}"
+        record_tls "$WORK/$1.pcap" 443 "${tls_ciphers[$1]}"
+        ;;
     esac
 }
 
@@ -900,6 +938,7 @@ main() {
     shopt -s nullglob
     cp "$WORK"/*.pcap "$WORK"/*.pcapng "$OUT"/
     chmod 644 "$OUT"/*.pcap "$OUT"/*.pcapng # dumpcap makes its files private to root
+    if [[ -d $WORK/tls ]]; then cp "$WORK"/tls/*.keylog "$OUT"/tls/; fi # the TLS captures' key logs
     log "checking with $(tshark --version 2>/dev/null | head -1)"
     for name in "${names[@]}"; do
         check_capture "$name"

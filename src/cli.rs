@@ -36,6 +36,8 @@ pub enum Command {
     Ecdh(crate::crypto::EcdhArgs),
     /// TLS 1.2: a client and a server that show every message and secret.
     Tls(crate::tls::TlsArgs),
+    /// The terminal UI: packets, fields, bytes, ladder, TCP state, conversations, follow.
+    Tui(crate::tui::TuiArgs),
 }
 
 /// The output formats of `-T`.

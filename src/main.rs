@@ -27,6 +27,7 @@ mod ladder;
 mod names;
 mod tls;
 mod trace;
+mod tui;
 mod views;
 
 use clap::Parser;
@@ -86,6 +87,7 @@ fn main() -> ExitCode {
         cli::Command::Dh(args) => crypto::dh(args),
         cli::Command::Ecdh(args) => crypto::ecdh(args),
         cli::Command::Tls(args) => tls::run(args),
+        cli::Command::Tui(args) => tui::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -384,6 +384,24 @@ fn an_ack_for_bytes_never_seen_is_an_acked_unseen_segment_reported_once() {
 }
 
 #[test]
+fn once_the_sender_goes_beyond_the_hole_an_ack_of_unseen_bytes_is_reported_again() {
+    let mut t = Trace::new();
+    t.handshake();
+    t.send(Server, s(0), c(0), ACK, 1000, 509);
+    let first = t.send(Client, c(0), s(2000), ACK, 0, 502);
+    assert_eq!(first.findings(), [AckLostSegment]);
+    // The server sends beyond its first unseen bytes: the capture misses s(1000)..s(2000).
+    let beyond = t.send(Server, s(2000), c(0), ACK, 100, 509);
+    assert_eq!(beyond.findings(), [LostSegment]);
+    // The client still acknowledges s(2000): the hole below it was never seen (tshark 4.0.17
+    // reports it again; its boundary then jumps to s(2100)).
+    let again = t.send(Client, c(0), s(2000), ACK, 0, 502);
+    assert_eq!(again.findings(), [AckLostSegment, DuplicateAck]);
+    let covered = t.send(Client, c(0), s(2100), ACK, 0, 502);
+    assert!(covered.verdict.is_clean());
+}
+
+#[test]
 fn a_capture_that_starts_mid_connection_flags_nothing_at_first() {
     let mut t = Trace::new();
     let first = t.send(Server, 777_000, 333_000, ACK, 1000, 509);

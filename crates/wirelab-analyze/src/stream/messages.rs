@@ -7,18 +7,19 @@
 //! can no longer be found with certainty.
 
 use super::probe::AppProtocol;
-use crate::app::{self, mqtt, AppError};
+use crate::app::{self, mqtt, tls, AppError};
 use wirelab_wire::{Dissection, Group, Severity};
 
 /// Whether wirelab dissects this protocol's messages.
 pub fn dissected(protocol: AppProtocol) -> bool {
-    matches!(protocol, AppProtocol::Http1 | AppProtocol::Mqtt)
+    matches!(protocol, AppProtocol::Http1 | AppProtocol::Mqtt | AppProtocol::Tls)
 }
 
 fn message_len(protocol: AppProtocol, bytes: &[u8]) -> Result<Option<usize>, AppError> {
     match protocol {
         AppProtocol::Http1 => app::http::message_len(bytes),
         AppProtocol::Mqtt => mqtt::message_len(bytes),
+        AppProtocol::Tls => tls::message_len(bytes),
         _ => Err(AppError::new(0, "HTTP/1.x or MQTT", protocol.name())),
     }
 }
@@ -31,6 +32,8 @@ pub struct Pending {
     frame_offset: Option<usize>,
     /// For MQTT, what the connection had said when this message was cut (its version).
     session: mqtt::Session,
+    /// For TLS, what the connection's session made of this record when it was cut.
+    tls: Option<Box<tls::RecordView>>,
 }
 
 impl Pending {
@@ -38,6 +41,11 @@ impl Pending {
         match self.protocol {
             AppProtocol::Http1 => app::http::dissect(&self.bytes, self.frame_offset, d),
             AppProtocol::Mqtt => mqtt::dissect_in(&self.bytes, self.frame_offset, &self.session, d),
+            AppProtocol::Tls => {
+                if let Some(view) = &self.tls {
+                    tls::dissect(&self.bytes, self.frame_offset, view, d);
+                }
+            }
             _ => {}
         }
     }
@@ -49,6 +57,9 @@ pub struct Cutter<'a> {
     pub protocol: AppProtocol,
     pub frame: u64,
     pub session: &'a mut mqtt::Session,
+    /// The stream's TLS session, and the node (0 or 1) whose buffer is being cut.
+    pub tls: &'a mut tls::Session,
+    pub node: usize,
     pub pending: &'a mut Vec<Pending>,
 }
 
@@ -199,11 +210,14 @@ impl MessageBuffer {
         if cutter.protocol == AppProtocol::Mqtt {
             cutter.session.observe(&bytes);
         }
+        let tls = (cutter.protocol == AppProtocol::Tls)
+            .then(|| Box::new(cutter.tls.record(cutter.node, &bytes)));
         cutter.pending.push(Pending {
             protocol: cutter.protocol,
             bytes,
             frame_offset,
             session: *cutter.session,
+            tls,
         });
         if let Some(span) = &mut self.span {
             span.start -= len as i64;

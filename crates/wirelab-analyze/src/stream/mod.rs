@@ -129,6 +129,8 @@ struct TcpStream {
     messages: [MessageBuffer; 2],
     /// What an MQTT connection said that later packets need (its version).
     mqtt: crate::app::mqtt::Session,
+    /// What a TLS connection said that later records need (suite, keys, handshake buffers).
+    tls: crate::app::tls::Session,
     /// The sequence number after each direction's FIN, and whether the other side
     /// acknowledged it.
     fin_end: [Option<u32>; 2],
@@ -210,6 +212,7 @@ impl Streams {
             app: None,
             messages: Default::default(),
             mqtt: Default::default(),
+            tls: Default::default(),
             fin_end: [None; 2],
             fin_acked: [false; 2],
             finished: [false; 2],
@@ -453,9 +456,12 @@ impl TcpStream {
                             protocol: id.protocol,
                             frame: current_frame,
                             session: &mut self.mqtt,
+                            tls: &mut self.tls,
+                            node,
                             pending,
                         };
                         for side in [node, 1 - node] {
+                            cutter.node = side;
                             self.messages[side].extract(&mut cutter, d);
                         }
                     }
@@ -543,6 +549,8 @@ impl TcpStream {
                     protocol: id.protocol,
                     frame: segment.frame_number,
                     session: &mut self.mqtt,
+                    tls: &mut self.tls,
+                    node: side,
                     pending,
                 };
                 self.messages[side].finish(&mut cutter, d);

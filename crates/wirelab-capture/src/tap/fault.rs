@@ -103,6 +103,11 @@ impl<D: FrameDevice> FaultInjector<D> {
         self.incoming = incoming;
     }
 
+    /// The wrapped device (frames still held back are lost).
+    pub fn into_inner(self) -> D {
+        self.inner
+    }
+
     pub fn inner(&self) -> &D {
         &self.inner
     }

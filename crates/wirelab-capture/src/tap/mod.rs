@@ -81,6 +81,7 @@ pub use recorder::PcapRecorder;
 
 use nix::libc;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sched::{setns, CloneFlags};
 use nix::sys::socket::{socket, AddressFamily, SockFlag, SockType};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -138,6 +139,20 @@ impl TapDevice {
         sys::set_persist(device.file.as_fd(), false)
             .map_err(|e| context(e, &format!("TUNSETPERSIST off for {name}"), name))?;
         Ok(device)
+    }
+
+    /// [`open`](TapDevice::open) inside the network namespace `netns` (one made with
+    /// `ip netns add NETNS`), from a thread that enters it, while this program stays where
+    /// it is. The device keeps belonging to `netns`.
+    pub fn open_in_namespace(netns: &str, name: &str) -> io::Result<TapDevice> {
+        let name = name.to_string();
+        in_namespace(netns, move || TapDevice::open(&name))
+    }
+
+    /// [`create`](TapDevice::create) inside the network namespace `netns`.
+    pub fn create_in_namespace(netns: &str, name: &str) -> io::Result<TapDevice> {
+        let name = name.to_string();
+        in_namespace(netns, move || TapDevice::create(&name))
     }
 
     fn attach(name: &str) -> io::Result<TapDevice> {
@@ -240,6 +255,42 @@ impl AsFd for TapDevice {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.file.as_fd()
     }
+}
+
+/// Runs `open` on a new thread that has entered the network namespace `netns` first:
+/// setns(2) moves only the calling thread, and a TAP device (like a socket) belongs to the
+/// namespace of the thread that made it, for ever.
+fn in_namespace(
+    netns: &str,
+    open: impl FnOnce() -> io::Result<TapDevice> + Send + 'static,
+) -> io::Result<TapDevice> {
+    check_name(netns)?;
+    let path = format!("/run/netns/{netns}");
+    let namespace = File::open(&path).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("no network namespace {netns:?} ({path}): create it with `ip netns add {netns}`"),
+            )
+        } else {
+            context(e, &format!("opening {path}"), netns)
+        }
+    })?;
+    std::thread::spawn(move || {
+        setns(&namespace, CloneFlags::CLONE_NEWNET).map_err(|e| {
+            io::Error::new(
+                io::Error::from(e).kind(),
+                format!("entering network namespace {path}: {e} (needs root or CAP_SYS_ADMIN)"),
+            )
+        })?;
+        open()
+    })
+    .join()
+    .unwrap_or_else(|_| {
+        Err(io::Error::other(
+            "the thread opening the TAP device panicked",
+        ))
+    })
 }
 
 /// poll(2) for input on `fd`. A timeout above poll's limit (about 24 days) waits that long;

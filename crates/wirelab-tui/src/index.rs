@@ -1,0 +1,355 @@
+//! The index of a trace, built in a background thread so that the first screen comes at once:
+//! one small entry per frame (its summary columns, expert badge and TCP facts), never the
+//! frame's whole dissection.
+//!
+//! ```text
+//!  loader thread: CaptureReader ─> Dissector (columns only) + Analyzer ─> FrameEntry ─┐
+//!                                                                     batches, under a Mutex
+//!  UI thread:     render() reads the entries it shows; the selected frame's tree is made
+//!                 again on demand (replay.rs)
+//! ```
+//!
+//! Memory: about 40 bytes per frame plus its summary text.
+
+use crate::source::TraceSource;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use wirelab_analyze::conversations::Conversation;
+use wirelab_analyze::state::TcpState;
+use wirelab_analyze::Analyzer;
+use wirelab_capture::CaptureReader;
+use wirelab_wire::{
+    Analysis, Dissection, Dissector, Frame, PayloadUse, Severity, TcpSegment, Timestamp,
+    UdpDatagram,
+};
+
+/// What a TCP segment said, kept for the TCP panel (RFC 9293 §3.3.1's sequence variables are
+/// estimated from these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TcpFacts {
+    pub stream: u32,
+    /// Sent by endpoint A, the sender of the stream's first segment.
+    pub from_a: bool,
+    /// Relative sequence and acknowledgment numbers.
+    pub seq: u32,
+    pub ack: u32,
+    pub len: u32,
+    /// The window with its scale applied, when the scale is known.
+    pub window: u32,
+    pub flags: u16,
+    /// A's and B's states after this segment, as the state analysis found them.
+    pub states: Option<(TcpState, TcpState)>,
+}
+
+/// One frame of the index.
+#[derive(Clone, Debug)]
+pub struct FrameEntry {
+    /// Since the first frame.
+    pub time: Timestamp,
+    pub protocol: &'static str,
+    pub len: u32,
+    /// Where this frame's source, destination and info texts are in [`Index::text`].
+    text: (usize, usize),
+    /// The most serious expert item of the frame, and a short badge for it.
+    pub severity: Option<Severity>,
+    pub badge: Option<&'static str>,
+    pub tcp: Option<TcpFacts>,
+    pub udp_stream: Option<u32>,
+    pub malformed: bool,
+}
+
+/// A conversation, as the `c` list shows it.
+#[derive(Clone, Debug)]
+pub struct ConversationRow {
+    pub tcp: bool,
+    pub stream: u32,
+    pub a: String,
+    pub b: String,
+    pub frames: u64,
+    pub bytes: u64,
+    pub first_frame: u64,
+    pub how: String,
+}
+
+/// Every frame read so far.
+#[derive(Default)]
+pub struct Index {
+    pub frames: Vec<FrameEntry>,
+    /// Source, destination and info of every frame, separated by tabs.
+    text: String,
+    /// The frames of each TCP stream, by number.
+    pub tcp_streams: Vec<Vec<u32>>,
+    pub conversations: Vec<ConversationRow>,
+    /// Bytes of the capture read so far, and its size when known.
+    pub bytes_read: u64,
+    pub bytes_total: Option<u64>,
+    pub done: bool,
+    /// Why reading stopped before the end.
+    pub error: Option<String>,
+}
+
+impl Index {
+    /// Source, destination and info of frame `number` (1-based).
+    pub fn columns(&self, number: u64) -> (&str, &str, &str) {
+        let Some(entry) = number
+            .checked_sub(1)
+            .and_then(|i| self.frames.get(i as usize))
+        else {
+            return ("", "", "");
+        };
+        let text = self.text.get(entry.text.0..entry.text.1).unwrap_or("");
+        let mut parts = text.splitn(3, '\t');
+        (
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+        )
+    }
+
+    pub fn entry(&self, number: u64) -> Option<&FrameEntry> {
+        self.frames.get(number.checked_sub(1)? as usize)
+    }
+
+    /// Per cent of the capture read, when its size is known.
+    pub fn percent(&self) -> Option<u64> {
+        let total = self.bytes_total.filter(|t| *t > 0)?;
+        Some((self.bytes_read.min(total) * 100) / total)
+    }
+}
+
+/// The index as the loader fills it.
+pub type SharedIndex = Arc<Mutex<Index>>;
+
+/// Lock the index; a loader that panicked leaves what it had added, which is still good.
+pub fn lock(index: &SharedIndex) -> MutexGuard<'_, Index> {
+    index
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Start reading `source` into a new index in a background thread.
+pub fn load(source: Arc<dyn TraceSource>) -> SharedIndex {
+    let index: SharedIndex = Arc::new(Mutex::new(Index {
+        bytes_total: source.len(),
+        ..Index::default()
+    }));
+    let shared = index.clone();
+    std::thread::spawn(move || {
+        let result = fill(&*source, &shared);
+        let mut index = lock(&shared);
+        if let Err(error) = result {
+            index.error = Some(error);
+        }
+        index.done = true;
+    });
+    index
+}
+
+/// Counts the bytes read, for the progress indicator.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Entries wait in a batch until this many are ready or this much time has passed, so that
+/// the UI thread rarely waits for the lock and the first screen comes quickly.
+const BATCH_FRAMES: usize = 4096;
+const BATCH_TIME: Duration = Duration::from_millis(30);
+
+fn fill(source: &dyn TraceSource, shared: &SharedIndex) -> Result<(), String> {
+    let name = source.name().to_string();
+    let count = Arc::new(AtomicU64::new(0));
+    let reader = Counting {
+        inner: source.open().map_err(|e| format!("{name}: {e}"))?,
+        count: count.clone(),
+    };
+    let mut reader = CaptureReader::new(reader).map_err(|e| format!("{name}: {e}"))?;
+    let mut dissector = Dissector::new();
+    let mut analyzer = Analyzer::default();
+    let mut d = Dissection::columns_only();
+    let mut batch = Batch::default();
+    let mut first_ts = None;
+    let mut last_flush = Instant::now();
+    let result = loop {
+        let frame = match reader.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break Ok(()),
+            Err(error) => break Err(format!("{name}: {error}")),
+        };
+        let first = *first_ts.get_or_insert(frame.ts);
+        let mut facts = Facts {
+            analyzer: &mut analyzer,
+            tcp: None,
+            udp_stream: None,
+        };
+        dissector.dissect_with(&frame, &mut d, &mut facts);
+        let (tcp, udp_stream) = (facts.tcp, facts.udp_stream);
+        batch.push(&frame, first, &d, tcp, udp_stream);
+        if batch.frames.len() >= BATCH_FRAMES || last_flush.elapsed() >= BATCH_TIME {
+            batch.flush(shared, count.load(Ordering::Relaxed));
+            last_flush = Instant::now();
+        }
+    };
+    batch.flush(shared, count.load(Ordering::Relaxed));
+    let rows = conversation_rows(&analyzer);
+    lock(shared).conversations = rows;
+    result
+}
+
+/// The analysis, plus a note of what it saw of the current frame.
+struct Facts<'a> {
+    analyzer: &'a mut Analyzer,
+    tcp: Option<TcpFacts>,
+    udp_stream: Option<u32>,
+}
+
+impl Analysis for Facts<'_> {
+    fn tcp_segment(&mut self, segment: &TcpSegment<'_>, d: &mut Dissection) -> PayloadUse {
+        let claimed = self.analyzer.tcp_segment(segment, d);
+        // An ICMP error quotes a TCP header too; the first segment of a frame is its own.
+        if self.tcp.is_none() {
+            let endpoints = self.analyzer.states.states(segment.stream);
+            let from_a = endpoints.is_none_or(|(a, _, _, _)| a == segment.src);
+            self.tcp = Some(TcpFacts {
+                stream: segment.stream,
+                from_a,
+                seq: segment.relative_seq,
+                ack: segment.relative_ack,
+                len: segment.len,
+                window: segment.window_scaled,
+                flags: segment.flags,
+                states: endpoints.map(|(_, a, _, b)| (a, b)),
+            });
+        }
+        claimed
+    }
+
+    fn udp_datagram(&mut self, datagram: &UdpDatagram<'_>, d: &mut Dissection) -> PayloadUse {
+        self.udp_stream.get_or_insert(datagram.stream);
+        self.analyzer.udp_datagram(datagram, d)
+    }
+
+    fn frame_start(&mut self, frame: &Frame<'_>) {
+        self.analyzer.frame_start(frame);
+    }
+
+    fn frame_done(&mut self, frame_number: u64, d: &mut Dissection) {
+        self.analyzer.frame_done(frame_number, d);
+    }
+}
+
+/// Entries made since the last flush.
+#[derive(Default)]
+struct Batch {
+    frames: Vec<(FrameEntry, usize)>,
+    text: String,
+}
+
+impl Batch {
+    fn push(
+        &mut self,
+        frame: &Frame<'_>,
+        first: Timestamp,
+        d: &Dissection,
+        tcp: Option<TcpFacts>,
+        udp_stream: Option<u32>,
+    ) {
+        use std::fmt::Write;
+        let start = self.text.len();
+        let _ = write!(self.text, "{}\t{}\t{}", d.src, d.dst, d.info);
+        if let Some(malformed) = &d.malformed {
+            let _ = write!(self.text, " [Malformed Packet: {malformed}]");
+        }
+        let worst = d.experts.iter().max_by_key(|e| e.severity);
+        let entry = FrameEntry {
+            time: frame.ts.since(first),
+            protocol: if d.protocol.is_empty() {
+                "?"
+            } else {
+                d.protocol
+            },
+            len: frame.orig_len,
+            text: (start, self.text.len()),
+            severity: worst.map(|e| e.severity),
+            badge: d
+                .experts
+                .iter()
+                .find_map(|e| crate::badge::badge(&e.message)),
+            tcp,
+            udp_stream,
+            malformed: d.malformed.is_some(),
+        };
+        self.frames.push((entry, start));
+    }
+
+    fn flush(&mut self, shared: &SharedIndex, bytes_read: u64) {
+        let mut index = lock(shared);
+        let base = index.text.len();
+        index.text.push_str(&self.text);
+        for (mut entry, _) in self.frames.drain(..) {
+            entry.text = (entry.text.0 + base, entry.text.1 + base);
+            let number = index.frames.len() as u32 + 1;
+            if let Some(tcp) = entry.tcp {
+                let stream = tcp.stream as usize;
+                if index.tcp_streams.len() <= stream {
+                    index.tcp_streams.resize_with(stream + 1, Vec::new);
+                }
+                index.tcp_streams[stream].push(number);
+            }
+            index.frames.push(entry);
+        }
+        index.bytes_read = bytes_read;
+        self.text.clear();
+    }
+}
+
+fn conversation_rows(analyzer: &Analyzer) -> Vec<ConversationRow> {
+    let row = |c: &Conversation, tcp: bool| ConversationRow {
+        tcp,
+        stream: c.stream,
+        a: endpoint_text(c.a.addr, c.a.port),
+        b: endpoint_text(c.b.addr, c.b.port),
+        frames: c.frames(),
+        bytes: c.bytes(),
+        first_frame: c.first_frame,
+        how: if tcp {
+            format!("{}; {}", c.handshake.describe(), c.ending().describe())
+        } else {
+            String::new()
+        },
+    };
+    let mut rows: Vec<ConversationRow> = analyzer
+        .conversations
+        .tcp_conversations()
+        .map(|c| row(c, true))
+        .collect();
+    rows.extend(
+        analyzer
+            .conversations
+            .udp_conversations()
+            .map(|c| row(c, false)),
+    );
+    rows
+}
+
+/// `10.0.0.1:80`, `[fd00::1]:80`, as in a URL (RFC 3986 §3.2.2).
+pub fn endpoint_text(addr: std::net::IpAddr, port: u16) -> String {
+    match addr {
+        std::net::IpAddr::V4(a) => format!("{a}:{port}"),
+        std::net::IpAddr::V6(a) => format!("[{a}]:{port}"),
+    }
+}
+
+/// Stop flag for background work whose result is no longer wanted (a filter replaced by
+/// another).
+pub type Cancel = Arc<AtomicBool>;

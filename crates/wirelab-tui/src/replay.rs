@@ -1,0 +1,186 @@
+//! Reading the trace again, for what the index does not keep: the full tree of one frame,
+//! the ladder of a stream, a followed stream, the frames a display filter matches.
+//!
+//! The analysis of a frame depends on every frame before it (a retransmission is one only
+//! after the original), so each of these runs the analysis from the first frame; only the
+//! frame shown keeps its tree. Stepping forward continues where the last replay stopped.
+
+use crate::index::Cancel;
+use crate::source::TraceSource;
+use std::io::Read;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use wirelab_analyze::ladder::{Ladder, LadderBuilder};
+use wirelab_analyze::stream::{Followed, Proto, StreamOptions};
+use wirelab_analyze::Analyzer;
+use wirelab_capture::CaptureReader;
+use wirelab_wire::filter::Filter;
+use wirelab_wire::{Dissection, Dissector};
+
+type Reader = CaptureReader<Box<dyn Read + Send>>;
+
+fn open(source: &dyn TraceSource) -> Result<Reader, String> {
+    let name = source.name();
+    let bytes = source.open().map_err(|e| format!("{name}: {e}"))?;
+    CaptureReader::new(bytes).map_err(|e| format!("{name}: {e}"))
+}
+
+/// One frame with its whole tree.
+pub struct FrameDetail {
+    pub number: u64,
+    pub bytes: Vec<u8>,
+    pub d: Dissection,
+}
+
+/// A replay that stopped after some frame and can go on from there.
+pub struct Replay {
+    reader: Reader,
+    dissector: Dissector,
+    analyzer: Analyzer,
+    /// The number of the next frame the reader gives.
+    next: u64,
+    scratch: Dissection,
+}
+
+impl Replay {
+    pub fn start(source: &dyn TraceSource) -> Result<Replay, String> {
+        Ok(Replay {
+            reader: open(source)?,
+            dissector: Dissector::new(),
+            analyzer: Analyzer::default(),
+            next: 1,
+            scratch: Dissection::columns_only(),
+        })
+    }
+
+    /// Frame `number`, dissected with everything the frames before it taught the analysis.
+    /// `None` when the trace has no such frame.
+    pub fn frame(
+        replay: &mut Option<Replay>,
+        source: &dyn TraceSource,
+        number: u64,
+    ) -> Result<Option<FrameDetail>, String> {
+        if replay.as_ref().is_none_or(|r| r.next > number) {
+            *replay = Some(Replay::start(source)?);
+        }
+        let Some(r) = replay.as_mut() else {
+            return Ok(None);
+        };
+        loop {
+            let frame = match r.reader.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => return Ok(None),
+                Err(error) => return Err(format!("{}: {error}", source.name())),
+            };
+            r.next = frame.number + 1;
+            if frame.number < number {
+                r.dissector
+                    .dissect_with(&frame, &mut r.scratch, &mut r.analyzer);
+                continue;
+            }
+            let mut d = Dissection::new();
+            r.dissector.dissect_with(&frame, &mut d, &mut r.analyzer);
+            return Ok(Some(FrameDetail {
+                number: frame.number,
+                bytes: frame.bytes.to_vec(),
+                d,
+            }));
+        }
+    }
+}
+
+/// Run the analysis over the trace up to frame `last`, handing each frame's tree (without
+/// titles) to `visit`, which returns false to stop early.
+fn replay_until(
+    source: &dyn TraceSource,
+    options: StreamOptions,
+    last: u64,
+    mut visit: impl FnMut(&wirelab_wire::Frame<'_>, &Dissection) -> bool,
+) -> Result<Analyzer, String> {
+    let mut reader = open(source)?;
+    let mut dissector = Dissector::new();
+    let mut analyzer = Analyzer::new(options);
+    let mut d = Dissection::without_titles();
+    loop {
+        let frame = match reader.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break,
+            Err(error) => return Err(format!("{}: {error}", source.name())),
+        };
+        dissector.dissect_with(&frame, &mut d, &mut analyzer);
+        if !visit(&frame, &d) || frame.number >= last {
+            break;
+        }
+    }
+    Ok(analyzer)
+}
+
+/// The ladder of TCP stream `stream`, whose last frame is `last`.
+pub fn ladder(source: &dyn TraceSource, stream: u32, last: u64) -> Result<Ladder, String> {
+    let mut builder = LadderBuilder::new(Some(u64::from(stream)));
+    replay_until(source, StreamOptions::default(), last, |frame, d| {
+        builder.frame(frame, d);
+        true
+    })?;
+    builder.finish().map_err(|error| error.to_string())
+}
+
+/// TCP stream `stream` reassembled, as `wirelab follow` shows it.
+pub fn follow(source: &dyn TraceSource, stream: u32, last: u64) -> Result<Followed, String> {
+    let options = StreamOptions {
+        follow: Some((Proto::Tcp, stream)),
+        ..StreamOptions::default()
+    };
+    let analyzer = replay_until(source, options, last, |_, _| true)?;
+    analyzer
+        .streams
+        .followed()
+        .cloned()
+        .ok_or_else(|| format!("TCP stream {stream} carried nothing to follow"))
+}
+
+/// What a display filter has matched so far.
+#[derive(Default)]
+pub struct FilterResult {
+    pub matching: Vec<u32>,
+    /// Frames tested so far.
+    pub tested: u64,
+    pub done: bool,
+    pub error: Option<String>,
+}
+
+pub type SharedFilter = Arc<std::sync::Mutex<FilterResult>>;
+
+/// Test every frame against `filter` in a background thread.
+pub fn run_filter(source: Arc<dyn TraceSource>, filter: Filter, cancel: Cancel) -> SharedFilter {
+    let result: SharedFilter = Arc::default();
+    let shared = result.clone();
+    std::thread::spawn(move || {
+        let mut found = Vec::new();
+        let mut tested = 0u64;
+        let flush = |found: &mut Vec<u32>, tested: u64, done: bool| {
+            let mut r = shared.lock().unwrap_or_else(|p| p.into_inner());
+            r.matching.append(found);
+            r.tested = tested;
+            r.done = done;
+        };
+        let outcome = replay_until(&*source, StreamOptions::default(), u64::MAX, |frame, d| {
+            if cancel.load(Ordering::Relaxed) {
+                return false;
+            }
+            tested = frame.number;
+            if filter.matches(d, frame.bytes) {
+                found.push(frame.number as u32);
+            }
+            if tested % 4096 == 0 {
+                flush(&mut found, tested, false);
+            }
+            true
+        });
+        flush(&mut found, tested, true);
+        if let Err(error) = outcome {
+            shared.lock().unwrap_or_else(|p| p.into_inner()).error = Some(error);
+        }
+    });
+    result
+}
