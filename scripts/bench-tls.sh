@@ -80,7 +80,7 @@ wait_listening() {
 # connections_per_second PORT CIPHER: what `openssl s_time -new` measures in one round.
 connections_per_second() {
     openssl s_time -connect "127.0.0.1:$1" -new -tls1_2 -cipher "$2" -time "$SECONDS_PER_ROUND" 2>/dev/null |
-        awk '/connections in .* real seconds/ { for (i = 1; i <= NF; i++) if ($i == "connections") { print $(i-1) / $(i+3); exit } }'
+        awk '/connections in .* real seconds/ { for (i = 1; i <= NF; i++) if ($i == "connections") { print $(i-1) / $(i+2); exit } }'
 }
 
 # best NUMBER...: the largest.
