@@ -59,6 +59,8 @@ pub struct RecordKeys {
     key: Vec<u8>,
     iv: Vec<u8>,
     mac_key: Option<hmac::Key>,
+    /// The AEAD key, expanded once (AES key expansion is not free).
+    aead: Option<aead::LessSafeKey>,
     seq: u64,
 }
 
@@ -70,6 +72,17 @@ fn header(seq: u64, content_type: ContentType, version: ProtocolVersion, len: us
     out.extend_from_slice(&version.0.to_be_bytes());
     out.extend_from_slice(&(len as u16).to_be_bytes());
     out
+}
+
+/// The AEAD key of a suite; the key length comes from the same suite parameters.
+fn aead_key(bulk: BulkCipher, key: &[u8]) -> aead::LessSafeKey {
+    let algorithm = match bulk {
+        BulkCipher::Aes128Gcm => &aead::AES_128_GCM,
+        BulkCipher::Aes256Gcm => &aead::AES_256_GCM,
+        _ => &aead::CHACHA20_POLY1305,
+    };
+    let key = aead::UnboundKey::new(algorithm, key).expect("key length of the suite");
+    aead::LessSafeKey::new(key)
 }
 
 const TAG_LEN: usize = 16;
@@ -87,12 +100,14 @@ impl RecordKeys {
             MacAlgorithm::HmacSha256 => Some(hmac::Key::new(hmac::HMAC_SHA256, mac_key)),
             MacAlgorithm::HmacSha384 => Some(hmac::Key::new(hmac::HMAC_SHA384, mac_key)),
         };
+        let aead = params.bulk.is_aead().then(|| aead_key(params.bulk, key));
         RecordKeys {
             bulk: params.bulk,
             mac: params.mac,
             key: key.to_vec(),
             iv: iv.to_vec(),
             mac_key,
+            aead,
             seq: 0,
         }
     }
@@ -102,15 +117,8 @@ impl RecordKeys {
         self.seq
     }
 
-    fn aead_key(&self) -> aead::LessSafeKey {
-        let algorithm = match self.bulk {
-            BulkCipher::Aes128Gcm => &aead::AES_128_GCM,
-            BulkCipher::Aes256Gcm => &aead::AES_256_GCM,
-            _ => &aead::CHACHA20_POLY1305,
-        };
-        // The key length comes from the same suite parameters as the algorithm.
-        let key = aead::UnboundKey::new(algorithm, &self.key).expect("key length of the suite");
-        aead::LessSafeKey::new(key)
+    fn aead(&self) -> &aead::LessSafeKey {
+        self.aead.as_ref().expect("an AEAD suite has an AEAD key")
     }
 
     /// The AEAD nonce of record `seq`, and the explicit part sent with it (GCM only).
@@ -146,7 +154,7 @@ impl RecordKeys {
             let mut fragment = explicit.clone();
             let mut body = plaintext.to_vec();
             let tag = self
-                .aead_key()
+                .aead()
                 .seal_in_place_separate_tag(
                     aead::Nonce::assume_unique_for_key(nonce),
                     aead::Aad::from(&additional_data),
@@ -223,16 +231,17 @@ impl RecordKeys {
                 return Err(bad("shorter than its authentication tag"));
             }
             let additional_data = header(seq, content_type, version, body.len() - TAG_LEN);
-            let mut in_out = body.to_vec();
-            let plaintext = self
-                .aead_key()
+            let mut plaintext = body.to_vec();
+            let len = self
+                .aead()
                 .open_in_place(
                     aead::Nonce::assume_unique_for_key(nonce),
                     aead::Aad::from(&additional_data),
-                    &mut in_out,
+                    &mut plaintext,
                 )
                 .map_err(|_| bad("the authentication tag does not match"))?
-                .to_vec();
+                .len();
+            plaintext.truncate(len);
             return Ok((
                 plaintext,
                 RecordTrace {

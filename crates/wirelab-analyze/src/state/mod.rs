@@ -84,6 +84,8 @@ pub enum Assumption {
     RepeatedSyn,
     /// A FIN seen before: it moves no state a second time.
     RepeatedFin,
+    /// A segment from an end the model already has CLOSED.
+    SentAfterClose,
     /// A RST at exactly RCV.NXT: the receiver closes.
     ResetAccepted,
     /// A RST inside the window but not at RCV.NXT: the receiver only answers with an ACK.
@@ -104,9 +106,10 @@ impl Assumption {
             Assumption::SynAckNotCaptured => "the SYN,ACK was not captured: this acknowledgment shows the sender received it (RFC 9293 §3.5)",
             Assumption::ReceiptAssumed => "the receiver's state assumes this segment reached it; the capture point only saw it pass (RFC 9293 §3.10.7)",
             Assumption::SimultaneousOpen => "both ends sent a SYN: a simultaneous open, each SYN-SENT end goes to SYN-RECEIVED (RFC 9293 §3.5, Figure 8)",
-            Assumption::SimultaneousClose => "this FIN does not acknowledge the peer's: both ends closed at once and each goes through CLOSING (RFC 9293 §3.6, Figure 13)",
+            Assumption::SimultaneousClose => "this FIN does not acknowledge the peer's, so its sender had not yet received the peer's FIN when it sent it: it was in FIN-WAIT-1, not in the CLOSE-WAIT the capture point assumed when it saw the peer's FIN go by; both ends closed at once and each goes through CLOSING (RFC 9293 §3.6, Figure 13)",
             Assumption::RepeatedSyn => "a retransmitted SYN: it moves no state a second time (RFC 9293 §3.8.1)",
             Assumption::RepeatedFin => "a retransmitted FIN: it moves no state a second time (RFC 9293 §3.6)",
+            Assumption::SentAfterClose => "the sender is CLOSED as far as the capture knows: this segment left before the segment that closed it arrived, the two crossing on the way (RFC 9293 §3.6)",
             Assumption::ResetAccepted => "the RST's sequence number is the receiver's RCV.NXT, so the receiver resets the connection (RFC 9293 §3.10.7.4)",
             Assumption::ResetChallenged => "the RST is in the receive window but not at RCV.NXT: the receiver sends a challenge ACK and keeps its state (RFC 9293 §3.10.7.4, RFC 5961 §3.2)",
             Assumption::ResetOutOfWindow => "the RST is outside the receive window: the receiver drops it (RFC 9293 §3.10.7.4)",
