@@ -61,7 +61,7 @@ seconds() {
     echo "$end - $start" | bc -l
 }
 
-# best_of NAME WIRELAB_CMD -- TSHARK_CMD: run both in turns, keep the best of each, print.
+# compare NAME WIRELAB_CMD... -- TSHARK_CMD...: run both in turns, keep the best of each, print.
 compare() {
     local name=$1
     shift

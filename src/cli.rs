@@ -94,6 +94,10 @@ pub struct DissectArgs {
     /// Stop after showing this many frames.
     #[arg(short = 'c', long = "count", value_name = "N")]
     pub count: Option<u64>,
+
+    /// Decrypt TLS 1.2 with this key log (NSS format, as SSLKEYLOGFILE writes it).
+    #[arg(long = "tls-keylog", value_name = "FILE")]
+    pub tls_keylog: Option<String>,
 }
 
 #[derive(Args, Debug)]

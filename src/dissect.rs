@@ -24,11 +24,16 @@ const OUTPUT_BUFFER: usize = 64 * 1024;
 pub fn run(args: &DissectArgs) -> Result<(), Failure> {
     let mut view = choose_view(args)?;
     let filter = parse_filter(args)?;
+    let mut analyzer = Analyzer::default();
+    if let Some(path) = &args.tls_keylog {
+        analyzer.streams.set_tls_secrets(crate::tls_dissect::keylog_secrets(path)?);
+    }
     let input = input::open(args.file.as_deref())?;
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
     let result = show(
         input.reader,
+        analyzer,
         &mut view,
         filter.as_ref(),
         args.count,
@@ -63,6 +68,7 @@ impl From<io::Error> for Stop {
 /// The loop: frames in, views out.
 fn show(
     reader: Box<dyn io::Read>,
+    mut analyzer: Analyzer,
     view: &mut View,
     filter: Option<&Filter>,
     count: Option<u64>,
@@ -70,7 +76,6 @@ fn show(
 ) -> Result<(), Stop> {
     let mut reader = CaptureReader::new(reader).map_err(Stop::Capture)?;
     let mut dissector = Dissector::new();
-    let mut analyzer = Analyzer::default();
     // A filter reads the tree, and so do all views but the summary; only some show titles.
     let mut d = if view.needs_titles() {
         Dissection::new()

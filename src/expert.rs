@@ -31,22 +31,30 @@ pub struct ExpertArgs {
 pub fn run(args: &ExpertArgs) -> Result<(), Failure> {
     let mut analyzer = Analyzer::default();
     let mut summary = Summary::new(args.frames);
-    trace::analyze(
+    let mut frames = 0u64;
+    let read = trace::analyze(
         args.file.as_deref(),
         &mut analyzer,
         Dissection::columns_only(),
         |frame, d, _| {
+            frames += 1;
             for expert in &d.experts {
                 summary.add(frame.number, expert);
             }
             Ok(())
         },
-    )?;
+    );
+    // A capture damaged part-way still has a summary of the frames before the damage: print
+    // it, then the error. A file that cannot be read at all has none.
+    if read.is_err() && frames == 0 {
+        return read;
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     summary
         .write(&mut out)
         .and_then(|()| out.flush())
-        .or_else(output_error)
+        .or_else(output_error)?;
+    read
 }
 
 /// One line of the summary: an item and every frame it occurred in.

@@ -24,16 +24,22 @@ pub struct FlowsArgs {
 
 pub fn run(args: &FlowsArgs) -> Result<(), Failure> {
     let mut analyzer = Analyzer::default();
-    trace::analyze(
+    let read = trace::analyze(
         args.file.as_deref(),
         &mut analyzer,
         Dissection::columns_only(),
         |_, _, _| Ok(()),
-    )?;
+    );
+    // A capture damaged part-way still has a table for the frames before the damage: print
+    // it, then the error. A file that cannot be read at all has none.
+    if read.is_err() && analyzer.conversations.capture_start().is_none() {
+        return read;
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     write_tables(&mut out, &analyzer)
         .and_then(|()| out.flush())
-        .or_else(output_error)
+        .or_else(output_error)?;
+    read
 }
 
 const RULE: &str =

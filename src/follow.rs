@@ -7,8 +7,8 @@
 //!  87                               a chunk from node 0: its length, then its bytes
 //!  GET /hello.txt HTTP/1.1
 //!  …
-//!  	186                             a chunk from node 1 is indented by a tab
-//!  	HTTP/1.0 200 OK
+//!  →   186                         a chunk from node 1 is indented by a tab (→ here)
+//!  →   HTTP/1.0 200 OK
 //! ```
 //!
 //! The chunks come out in stream order (reassembled, retransmissions once), not in frame

@@ -30,7 +30,7 @@ pub struct LadderArgs {
     /// Draw with plain ASCII characters instead of box-drawing ones.
     #[arg(long)]
     pub ascii: bool,
-    /// Width of the text diagram in columns.
+    /// Width of the text diagram in columns (at most 1000).
     #[arg(long, value_name = "N", default_value_t = 80)]
     pub width: usize,
     /// Also write the diagram as an SVG picture to this file (`-` for standard output, instead
@@ -41,6 +41,13 @@ pub struct LadderArgs {
 
 pub fn run(args: &LadderArgs) -> Result<(), Failure> {
     let name = args.file.as_deref().unwrap_or(SAMPLE_PATH);
+    if args.width > ladder::MAX_WIDTH {
+        return Err(Failure::Usage(format!(
+            "--width {}: at most {} columns",
+            args.width,
+            ladder::MAX_WIDTH
+        )));
+    }
     let filter = parse_filter(args)?;
     let mut builder = LadderBuilder::new(args.stream);
     trace::analyze(

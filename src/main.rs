@@ -26,6 +26,7 @@ mod input;
 mod ladder;
 mod names;
 mod tls;
+mod tls_dissect;
 mod trace;
 mod tui;
 mod views;

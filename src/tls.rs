@@ -33,6 +33,9 @@ pub enum TlsCommand {
     /// Both sides of a handshake in memory, wirelab's client against wirelab's server: every
     /// message and every value each side computes, in the order they happen.
     Handshake(HandshakeArgs),
+    /// The TLS streams of a capture as trees with Wireshark's tls.* names; with a key log (or
+    /// the server's RSA key for an RSA key exchange), Finished and application data decrypted.
+    Dissect(crate::tls_dissect::TlsDissectArgs),
 }
 
 #[derive(Args, Debug)]
@@ -133,6 +136,7 @@ pub fn run(args: &TlsArgs) -> Result<(), Failure> {
         TlsCommand::Client(args) => client(args),
         TlsCommand::Server(args) => server(args),
         TlsCommand::Handshake(args) => handshake(args),
+        TlsCommand::Dissect(args) => crate::tls_dissect::run(args),
     }
 }
 

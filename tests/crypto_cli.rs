@@ -286,3 +286,31 @@ fn bad_input_gets_clear_errors_naming_the_file() {
     assert!(error.contains("--der needs --out"), "{error}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_key_file_with_a_modulus_of_a_million_bits_is_refused_at_once() {
+    use wirelab_crypto::rsa::{keyfile, BigUint, KeyFormat, PublicKey};
+    let dir = scratch("huge");
+    let key = at(&dir, "huge.pem");
+    let public = PublicKey {
+        n: (BigUint::from(1u32) << 1_000_000u32) - 1u32,
+        e: 65537u32.into(),
+    };
+    std::fs::write(
+        &key,
+        keyfile::public_key_pem(&public, KeyFormat::Pkcs8).unwrap(),
+    )
+    .unwrap();
+    let message = at(&dir, "message.txt");
+    std::fs::write(&message, "hello").unwrap();
+    let started = std::time::Instant::now();
+    let error = fails(&["rsa", "encrypt", "--key", &key, "--in", &message], 1);
+    assert!(
+        error.starts_with(&format!(
+            "--key {key}: invalid RSA key: the modulus has 1000000 bits; more than 16384"
+        )),
+        "{error}"
+    );
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

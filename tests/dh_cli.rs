@@ -327,7 +327,7 @@ fn a_missing_file_names_the_file() {
         ],
         1,
     );
-    assert!(message.starts_with("no-such.pem: "), "{message}");
+    assert!(message.starts_with("--key no-such.pem: "), "{message}");
 }
 
 #[test]
@@ -346,7 +346,7 @@ fn an_rsa_key_is_refused_as_the_wrong_key_type() {
     assert_eq!(
         message,
         format!(
-            "{OPENSSL_KEYS}/rsa.pem: PKCS #8 PrivateKeyInfo: this is an RSA key (rsaEncryption), \
+            "--key {OPENSSL_KEYS}/rsa.pem: PKCS #8 PrivateKeyInfo: this is an RSA key (rsaEncryption), \
                  not a DH key (expected dhKeyAgreement, 1.2.840.113549.1.3.1)\n"
         )
     );
@@ -365,7 +365,7 @@ fn a_file_that_is_not_a_key_is_refused() {
         ],
         1,
     );
-    assert!(message.starts_with("Cargo.toml: PEM: "), "{message}");
+    assert!(message.starts_with("--key Cargo.toml: PEM: "), "{message}");
 }
 
 #[test]
@@ -457,5 +457,44 @@ fn a_peer_value_outside_the_group_is_refused_when_deriving() {
             && message.contains("is outside 1 < Y < p−1 (RFC 7919 §5.1)"),
         "{message}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_peer_key_in_a_group_of_200000_bits_is_refused_at_once() {
+    use wirelab_crypto::dh::{Group, PublicKey};
+    use wirelab_crypto::rsa::BigUint;
+    let dir = temp_dir("huge-group");
+    let huge = dir.join("huge-pub.pem");
+    let public = PublicKey {
+        group: Group {
+            name: "forged".into(),
+            source: "a test".into(),
+            p: (BigUint::from(1u32) << 200_000u32) - 1u32,
+            g: BigUint::from(2u32),
+            q: None,
+            exponent_bits: None,
+        },
+        y: BigUint::from(4u32),
+    };
+    std::fs::write(&huge, public.to_spki_pem().unwrap()).unwrap();
+    let huge = huge.to_string_lossy().into_owned();
+    let started = std::time::Instant::now();
+    let message = fails(
+        &[
+            "dh",
+            "derive",
+            "--key",
+            &format!("{KAT}/ffdhe2048-1.pem"),
+            "--peer",
+            &huge,
+        ],
+        1,
+    );
+    assert!(
+        message.contains("DHParameter: not a usable DH group: p has 200000 bits; more than 8192"),
+        "{message}"
+    );
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     let _ = std::fs::remove_dir_all(&dir);
 }

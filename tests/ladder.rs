@@ -149,6 +149,18 @@ fn impossible_requests_are_usage_errors_that_say_what_to_do_instead() {
 }
 
 #[test]
+fn a_width_over_1000_columns_is_a_usage_error_not_gigabytes_of_blank_rows() {
+    let output = run(&["ladder", "pcaps/http-ipv4.pcap", "--width", "1000000000"]);
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert_eq!(
+        stderr, "--width 1000000000: at most 1000 columns\n",
+        "{stderr}"
+    );
+}
+
+#[test]
 fn every_line_of_every_stream_fits_the_width() {
     for width in ["60", "80", "100"] {
         for (capture, _) in CAPTURES.iter() {

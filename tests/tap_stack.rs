@@ -203,17 +203,20 @@ fn the_user_space_stack_pings_the_kernel_through_a_tap_device() {
 }
 
 /// The kernel's client sends 256 KiB to the stack's echo service on port 7 and checks that
-/// every byte comes back, while our side loses 5% of the frames each way.
+/// every byte comes back, while our side loses 5% of the frames each way, duplicates 1% and
+/// holds back 1% (reordering).
 #[test]
-fn tcp_echo_from_the_kernel_through_the_stack_survives_injected_loss() {
+fn tcp_echo_from_the_kernel_through_the_stack_survives_injected_loss_duplication_and_reordering() {
     let Some((namespace, tap)) = Namespace::with_tap() else {
         return;
     };
-    let five_percent = Faults {
+    let faults = Faults {
         drop: 0.05,
+        duplicate: 0.01,
+        reorder: 0.01,
         ..Faults::default()
     };
-    let mut device = FaultInjector::new(tap, five_percent.clone(), five_percent, 42);
+    let mut device = FaultInjector::new(tap, faults.clone(), faults, 42);
     let mut iface = our_interface();
     iface.tcp_listen(7);
     let client = namespace.spawn(&["python3", "-c", ECHO_CLIENT]);
@@ -248,7 +251,11 @@ fn tcp_echo_from_the_kernel_through_the_stack_survives_injected_loss() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(echoed, 256 * 1024);
-    assert!(device.incoming_stats.dropped > 0 && device.outgoing_stats.dropped > 0);
+    let (sent, received) = (&device.outgoing_stats, &device.incoming_stats);
+    eprintln!("faults on frames sent: {sent:?}; on frames received: {received:?}");
+    assert!(sent.dropped > 0 && received.dropped > 0);
+    assert!(sent.duplicated + received.duplicated > 0);
+    assert!(sent.reordered + received.reordered > 0);
 }
 
 /// Sends 256 KiB, reading the echo on another thread, then checks it byte for byte.

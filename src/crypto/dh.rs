@@ -8,9 +8,9 @@
 //!  wirelab ecdh [--curve x25519|p256] [--explain] [--full] [--seed N]
 //! ```
 
-use crate::{output_error, Failure};
+use super::files::{explained, read_file, write_file, write_stdout};
+use crate::Failure;
 use clap::{Args, Subcommand};
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use wirelab_crypto::dh::{self, DhKeyFile, Group, KeyPair};
 use wirelab_crypto::ecdh::{self, Curve};
@@ -25,9 +25,6 @@ const GROUPS: [&str; 6] = [
     "toy",
     "safe-prime",
 ];
-
-/// Hex values longer than this are shortened (`ffff…ffff (2048 bits)`) unless `--full`.
-const SHORT_HEX_DIGITS: usize = 64;
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -122,7 +119,7 @@ pub fn dh(args: &DhArgs) -> Result<(), Failure> {
 }
 
 fn exchange(args: &DhArgs) -> Result<(), Failure> {
-    let mut rng = dh::rng_from_seed(args.seed);
+    let mut rng = wirelab_crypto::rng_from_seed(args.seed);
     let mut generated = None;
     let group = if args.group == "safe-prime" {
         if !(8..=512).contains(&args.bits) {
@@ -166,13 +163,13 @@ fn exchange(args: &DhArgs) -> Result<(), Failure> {
             },
         );
     }
-    write_out(&render(&result.steps, args.explain, args.full))
+    write_stdout(render(&result.steps, args.explain, args.full).as_bytes())
 }
 
 fn genkey(args: &GenkeyArgs) -> Result<(), Failure> {
     let group = Group::named(&args.group)
         .ok_or_else(|| Failure::Usage(format!("--group {}: unknown group", args.group)))?;
-    let mut rng = dh::rng_from_seed(args.seed);
+    let mut rng = wirelab_crypto::rng_from_seed(args.seed);
     let pair = KeyPair::generate(&group, &mut rng);
     let private_pem = pair
         .to_pkcs8_pem()
@@ -181,31 +178,31 @@ fn genkey(args: &GenkeyArgs) -> Result<(), Failure> {
         .public
         .to_spki_pem()
         .map_err(|error| Failure::Input(error.to_string()))?;
-    write_file(&args.out, &private_pem)?;
+    write_file("--out", &args.out, private_pem.as_bytes())?;
     match &args.pub_out {
-        Some(path) => write_file(path, &public_pem),
-        None => write_out(&public_pem),
+        Some(path) => write_file("--pub-out", path, public_pem.as_bytes()),
+        None => write_stdout(public_pem.as_bytes()),
     }
 }
 
 fn derive(args: &DeriveArgs) -> Result<(), Failure> {
-    let mine = read_key(&args.key)?;
+    let mine = read_key("--key", &args.key)?;
     let DhKeyFile::Private(pair) = mine else {
         return Err(Failure::Input(format!(
-            "{}: a public key; --key needs a private key (-----BEGIN PRIVATE KEY-----)",
+            "--key {}: a public key; --key needs a private key (-----BEGIN PRIVATE KEY-----)",
             args.key.display()
         )));
     };
-    let theirs = read_key(&args.peer)?;
+    let theirs = read_key("--peer", &args.peer)?;
     let secret = pair
         .agree(theirs.public())
-        .map_err(|error| Failure::Input(format!("{}: {error}", args.peer.display())))?;
+        .map_err(|error| Failure::Input(format!("--peer {}: {error}", args.peer.display())))?;
     let bytes = if args.pad {
         secret.padded()
     } else {
         secret.stripped()
     };
-    write_out(&format!("{}\n", dh::hex_bytes(&bytes)))
+    write_stdout(format!("{}\n", wirelab_crypto::hex(&bytes)).as_bytes())
 }
 
 pub fn ecdh(args: &EcdhArgs) -> Result<(), Failure> {
@@ -213,7 +210,7 @@ pub fn ecdh(args: &EcdhArgs) -> Result<(), Failure> {
         .ok_or_else(|| Failure::Usage(format!("--curve {}: unknown curve", args.curve)))?;
     let result = match curve {
         Curve::X25519 => {
-            let mut rng = dh::rng_from_seed(args.seed);
+            let mut rng = wirelab_crypto::rng_from_seed(args.seed);
             let a = ecdh::x25519_random_private(&mut rng);
             let b = ecdh::x25519_random_private(&mut rng);
             ecdh::x25519_exchange(a, b)
@@ -229,65 +226,26 @@ pub fn ecdh(args: &EcdhArgs) -> Result<(), Failure> {
         }
     }
     .map_err(|error| Failure::Input(error.to_string()))?;
-    write_out(&render(&result.steps, args.explain, args.full))
+    write_stdout(render(&result.steps, args.explain, args.full).as_bytes())
 }
 
-fn read_key(path: &Path) -> Result<DhKeyFile, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| Failure::Input(format!("{}: {error}", path.display())))?;
-    dh::read_pem(&text).map_err(|error| Failure::Input(format!("{}: {error}", path.display())))
-}
-
-fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
-    std::fs::write(path, text)
-        .map_err(|error| Failure::Input(format!("{}: {error}", path.display())))
-}
-
-fn write_out(text: &str) -> Result<(), Failure> {
-    let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .or_else(output_error)
-}
-
-/// Shorten a long hex value to its first and last 16 digits and its size: `0x…` values are
-/// numbers (their size in bits), bare hex is a byte string (its size in bytes), as in
-/// `wirelab keygen --explain`.
-fn shorten(value: &str, full: bool) -> String {
-    let (prefix, digits) = match value.strip_prefix("0x") {
-        Some(digits) => ("0x", digits),
-        None => ("", value),
-    };
-    if full || digits.len() <= SHORT_HEX_DIGITS || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
-        return value.to_string();
-    }
-    let size = if prefix.is_empty() {
-        format!("{} bytes", digits.len() / 2)
-    } else {
-        let top_digit = digits
-            .chars()
-            .next()
-            .and_then(|c| c.to_digit(16))
-            .unwrap_or(0);
-        let bits = (digits.len() - 1) * 4 + (32 - top_digit.leading_zeros()) as usize;
-        format!("{bits} bits")
-    };
-    let head = digits.get(..16).unwrap_or(digits);
-    let tail = digits.get(digits.len() - 16..).unwrap_or(digits);
-    format!("{prefix}{head}…{tail} ({size})")
+fn read_key(flag: &str, path: &Path) -> Result<DhKeyFile, Failure> {
+    let bytes = read_file(flag, path)?;
+    dh::read_pem(&String::from_utf8_lossy(&bytes))
+        .map_err(|error| Failure::Input(format!("{flag} {}: {error}", path.display())))
 }
 
 /// The steps as `name = value` lines, or with `--explain` as the full walk-through: formula,
-/// value and why.
+/// value and why. Long values are shortened unless `--full`.
 fn render(steps: &Steps, explain: bool, full: bool) -> String {
-    let mut shown = steps.clone();
-    for step in &mut shown.0 {
-        step.value = shorten(&step.value, full);
-    }
     if explain {
-        return shown.to_string();
+        return explained(steps, full);
     }
+    let shown = if full {
+        steps.clone()
+    } else {
+        steps.shortened()
+    };
     let width = shown
         .0
         .iter()

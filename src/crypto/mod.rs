@@ -2,6 +2,7 @@
 //! `wirelab ecdh` (dh.rs).
 
 mod dh;
+mod files;
 mod rsa;
 
 pub use dh::{dh, ecdh, DhArgs, EcdhArgs};

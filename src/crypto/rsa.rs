@@ -11,9 +11,9 @@
 //! signatures PKCS#1 v1.5 with SHA-256, or PSS with `--pss` (salt length = hash length, as
 //! TLS's rsa_pss_rsae_sha256 and `-pkeyopt rsa_pss_saltlen:digest`).
 
-use crate::{output_error, Failure};
+use super::files::{explained, read_file, write_file, write_stdout};
+use crate::Failure;
 use clap::{Args, ValueEnum};
-use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use wirelab_crypto::arith;
 use wirelab_crypto::rsa::{
@@ -21,10 +21,9 @@ use wirelab_crypto::rsa::{
 };
 use wirelab_crypto::Steps;
 
-/// Keys below this size are refused by `wirelab rsa` (RSA-512 was factored in 1999).
-const MIN_KEY_BITS: u64 = 512;
-/// Values longer than this are shortened (`0x1234…cdef (2048 bits)`) unless `--full`.
-const SHORT_DIGITS: usize = 64;
+/// Keys below this size are refused by `wirelab rsa`, as by `wirelab keygen` (RSA-512 was
+/// factored in 1999; smaller keys cannot hold a SHA-256 DigestInfo).
+const MIN_KEY_BITS: u64 = rsa::keygen::MIN_BITS;
 
 #[derive(Args, Debug)]
 pub struct KeygenArgs {
@@ -143,7 +142,7 @@ pub fn keygen(args: &KeygenArgs) -> Result<(), Failure> {
         }
         toy_walkthrough()
     } else {
-        let mut rng = rsa::random_source(args.seed);
+        let mut rng = wirelab_crypto::rng_from_seed(args.seed);
         rsa::generate_with_steps(args.bits, &e, &mut rng).map_err(|error| {
             Failure::Usage(format!("--bits {} --e {}: {error}", args.bits, args.e))
         })?
@@ -155,7 +154,7 @@ pub fn keygen(args: &KeygenArgs) -> Result<(), Failure> {
     let input_error = |error: rsa::Error| Failure::Input(error.to_string());
     let mut text = String::new();
     if args.explain || args.toy {
-        text.push_str(&render(&steps, args.full));
+        text.push_str(&explained(&steps, args.full));
     }
     let private = if args.der {
         keyfile::private_key_der(&key, format).map_err(input_error)?
@@ -228,7 +227,7 @@ pub fn rsa(args: &RsaArgs) -> Result<(), Failure> {
             public.n.bits()
         )));
     }
-    let input = read_input(&args.input)?;
+    let input = read_file("--in", &args.input)?;
     let hash = match args.hash {
         HashArg::Sha256 => Hash::Sha256,
         HashArg::Sha384 => Hash::Sha384,
@@ -238,7 +237,7 @@ pub fn rsa(args: &RsaArgs) -> Result<(), Failure> {
     } else {
         Decryption::Crt
     };
-    let mut rng = rsa::random_source(args.seed);
+    let mut rng = wirelab_crypto::rng_from_seed(args.seed);
     let mut steps = Steps::new();
     let record = if args.explain { Some(&mut steps) } else { None };
     let in_name = format!("--in {}", args.input.display());
@@ -270,14 +269,14 @@ pub fn rsa(args: &RsaArgs) -> Result<(), Failure> {
             let sig_path = args.sig.as_ref().ok_or_else(|| {
                 Failure::Usage("rsa verify needs the signature: --sig FILE".into())
             })?;
-            let signature = read_input(sig_path)?;
+            let signature = read_file("--sig", sig_path)?;
             let verified = if args.pss {
                 pss::verify(&public, &input, &signature, hash, record)
             } else {
                 pkcs1v15::verify(&public, &input, &signature, hash, record)
             };
             let scheme = if args.pss { "RSA-PSS" } else { "PKCS#1 v1.5" };
-            let mut text = render(&steps, args.full);
+            let mut text = explained(&steps, args.full);
             match verified {
                 Ok(()) => {
                     text.push_str(&format!("signature valid ({scheme}, {})\n", hash.name()));
@@ -306,10 +305,10 @@ pub fn rsa(args: &RsaArgs) -> Result<(), Failure> {
     match destination {
         Some(path) => {
             write_file(flag, path, &result)?;
-            write_stdout(render(&steps, args.full).as_bytes())
+            write_stdout(explained(&steps, args.full).as_bytes())
         }
         // With --explain and no file, the steps already show the result in hex.
-        None if args.explain => write_stdout(render(&steps, args.full).as_bytes()),
+        None if args.explain => write_stdout(explained(&steps, args.full).as_bytes()),
         None => write_stdout(&result),
     }
 }
@@ -325,70 +324,7 @@ fn private_key<'k>(key: &'k KeyFile, path: &Path, action: &str) -> Result<&'k Pr
 }
 
 fn read_key(path: &Path) -> Result<KeyFile, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| Failure::Input(format!("--key {}: {error}", path.display())))?;
+    let bytes = read_file("--key", path)?;
     keyfile::read_key(&bytes)
         .map_err(|error| Failure::Input(format!("--key {}: {error}", path.display())))
-}
-
-fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|error| Failure::Input(format!("standard input: {error}")))?;
-        return Ok(bytes);
-    }
-    std::fs::read(path).map_err(|error| Failure::Input(format!("{}: {error}", path.display())))
-}
-
-fn write_file(flag: &str, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    std::fs::write(path, bytes)
-        .map_err(|error| Failure::Input(format!("{flag} {}: {error}", path.display())))
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
-    let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(bytes)
-        .and_then(|()| stdout.flush())
-        .or_else(output_error)
-}
-
-/// The steps as text, long values shortened unless `full`.
-fn render(steps: &Steps, full: bool) -> String {
-    if full {
-        return steps.to_string();
-    }
-    let mut short = steps.clone();
-    for step in &mut short.0 {
-        step.value = shorten(&step.value);
-    }
-    short.to_string()
-}
-
-/// `0x` hex numbers and bare hex byte strings longer than [`SHORT_DIGITS`] become
-/// `first 16 … last 16 (N bits / N bytes)`.
-fn shorten(value: &str) -> String {
-    let (prefix, digits) = match value.strip_prefix("0x") {
-        Some(digits) => ("0x", digits),
-        None => ("", value),
-    };
-    if digits.len() <= SHORT_DIGITS || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
-        return value.to_string();
-    }
-    let size = if prefix.is_empty() {
-        format!("{} bytes", digits.len() / 2)
-    } else {
-        let top = digits
-            .chars()
-            .next()
-            .and_then(|c| c.to_digit(16))
-            .unwrap_or(0);
-        let bits = (digits.len() - 1) * 4 + (32 - top.leading_zeros()) as usize;
-        format!("{bits} bits")
-    };
-    let head = digits.get(..16).unwrap_or(digits);
-    let tail = digits.get(digits.len() - 16..).unwrap_or(digits);
-    format!("{prefix}{head}…{tail} ({size})")
 }

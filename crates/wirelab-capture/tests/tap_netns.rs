@@ -431,7 +431,7 @@ fn the_kernel_retransmits_its_syn_when_the_injector_drops_the_first_and_a_reset_
 }
 
 #[test]
-fn opening_a_device_that_does_not_exist_says_how_to_create_it() {
+fn opening_a_device_that_is_missing_busy_or_not_a_tap_says_what_to_do() {
     let Some((namespace, _tap)) = Namespace::with_tap() else {
         return;
     };
@@ -449,12 +449,27 @@ fn opening_a_device_that_does_not_exist_says_how_to_create_it() {
     let nowhere = TapDevice::open_in_namespace("wl-no-such-ns", TAP).expect_err("no namespace");
     assert_eq!(
         nowhere.to_string(),
-        "no network namespace \"wl-no-such-ns\" (/run/netns/wl-no-such-ns): create it with `ip netns add wl-no-such-ns`"
+        "no network namespace \"wl-no-such-ns\" (/run/netns/wl-no-such-ns): \
+         create it with `ip netns add wl-no-such-ns`"
+    );
+    let busy = TapDevice::open_in_namespace(&namespace.name, TAP).expect_err("open already");
+    assert_eq!(
+        busy.to_string(),
+        "TUNSETIFF wltap0: Device or resource busy (os error 16) \
+         (another program has wltap0 open)"
+    );
+    namespace.ip(&["tuntap", "add", "wltun0", "mode", "tun"]);
+    let tun = TapDevice::open_in_namespace(&namespace.name, "wltun0").expect_err("a TUN device");
+    assert_eq!(tun.kind(), io::ErrorKind::InvalidInput);
+    assert_eq!(
+        tun.to_string(),
+        "TUNSETIFF wltun0: Invalid argument (os error 22) (wltun0 may be a TUN device, \
+         not a TAP one: `ip -d link show wltun0`)"
     );
 }
 
 #[test]
-fn a_persistent_device_made_with_ip_tuntap_can_be_opened_and_outlives_us() {
+fn a_persistent_device_made_with_ip_tuntap_can_be_opened_waited_on_and_outlives_us() {
     let Some((namespace, _created)) = Namespace::with_tap() else {
         return;
     };
@@ -463,6 +478,18 @@ fn a_persistent_device_made_with_ip_tuntap_can_be_opened_and_outlives_us() {
     assert_eq!(tap.name(), "wltap1");
     namespace.ip(&["link", "set", "wltap1", "mtu", "9000"]);
     assert_eq!(tap.mtu().expect("MTU"), 9000);
+
+    // The kernel's end is down: nothing comes, recv does not block, wait gives up on time.
+    let mut tap = tap;
+    let mut buf = vec![0u8; MAX_TAP_FRAME];
+    assert_eq!(tap.recv(&mut buf).expect("recv"), None);
+    let started = Instant::now();
+    assert!(!tap.wait(Some(Duration::from_millis(50))).expect("poll"));
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(45) && waited < Duration::from_secs(2),
+        "waited {waited:?}"
+    );
     drop(tap);
     // Persistent: it is still there after we close it.
     namespace.ip(&["link", "show", "wltap1"]);

@@ -17,7 +17,7 @@
 //! - P-256 (NIST SP 800-186, SEC 1) runs inside ring (`ring::agreement::ECDH_P256`): ring keeps
 //!   ephemeral private keys to itself, so the steps show them as hidden.
 
-use crate::dh::hex_bytes;
+use crate::hex;
 use crate::x25519::{self, clamp, x25519, x25519_agree, x25519_public, AllZeroSharedSecret};
 use crate::Steps;
 use rand::RngCore;
@@ -96,7 +96,7 @@ pub fn x25519_exchange(a: [u8; 32], b: [u8; 32]) -> Result<EcdhExchange, EcdhErr
     steps.push(
         "G",
         "",
-        hex_bytes(&x25519::BASE_POINT),
+        hex(&x25519::BASE_POINT),
         "the base point, u = 9: generates a subgroup of prime order ≈ 2²⁵²",
     );
     let alice_public = x25519_public(&a);
@@ -108,19 +108,19 @@ pub fn x25519_exchange(a: [u8; 32], b: [u8; 32]) -> Result<EcdhExchange, EcdhErr
         steps.push(
             name,
             "",
-            hex_bytes(private),
+            hex(private),
             format!("{who}'s private key: 32 random bytes, never sent"),
         );
         steps.push(
             format!("{name} clamped"),
             format!("decodeScalar25519({name})"),
-            hex_bytes(&clamp(private)),
+            hex(&clamp(private)),
             "bits 0–2 cleared to make a multiple of the cofactor 8; bit 255 cleared, bit 254 set",
         );
         steps.push(
             public_name,
             format!("X25519({name}, G) = {name}·G"),
-            hex_bytes(public),
+            hex(public),
             format!(
                 "{who}'s public key, sent; finding {name} from it is the elliptic-curve discrete logarithm"
             ),
@@ -131,23 +131,19 @@ pub fn x25519_exchange(a: [u8; 32], b: [u8; 32]) -> Result<EcdhExchange, EcdhErr
     steps.push(
         "s (Alice)",
         "X25519(a, B) = a·b·G",
-        hex_bytes(&secret_alice),
+        hex(&secret_alice),
         "Montgomery ladder over the bits of a; an all-zero result would be refused, RFC 7748 §6.1",
     );
     steps.push(
         "s (Bob)",
         "X25519(b, A) = b·a·G",
-        hex_bytes(&secret_bob),
+        hex(&secret_bob),
         "the same point: scalar multiplication commutes",
     );
-    steps.push(
+    steps.push_check(
         "equal",
         "s (Alice) = s (Bob)",
-        if secret_alice == secret_bob {
-            "yes"
-        } else {
-            "NO"
-        },
+        secret_alice == secret_bob,
         "32 bytes of shared secret, which TLS feeds into its key schedule",
     );
     Ok(EcdhExchange {
@@ -209,30 +205,26 @@ pub fn p256_exchange() -> Result<EcdhExchange, EcdhError> {
         steps.push(
             public_name,
             format!("{name}·G"),
-            hex_bytes(public),
+            hex(public),
             "04 ‖ x ‖ y: an uncompressed point, 65 bytes, SEC 1 §2.3.3",
         );
     }
     steps.push(
         "s (Alice)",
         "x-coordinate of a·B",
-        hex_bytes(&secret_alice),
+        hex(&secret_alice),
         "ring first checks that B is a point on the curve, SEC 1 §3.2.2",
     );
     steps.push(
         "s (Bob)",
         "x-coordinate of b·A",
-        hex_bytes(&secret_bob),
+        hex(&secret_bob),
         "the same point ab·G",
     );
-    steps.push(
+    steps.push_check(
         "equal",
         "s (Alice) = s (Bob)",
-        if secret_alice == secret_bob {
-            "yes"
-        } else {
-            "NO"
-        },
+        secret_alice == secret_bob,
         "the 32-byte x-coordinate is the shared secret TLS uses",
     );
     Ok(EcdhExchange {

@@ -18,4 +18,17 @@ pub mod rsa;
 pub mod steps;
 pub mod x25519;
 
-pub use steps::{Step, Steps};
+pub use steps::{hex, Step, Steps};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+/// The random numbers of a command (keys, padding, salts, private exponents): with a seed, a
+/// reproducible ChaCha20 stream, the same on every machine (for lessons and tests: a key anyone
+/// can remake is no secret); without, ChaCha20 seeded from the operating system.
+pub fn rng_from_seed(seed: Option<u64>) -> ChaCha20Rng {
+    match seed {
+        Some(seed) => ChaCha20Rng::seed_from_u64(seed),
+        None => ChaCha20Rng::from_entropy(),
+    }
+}

@@ -108,13 +108,17 @@ pub fn miller_rabin(n: &BigUint, rounds: usize, rng: &mut impl RngCore) -> bool 
 /// above, a false "prime" chance of at most 2⁻¹²⁸ and 2⁻²⁵⁶, as OpenSSL 3's `BN_check_prime`.
 /// Random candidates during key generation need far fewer (see [`rounds_for_random_candidate`]).
 pub fn is_probable_prime(n: &BigUint, rng: &mut impl RngCore) -> bool {
+    let rounds = if n.bits() > 2048 { 128 } else { 64 };
+    is_probable_prime_with_rounds(n, rounds, rng)
+}
+
+/// Trial division, then `rounds` of Miller-Rabin when it cannot decide: a composite passes
+/// with a chance of at most 4⁻ʳᵒᵘⁿᵈˢ, even one built to fool the test.
+pub fn is_probable_prime_with_rounds(n: &BigUint, rounds: usize, rng: &mut impl RngCore) -> bool {
     match trial_division(n) {
         TrialDivision::Composite => false,
         TrialDivision::Prime => true,
-        TrialDivision::Undecided => {
-            let rounds = if n.bits() > 2048 { 128 } else { 64 };
-            miller_rabin(n, rounds, rng)
-        }
+        TrialDivision::Undecided => miller_rabin(n, rounds, rng),
     }
 }
 

@@ -172,3 +172,54 @@ fn the_steps_of_a_2048_bit_exchange_show_both_encodings_of_the_secret() {
     assert_eq!(result.steps.value("B in subgroup"), Some("1"));
     assert_eq!(result.steps.value("A in subgroup"), Some("1"));
 }
+
+#[test]
+fn a_degenerate_group_where_every_public_value_is_refused_does_not_hang_key_generation() {
+    // g = p − 1 has order 2: g^x is 1 or p − 1 for every x, both refused by the peer. Such a
+    // group can only come from outside (Group::from_parameters refuses it); drawing must stop.
+    let degenerate = Group {
+        name: "degenerate".into(),
+        source: "a test".into(),
+        p: n(23),
+        g: n(22),
+        q: None,
+        exponent_bits: None,
+    };
+    let pair = KeyPair::generate(&degenerate, &mut ChaCha20Rng::seed_from_u64(5));
+    assert!(pair.public.y == n(1) || pair.public.y == n(22));
+    assert!(dh::validate_public(&degenerate, &pair.public.y, "it").is_err());
+}
+
+#[test]
+fn parameters_from_outside_are_checked_and_known_groups_recognised() {
+    let ffdhe2048 = Group::ffdhe2048();
+    assert_eq!(
+        Group::from_parameters(ffdhe2048.p.clone(), n(2)),
+        Ok(ffdhe2048)
+    );
+    assert!(Group::from_parameters(n(23), n(22)).is_err());
+    assert!(Group::from_parameters(n(23), n(1)).is_err());
+    assert!(Group::from_parameters(n(13), n(2)).is_err()); // 4 bits: too small
+                                                           // 33 = 3·11 is odd but not prime: accepted as a custom group, without a subgroup check.
+    let custom = Group::from_parameters(n(33), n(2)).unwrap();
+    assert_eq!(custom.q, None);
+    // 23 = 2·11 + 1 is a safe prime and 2 has order 11: the subgroup check applies.
+    assert_eq!(Group::from_parameters(n(23), n(2)).unwrap().q, Some(n(11)));
+}
+
+#[test]
+fn a_group_built_by_hand_with_p_0_or_1_refuses_values_instead_of_panicking() {
+    for p in [0u64, 1] {
+        let broken = Group {
+            name: "broken".into(),
+            source: "a test".into(),
+            p: n(p),
+            g: n(2),
+            q: None,
+            exponent_bits: None,
+        };
+        assert!(dh::validate_public(&broken, &n(5), "it").is_err());
+        assert!(KeyPair::from_private(&broken, n(2)).is_err());
+        assert_eq!(Group::custom(n(p), n(2)).q, None);
+    }
+}

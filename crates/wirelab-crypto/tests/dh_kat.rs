@@ -68,12 +68,12 @@ fn the_shared_secret_is_openssls_with_two_leading_zero_bytes() {
     assert_eq!(from_1, from_2);
 
     let expected = kat("Z_padded_256");
-    assert_eq!(dh::hex_bytes(&from_1.padded()), expected);
+    assert_eq!(wirelab_crypto::hex(&from_1.padded()), expected);
     assert_eq!(from_1.padded().len(), 256);
     assert_eq!(from_1.leading_zero_bytes(), 2);
     // TLS 1.2 (RFC 5246 §8.1.2) strips them: a 254-byte pre-master secret.
     assert_eq!(from_1.stripped().len(), 254);
-    assert_eq!(dh::hex_bytes(&from_1.stripped()), expected[4..]);
+    assert_eq!(wirelab_crypto::hex(&from_1.stripped()), expected[4..]);
 }
 
 #[test]

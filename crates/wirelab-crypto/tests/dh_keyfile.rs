@@ -145,3 +145,62 @@ fn a_public_value_outside_the_group_is_read_but_refused_when_deriving() {
         assert!(mine.agree(read.public()).is_err());
     }
 }
+
+/// A key pair in a group with this p and g, written without any check, as an attacker would.
+fn key_in_group(p: BigUint, g: BigUint) -> String {
+    let group = Group {
+        name: "forged".into(),
+        source: "a test".into(),
+        p,
+        g,
+        q: None,
+        exponent_bits: None,
+    };
+    let pair = KeyPair {
+        x: BigUint::from(2u32),
+        public: PublicKey {
+            y: BigUint::from(4u32),
+            group,
+        },
+    };
+    pair.to_pkcs8_pem().unwrap()
+}
+
+#[test]
+fn a_group_over_8192_bits_is_refused_before_any_arithmetic() {
+    // 2^200000 − 1 passes no primality test, but reading it must not even try one.
+    let huge = (BigUint::from(1u32) << 200_000u32) - 1u32;
+    let started = std::time::Instant::now();
+    let message = error_of(&key_in_group(huge, BigUint::from(2u32)));
+    assert!(
+        message.contains("p has 200000 bits; more than 8192"),
+        "{message}"
+    );
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+}
+
+#[test]
+fn an_even_p_or_a_generator_of_order_2_is_refused() {
+    let even = error_of(&key_in_group(
+        BigUint::from(1u32 << 20),
+        BigUint::from(3u32),
+    ));
+    assert!(even.contains("need an odd p"), "{even}");
+    // g = p − 1 has order 2: every public value would be 1 or p − 1.
+    let order_2 = error_of(&key_in_group(
+        BigUint::from(1019u32),
+        BigUint::from(1018u32),
+    ));
+    assert!(order_2.contains("1 < g < p−1"), "{order_2}");
+}
+
+#[test]
+fn an_unknown_4096_bit_safe_prime_group_is_tested_in_seconds_not_minutes() {
+    // ffdhe4096's numbers given to `custom` (as if unknown): 16 Miller-Rabin rounds on q and p,
+    // not 128, so that a key in an unnamed group loads without a long wait.
+    let ffdhe4096 = Group::ffdhe4096();
+    let started = std::time::Instant::now();
+    let custom = Group::custom(ffdhe4096.p.clone(), BigUint::from(2u32));
+    assert_eq!(custom.q, ffdhe4096.q);
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}

@@ -396,6 +396,10 @@ impl App {
     }
 
     fn move_in_pane(&mut self, by: isize) {
+        if self.focus == Pane::Tree {
+            // The tree's rows are those of the selected frame: dissect it if not done yet.
+            self.refresh_detail();
+        }
         match self.focus {
             Pane::List | Pane::Tcp => {
                 self.select_row(self.cursor.saturating_add_signed(by));
@@ -460,6 +464,7 @@ impl App {
     }
 
     fn toggle_tree(&mut self, expand: Option<bool>) {
+        self.refresh_detail();
         if let Some(Ok(detail)) = &self.detail {
             self.tree.toggle(&detail.d, expand);
         }
@@ -538,15 +543,17 @@ fn follow_lines(followed: &Followed) -> Vec<(usize, String)> {
     for record in &followed.records {
         match &record.content {
             FollowContent::Data(bytes) => {
+                // Line ends (CR LF in HTTP) end the line; other control bytes show as dots.
                 let text: String = bytes
                     .iter()
+                    .filter(|&&b| b != b'\r')
                     .map(|&b| match b {
                         b'\n' => '\n',
                         b' '..=b'~' => b as char,
                         _ => '.',
                     })
                     .collect();
-                for line in text.split('\n').filter(|l| !l.is_empty()) {
+                for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
                     lines.push((record.node, line.to_string()));
                 }
             }

@@ -132,7 +132,7 @@ pub fn lock(index: &SharedIndex) -> MutexGuard<'_, Index> {
 /// Start reading `source` into a new index in a background thread.
 pub fn load(source: Arc<dyn TraceSource>) -> SharedIndex {
     let index: SharedIndex = Arc::new(Mutex::new(Index {
-        bytes_total: source.len(),
+        bytes_total: source.size(),
         ..Index::default()
     }));
     let shared = index.clone();
@@ -251,7 +251,7 @@ impl Analysis for Facts<'_> {
 /// Entries made since the last flush.
 #[derive(Default)]
 struct Batch {
-    frames: Vec<(FrameEntry, usize)>,
+    frames: Vec<FrameEntry>,
     text: String,
 }
 
@@ -289,14 +289,14 @@ impl Batch {
             udp_stream,
             malformed: d.malformed.is_some(),
         };
-        self.frames.push((entry, start));
+        self.frames.push(entry);
     }
 
     fn flush(&mut self, shared: &SharedIndex, bytes_read: u64) {
         let mut index = lock(shared);
         let base = index.text.len();
         index.text.push_str(&self.text);
-        for (mut entry, _) in self.frames.drain(..) {
+        for mut entry in self.frames.drain(..) {
             entry.text = (entry.text.0 + base, entry.text.1 + base);
             let number = index.frames.len() as u32 + 1;
             if let Some(tcp) = entry.tcp {

@@ -32,7 +32,7 @@ pub trait TraceSource: Send + Sync {
     /// What to call the trace in titles and errors (the file name).
     fn name(&self) -> &str;
     /// Its size in bytes, when known, for the progress indicator.
-    fn len(&self) -> Option<u64>;
+    fn size(&self) -> Option<u64>;
     /// A fresh reader positioned at the start of the capture.
     fn open(&self) -> io::Result<Box<dyn Read + Send>>;
     /// Events beside the frames; capture files have none.
@@ -62,7 +62,7 @@ impl TraceSource for CaptureFile {
     fn name(&self) -> &str {
         &self.name
     }
-    fn len(&self) -> Option<u64> {
+    fn size(&self) -> Option<u64> {
         std::fs::metadata(&self.path).ok().map(|m| m.len())
     }
     fn open(&self) -> io::Result<Box<dyn Read + Send>> {
@@ -92,7 +92,7 @@ impl TraceSource for EmbeddedCapture {
     fn name(&self) -> &str {
         &self.name
     }
-    fn len(&self) -> Option<u64> {
+    fn size(&self) -> Option<u64> {
         Some(self.bytes.len() as u64)
     }
     fn open(&self) -> io::Result<Box<dyn Read + Send>> {

@@ -68,7 +68,13 @@ impl App {
                 self.draw_tcp(frame, lower);
             }
         } else {
-            let hex_width = if lower.width >= 140 { 74 } else { 40 };
+            // 16 bytes a line with their ASCII when there is room; at 80 columns 8 bytes
+            // without it, so that the tree keeps most of the width.
+            let hex_width = match lower.width {
+                140.. => 74,
+                100.. => 40,
+                _ => 31,
+            };
             let [tree, hex] =
                 Layout::horizontal([Constraint::Min(20), Constraint::Length(hex_width)])
                     .areas(lower);
@@ -183,9 +189,9 @@ impl App {
                     Cell::from(src.to_string()),
                     Cell::from(dst.to_string()),
                     Cell::from(entry.protocol),
-                    Cell::from(entry.len.to_string()),
                 ];
                 if wide {
+                    cells.push(Cell::from(entry.len.to_string()));
                     cells.push(Cell::from(entry.badge.unwrap_or("")));
                 }
                 cells.push(Cell::from(info.to_string()));
@@ -198,14 +204,15 @@ impl App {
             .collect();
         let mut widths = vec![
             Constraint::Length(6),
-            Constraint::Length(10),
+            Constraint::Length(9),
             Constraint::Length(if wide { 20 } else { 15 }),
             Constraint::Length(if wide { 20 } else { 15 }),
             Constraint::Length(6),
-            Constraint::Length(5),
         ];
-        let mut header = vec!["   No.", "Time", "Source", "Destination", "Proto", "Len"];
+        let mut header = vec!["   No.", "Time", "Source", "Destination", "Proto"];
         if wide {
+            widths.push(Constraint::Length(5));
+            header.push("Len");
             widths.push(Constraint::Length(14));
             header.push("Badge");
         }
@@ -319,6 +326,7 @@ impl App {
         };
         // Offset, hex, a space, ASCII: 5 + 4 columns per byte.
         let per_line = if inner.width >= 5 + 1 + 16 * 4 { 16 } else { 8 };
+        let ascii = inner.width as usize >= 5 + 1 + per_line * 4;
         let marked = self
             .tree
             .selected_item(&detail.d)
@@ -357,6 +365,9 @@ impl App {
                     };
                     spans.push(Span::raw(" "));
                     spans.push(Span::styled(format!("{b:02x}"), style));
+                }
+                if !ascii {
+                    return Line::from(spans);
                 }
                 spans.push(Span::raw(" ".repeat(3 * (per_line - chunk.len()) + 1)));
                 for (i, &b) in chunk.iter().enumerate() {
@@ -440,13 +451,12 @@ impl App {
         let block = self.block("TCP".into(), Pane::Tcp);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let index = index::lock(&self.index);
         let (Some(number), Some(stream)) = (self.selected_frame(), self.selected_stream()) else {
             let text = "The selected frame is not a TCP segment.";
             frame.render_widget(Paragraph::new(text), inner);
             return;
         };
-        let lines = tcp_panel(&index, stream, number);
+        let lines = tcp_panel(&index::lock(&self.index), stream, number);
         frame.render_widget(Paragraph::new(lines), inner);
     }
 
@@ -460,10 +470,12 @@ impl App {
         } else if let Some(message) = &self.message {
             Line::styled(message.clone(), self.fg(Color::Red))
         } else {
-            Line::raw(
+            Line::raw(if area.width >= 110 {
                 "↑↓/jk move  Tab pane  Enter open  / filter  l ladder  t TCP  f follow  \
-                 c conversations  ? help  q quit",
-            )
+                 c conversations  n/p step  ? help  q quit"
+            } else {
+                "↑↓ move  Tab pane  Enter open  / filter  l ladder  f follow  ? help  q quit"
+            })
         };
         frame.render_widget(Paragraph::new(line), area);
     }

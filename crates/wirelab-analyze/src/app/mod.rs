@@ -29,6 +29,11 @@
 //! with a copy of the session taken then. `mqtt::dissect` (no session) reads the version from
 //! the message itself when it is a CONNECT and assumes 3.1.1 otherwise, as tshark does when it
 //! has not seen the CONNECT.
+//!
+//! TLS records mean what the records before them set up (the suite, a handshake message
+//! carried over, whether this side switched to encryption), so the reassembly keeps one
+//! [`tls::Session`] per TCP stream too: `session.record(node, record)` on each record in stream
+//! order returns the [`tls::RecordView`] that `tls::dissect(record, frame_offset, &view, d)` draws.
 
 pub mod http;
 pub mod mqtt;

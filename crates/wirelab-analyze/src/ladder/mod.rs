@@ -16,7 +16,7 @@ pub use model::{
     Arrow, Endpoint, Ladder, LadderBuilder, LadderError, NotDrawn, Transport, MAX_ENDPOINTS,
 };
 pub use svg::render_svg;
-pub use text::{render_text, TextStyle, TooNarrow};
+pub use text::{render_text, TextStyle, TooNarrow, MAX_WIDTH};
 
 #[cfg(test)]
 mod tests;

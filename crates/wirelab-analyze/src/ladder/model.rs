@@ -351,6 +351,9 @@ pub struct LadderBuilder {
     first_senders: HashMap<u64, Endpoint>,
     /// A frame of the conversations drawn was hidden since the last arrow.
     gap: bool,
+    /// Each endpoint's column, so that a trace with thousands of endpoints (a port scan) costs
+    /// one lookup a frame, not a walk along every column.
+    column_of: HashMap<Endpoint, usize>,
 }
 
 impl LadderBuilder {
@@ -366,6 +369,7 @@ impl LadderBuilder {
             shown_states: Vec::new(),
             first_senders: HashMap::new(),
             gap: false,
+            column_of: HashMap::new(),
         }
     }
 
@@ -424,6 +428,10 @@ impl LadderBuilder {
                 (format!("UDP Len={payload}"), Vec::new())
             }
         };
+        if self.ladder.endpoints.len() > MAX_ENDPOINTS {
+            // `finish` refuses this ladder: keep counting endpoints, stop keeping arrows.
+            return;
+        }
         let from_state = self.state_change(from, fields.state_src);
         let to_state = self.state_change(to, fields.state_dst);
         self.ladder.arrows.push(Arrow {
@@ -458,7 +466,7 @@ impl LadderBuilder {
 
     fn count_stream(&mut self, fields: &FrameFields<'_>) {
         if let Some(stream) = fields.stream.filter(|_| fields.tcp && !fields.quoted) {
-            self.ladder.tcp_streams = self.ladder.tcp_streams.max(stream + 1);
+            self.ladder.tcp_streams = self.ladder.tcp_streams.max(stream.saturating_add(1));
             if let (Some(addr), Some(port)) = (fields.addr_src, fields.srcport) {
                 let port = port as u16;
                 self.first_senders
@@ -488,14 +496,14 @@ impl LadderBuilder {
     }
 
     fn column(&mut self, endpoint: Endpoint) -> usize {
-        match self.ladder.endpoints.iter().position(|e| *e == endpoint) {
-            Some(index) => index,
-            None => {
-                self.ladder.endpoints.push(endpoint);
-                self.shown_states.push(None);
-                self.ladder.endpoints.len() - 1
-            }
+        if let Some(&index) = self.column_of.get(&endpoint) {
+            return index;
         }
+        let index = self.ladder.endpoints.len();
+        self.ladder.endpoints.push(endpoint);
+        self.shown_states.push(None);
+        self.column_of.insert(endpoint, index);
+        index
     }
 
     /// The endpoint's new state, if it differs from the one last drawn.

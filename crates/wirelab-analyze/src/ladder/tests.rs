@@ -1,7 +1,7 @@
 //! The ladder built from hand-made frames, and drawn.
 
-use super::model::{Arrow, Endpoint, Ladder, LadderBuilder, LadderError, Transport};
-use super::{render_svg, render_text, TextStyle};
+use super::model::{Arrow, Endpoint, Ladder, LadderBuilder, LadderError, Transport, MAX_ENDPOINTS};
+use super::{render_svg, render_text, TextStyle, MAX_WIDTH};
 use crate::Analyzer;
 use std::net::{IpAddr, Ipv4Addr};
 use wirelab_wire::tcp::{ACK, FIN, PSH, SYN};
@@ -375,6 +375,25 @@ fn too_many_endpoints_is_an_error_that_suggests_a_stream() {
     assert!(error.to_string().contains("--stream N (0 to 3)"), "{error}");
 }
 
+#[test]
+fn a_port_scan_of_thousands_of_endpoints_is_refused_with_their_count() {
+    let segments: Vec<Segment> = (0..3000u16)
+        .map(|port| segment(([10, 0, 0, 1], 40000), ([10, 0, 0, 2], port), SYN))
+        .collect();
+    let error = ladder_of(&segments, None, |_, _| {}).expect_err("3001 endpoints");
+    assert!(
+        matches!(
+            error,
+            LadderError::TooManyEndpoints {
+                endpoints: 3001,
+                limit: MAX_ENDPOINTS,
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
 // --- Drawing -----------------------------------------------------------------------------------
 
 fn drawn_handshake() -> Ladder {
@@ -432,6 +451,17 @@ fn the_text_fits_the_width_asked_for_and_wraps_long_labels() {
     assert!(text.contains("│   SYN ACK   │"), "{text}");
     assert!(text.contains("│ Seq=0 Ack=1 │"), "{text}");
     assert!(text.contains("│  Win=65160  │"), "{text}");
+}
+
+#[test]
+fn a_width_beyond_the_limit_is_drawn_at_the_limit() {
+    let style = TextStyle {
+        width: 1_000_000_000,
+        ascii: false,
+    };
+    let text = render_text(&drawn_handshake(), "wide", style).expect("fits");
+    let widest = text.lines().map(|line| line.chars().count()).max();
+    assert_eq!(widest, Some(MAX_WIDTH), "{text}");
 }
 
 #[test]

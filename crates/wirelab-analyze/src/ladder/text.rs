@@ -92,6 +92,10 @@ const ASCII: Pen = Pen {
     gap: ':',
 };
 
+/// The widest text drawn: every row is built as a line of this many characters, so a width of
+/// a billion (`--width 1000000000`) would need gigabytes. Wider requests are drawn this wide.
+pub const MAX_WIDTH: usize = 1000;
+
 /// The narrowest gap between two lifelines.
 const MIN_GAP: usize = 12;
 
@@ -105,7 +109,12 @@ struct Layout {
 }
 
 /// Draw `ladder` under a `title` line.
+/// Widths above [`MAX_WIDTH`] are drawn [`MAX_WIDTH`] wide.
 pub fn render_text(ladder: &Ladder, title: &str, style: TextStyle) -> Result<String, TooNarrow> {
+    let style = TextStyle {
+        width: style.width.min(MAX_WIDTH),
+        ..style
+    };
     let pen = if style.ascii { &ASCII } else { &UNICODE };
     let mut out = String::new();
     for line in wrap(title, style.width, pen) {

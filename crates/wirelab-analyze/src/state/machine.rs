@@ -171,7 +171,9 @@ impl Connection {
         remember_sent(segment, src);
         receive(segment, dst, &mut moves);
 
-        if repeated_fin {
+        if moves.src_before == TcpState::Closed && !segment.has(SYN) {
+            moves.assumption = Some(Assumption::SentAfterClose);
+        } else if repeated_fin {
             moves.assumption = Some(Assumption::RepeatedFin);
         } else if repeated_syn {
             moves.assumption = Some(Assumption::RepeatedSyn);

@@ -224,6 +224,19 @@ fn segment_at(src: Endpoint, dst: Endpoint, seq: u32, ack: u32) -> TcpSegment<'s
 }
 
 #[test]
+fn a_segment_that_crossed_the_last_ack_comes_from_a_closed_end() {
+    let mut t = established();
+    t.client(FIN | ACK, 101, 301, 0);
+    t.server(FIN | ACK, 301, 102, 0);
+    t.client(ACK, 102, 302, 0);
+    assert_eq!(t.states(), (TimeWait, Closed));
+    // A duplicate ACK the server sent before the last ACK reached it.
+    let late = t.server(ACK, 302, 102, 0);
+    assert_eq!(late.src_after, Closed);
+    assert_eq!(late.assumption, Some(Assumption::SentAfterClose));
+}
+
+#[test]
 fn the_passive_close_answers_the_fin_together_with_its_own() {
     // The server's ACK and FIN in one segment: the client skips FIN-WAIT-2.
     let mut t = established();

@@ -12,7 +12,10 @@ use wirelab_wire::{Dissection, Group, Severity};
 
 /// Whether wirelab dissects this protocol's messages.
 pub fn dissected(protocol: AppProtocol) -> bool {
-    matches!(protocol, AppProtocol::Http1 | AppProtocol::Mqtt | AppProtocol::Tls)
+    matches!(
+        protocol,
+        AppProtocol::Http1 | AppProtocol::Mqtt | AppProtocol::Tls
+    )
 }
 
 fn message_len(protocol: AppProtocol, bytes: &[u8]) -> Result<Option<usize>, AppError> {

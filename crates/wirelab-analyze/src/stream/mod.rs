@@ -114,6 +114,8 @@ pub struct Streams {
     udp_streams: u32,
     /// Reused from segment to segment.
     deliveries: Vec<(usize, Owned)>,
+    /// Key log / RSA key each new TLS connection may decrypt with.
+    tls_secrets: crate::app::tls::Secrets,
 }
 
 /// One TCP connection.
@@ -154,6 +156,7 @@ impl Streams {
             followed,
             pending: Vec::new(),
             udp_streams: 0,
+            tls_secrets: Default::default(),
             deliveries: Vec::new(),
         }
     }
@@ -162,6 +165,11 @@ impl Streams {
     /// while undecided, `Some(None)` when nothing matched).
     pub fn app_protocol(&self, stream: u32) -> Option<Option<Identified>> {
         self.tcp.get(&stream).and_then(|s| s.app)
+    }
+
+    /// Decrypt TLS connections seen from now on with these secrets (`--tls-keylog`).
+    pub fn set_tls_secrets(&mut self, secrets: crate::app::tls::Secrets) {
+        self.tls_secrets = secrets;
     }
 
     /// The followed stream, as far as it has been read.
@@ -212,7 +220,7 @@ impl Streams {
             app: None,
             messages: Default::default(),
             mqtt: Default::default(),
-            tls: Default::default(),
+            tls: crate::app::tls::Session::new(self.tls_secrets.clone()),
             fin_end: [None; 2],
             fin_acked: [false; 2],
             finished: [false; 2],
@@ -240,6 +248,8 @@ impl Streams {
         let mut report = SegmentReport::default();
 
         // Wireshark first lets this segment's ACK release the other direction's fragments.
+        // (It reads the acknowledgment field even without the ACK flag; a field that means
+        // nothing is not used here.)
         if segment.has(ACK) {
             let mut other_report = SegmentReport::default();
             stream.directions[other].acknowledged(

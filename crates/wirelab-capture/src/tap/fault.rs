@@ -70,7 +70,6 @@ pub struct FaultInjector<D: FrameDevice> {
     in_queue: Queue,
     pub outgoing_stats: FaultStats,
     pub incoming_stats: FaultStats,
-    scratch: Vec<u8>,
 }
 
 /// One roll of the dice for one frame.
@@ -92,7 +91,6 @@ impl<D: FrameDevice> FaultInjector<D> {
             in_queue: Queue::default(),
             outgoing_stats: FaultStats::default(),
             incoming_stats: FaultStats::default(),
-            scratch: vec![0; super::MAX_TAP_FRAME],
         }
     }
 
@@ -213,15 +211,16 @@ impl<D: FrameDevice> FrameDevice for FaultInjector<D> {
     fn recv(&mut self, buf: &mut [u8]) -> io::Result<Option<usize>> {
         self.release_incoming(Instant::now());
         loop {
+            // Frames already waiting came before any frame still in the device.
             if let Some(frame) = self.in_queue.ready.front() {
                 let len = copy_frame(frame, buf)?;
                 self.in_queue.ready.pop_front();
                 return Ok(Some(len));
             }
-            let Some(len) = self.inner.recv(&mut self.scratch)? else {
+            let Some(len) = self.inner.recv(buf)? else {
                 return Ok(None);
             };
-            let frame = self.scratch.get(..len).unwrap_or_default().to_vec();
+            let frame = buf.get(..len).unwrap_or_default();
             let fate = Self::roll(&mut self.rng, &self.incoming, &mut self.incoming_stats);
             if fate.dropped {
                 continue;
@@ -229,15 +228,17 @@ impl<D: FrameDevice> FrameDevice for FaultInjector<D> {
             if fate.held_back {
                 let due = Instant::now() + self.incoming.reorder_hold;
                 for _ in 0..fate.copies {
-                    self.in_queue.held.push_back((due, frame.clone()));
+                    self.in_queue.held.push_back((due, frame.to_vec()));
                 }
                 continue;
             }
-            for _ in 0..fate.copies {
-                self.in_queue.ready.push_back(frame.clone());
+            if fate.copies == 2 {
+                self.in_queue.ready.push_back(frame.to_vec());
             }
-            let overtaken: Vec<Vec<u8>> = self.in_queue.held.drain(..).map(|(_, f)| f).collect();
+            // This frame has overtaken every frame held back before it: they follow now.
+            let overtaken = self.in_queue.held.drain(..).map(|(_, held)| held);
             self.in_queue.ready.extend(overtaken);
+            return Ok(Some(len));
         }
     }
 

@@ -49,8 +49,10 @@
 //! ```
 //!
 //! The file `/dev/net/tun` must be opened inside the namespace, since a device belongs to
-//! the namespace of whoever opened it: that is why the program runs under `ip netns exec`
-//! (the tests use setns(2) on one thread instead).
+//! the namespace of the thread that opened it: that is why the program runs under
+//! `ip netns exec`. A program that stays outside can use
+//! [`TapDevice::open_in_namespace`] or [`TapDevice::create_in_namespace`] instead, which
+//! open the device from a thread that has entered the namespace (setns(2)); the tests do.
 //!
 //! # Driving the stack on the real clock
 //!
@@ -169,7 +171,15 @@ impl TapDevice {
             if e.raw_os_error() == Some(libc::EINVAL) {
                 io::Error::new(
                     io::ErrorKind::InvalidInput,
-                    format!("TUNSETIFF {name}: {e} ({name} may be a TUN device, not a TAP one: `ip -d link show {name}`)"),
+                    format!(
+                        "TUNSETIFF {name}: {e} ({name} may be a TUN device, not a TAP one: \
+                         `ip -d link show {name}`)"
+                    ),
+                )
+            } else if e.raw_os_error() == Some(libc::EBUSY) {
+                io::Error::new(
+                    e.kind(),
+                    format!("TUNSETIFF {name}: {e} (another program has {name} open)"),
                 )
             } else {
                 context(e, &format!("TUNSETIFF {name}"), name)
@@ -233,7 +243,8 @@ impl FrameDevice for TapDevice {
             Ok(len) if len == buf.len() && !buf.is_empty() => Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!(
-                    "receive buffer of {} bytes filled by a frame from {}: it may have been cut; use {MAX_TAP_FRAME} bytes",
+                    "receive buffer of {} bytes filled by a frame from {}: it may have been \
+                     cut; use {MAX_TAP_FRAME} bytes",
                     buf.len(),
                     self.name
                 ),
@@ -241,7 +252,11 @@ impl FrameDevice for TapDevice {
             Ok(len) => Ok(Some(len)),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
-            Err(e) => Err(context(e, &format!("receiving from {}", self.name), &self.name)),
+            Err(e) => Err(context(
+                e,
+                &format!("receiving from {}", self.name),
+                &self.name,
+            )),
         }
     }
 
@@ -270,7 +285,10 @@ fn in_namespace(
         if e.kind() == io::ErrorKind::NotFound {
             io::Error::new(
                 io::ErrorKind::NotFound,
-                format!("no network namespace {netns:?} ({path}): create it with `ip netns add {netns}`"),
+                format!(
+                    "no network namespace {netns:?} ({path}): \
+                     create it with `ip netns add {netns}`"
+                ),
             )
         } else {
             context(e, &format!("opening {path}"), netns)

@@ -15,6 +15,7 @@
 //! p ≡ 7 mod 8) means every honest public value lies in the order-q subgroup, which a peer can
 //! check with one exponentiation, Y^q mod p = 1 (RFC 7919 §5.1).
 
+use super::DhError;
 use num_bigint::BigUint;
 use num_traits::One;
 use rand::{RngCore, SeedableRng};
@@ -80,6 +81,15 @@ const MODP14_P: &str = concat!(
     "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718",
     "3995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF",
 );
+
+/// The largest p accepted from outside (a key file, a TLS server), ffdhe8192's size: a bigger
+/// one would make every exponentiation, and the primality test of an unknown group, take
+/// minutes. See [`Group::from_parameters`].
+pub const MAX_P_BITS: u64 = 8192;
+
+/// Miller-Rabin rounds of the safe-prime test of a group from outside ([`Group::custom`]): a
+/// composite passes with a chance of at most 4⁻¹⁶ = 2⁻³², even one built to fool the test.
+pub const CUSTOM_GROUP_ROUNDS: usize = 16;
 
 /// The names `--group` accepts.
 pub const GROUP_NAMES: [&str; 5] = ["ffdhe2048", "ffdhe3072", "ffdhe4096", "modp14", "toy"];
@@ -230,15 +240,48 @@ impl Group {
         }
     }
 
-    /// A group read from a key file that is none of the known ones. Its subgroup check is used
-    /// only if p turns out to be a safe prime with g of order q.
-    /// The Miller-Rabin witnesses come from a fixed seed: they need to be random with respect
-    /// to p, not secret.
+    /// A group from numbers received from outside (a key file, a TLS ServerKeyExchange),
+    /// checked before any work is done on them: p odd, of at least 5 and at most [`MAX_P_BITS`]
+    /// bits, and 1 < g < p−1 (g = p−1 has order 2: every public value would be 1 or p−1).
+    /// The known group when p and g are one (OpenSSL 3 writes only the numbers), otherwise
+    /// [`Group::custom`].
+    pub fn from_parameters(p: BigUint, g: BigUint) -> Result<Group, DhError> {
+        if p.bits() > MAX_P_BITS {
+            return Err(DhError::UnusableGroup(format!(
+                "p has {} bits; more than {MAX_P_BITS} is refused",
+                p.bits()
+            )));
+        }
+        if p.bits() < 5 || !p.bit(0) || g <= BigUint::one() || g >= &p - 1u32 {
+            return Err(DhError::UnusableGroup(format!(
+                "p = {p:#x}, g = {g:#x}: need an odd p of at least 5 bits and 1 < g < p−1"
+            )));
+        }
+        Ok(Group::known(&p, &g).unwrap_or_else(|| Group::custom(p, g)))
+    }
+
+    /// A group that is none of the known ones, from outside. Its subgroup check is used only if
+    /// p turns out to be a safe prime with g of order q; p longer than [`MAX_P_BITS`] is not
+    /// tested and gets no subgroup check. Prefer [`Group::from_parameters`], which refuses
+    /// such numbers.
+    ///
+    /// The safe-prime test runs [`CUSTOM_GROUP_ROUNDS`] rounds of Miller-Rabin on q and on p,
+    /// not the 128 of [`crate::prime::is_probable_prime`]: it only decides whether the extra
+    /// subgroup check runs (the range check always does), and 256 exponentiations modulo an
+    /// 8192-bit p would keep `wirelab dh derive` busy for minutes. The witnesses come from a
+    /// fixed seed: they need to be random with respect to p, not secret.
     pub fn custom(p: BigUint, g: BigUint) -> Group {
         let mut rng = ChaCha20Rng::seed_from_u64(7919);
-        let q: BigUint = (&p - 1u32) >> 1;
-        let q_is_order_of_g =
-            p.bits() >= 3 && crate::prime::is_safe_prime(&p, &mut rng) && g.modpow(&q, &p).is_one();
+        // (p − 1)/2 for the odd p a safe prime is; written p >> 1 so that p = 0 cannot underflow.
+        let q: BigUint = &p >> 1u32;
+        let probable_prime = |n: &BigUint, rng: &mut ChaCha20Rng| {
+            crate::prime::is_probable_prime_with_rounds(n, CUSTOM_GROUP_ROUNDS, rng)
+        };
+        let q_is_order_of_g = (5..=MAX_P_BITS).contains(&p.bits())
+            && p.bit(0)
+            && probable_prime(&q, &mut rng)
+            && probable_prime(&p, &mut rng)
+            && g.modpow(&q, &p).is_one();
         Group {
             name: format!("custom ({} bits)", p.bits()),
             source: "a key file".to_string(),

@@ -32,10 +32,6 @@ use spki::{
 pub const DH_KEY_AGREEMENT_OID: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.3.1");
 
-/// The largest p accepted from a file (ffdhe8192's size): bigger ones would only make every
-/// exponentiation, and the primality test of an unknown group, take minutes.
-const MAX_P_BITS: u64 = 8192;
-
 /// Algorithms a student may hand us by mistake, named in the error.
 const OTHER_ALGORITHMS: [(&str, &str); 6] = [
     ("1.2.840.113549.1.1.1", "an RSA key (rsaEncryption)"),
@@ -167,19 +163,7 @@ fn group_of(
         .map_err(|error| key_error(&format!("{place}, DHParameter"), error))?;
     let p = BigUint::from_bytes_be(parameters.prime.as_bytes());
     let g = BigUint::from_bytes_be(parameters.base.as_bytes());
-    if p.bits() > MAX_P_BITS {
-        return Err(key_error(
-            &format!("{place}, DHParameter"),
-            format!("p has {} bits; more than {MAX_P_BITS} is refused", p.bits()),
-        ));
-    }
-    if p.bits() < 5 || g < BigUint::from(2u32) || g >= p {
-        return Err(key_error(
-            &format!("{place}, DHParameter"),
-            format!("p = {p:x}, g = {g:x} is not a usable group (need p odd and 1 < g < p)"),
-        ));
-    }
-    Ok(Group::known(&p, &g).unwrap_or_else(|| Group::custom(p, g)))
+    Group::from_parameters(p, g).map_err(|error| key_error(&format!("{place}, DHParameter"), error))
 }
 
 /// The INTEGER inside an OCTET STRING or BIT STRING.

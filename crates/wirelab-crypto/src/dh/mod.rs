@@ -18,14 +18,13 @@
 mod groups;
 mod keyfile;
 
-pub use groups::{Group, GROUP_NAMES};
+pub use groups::{Group, GROUP_NAMES, MAX_P_BITS};
 pub use keyfile::{read_pem, DhKeyFile, DH_KEY_AGREEMENT_OID};
 
-use crate::Steps;
+use crate::{hex, Steps};
 use num_bigint::{BigUint, RandBigInt};
-use num_traits::One;
-use rand::{RngCore, SeedableRng};
-use rand_chacha::ChaCha20Rng;
+use num_traits::{CheckedSub, One};
+use rand::RngCore;
 use std::fmt;
 
 /// What can go wrong in a Diffie-Hellman computation or with a DH key file.
@@ -44,6 +43,8 @@ pub enum DhError {
     DifferentGroups { mine: String, theirs: String },
     /// A key file that could not be read: where and why.
     KeyFile(String),
+    /// Group parameters from outside (a key file, a TLS server) that are refused: why.
+    UnusableGroup(String),
 }
 
 impl fmt::Display for DhError {
@@ -71,6 +72,7 @@ impl fmt::Display for DhError {
                 "the keys are in different groups: mine is {mine}, the peer's is {theirs}"
             ),
             DhError::KeyFile(message) => f.write_str(message),
+            DhError::UnusableGroup(why) => write!(f, "not a usable DH group: {why}"),
         }
     }
 }
@@ -79,7 +81,7 @@ impl std::error::Error for DhError {}
 
 /// A number as the steps show it: decimal in a toy group and for small values (g = 2), `0x`
 /// hex otherwise. (Byte strings, such as the padded secret, are hex without the `0x`:
-/// [`hex_bytes`].)
+/// [`crate::hex`].)
 pub fn show(group: &Group, n: &BigUint) -> String {
     if group.is_small() || n.bits() <= 32 {
         n.to_string()
@@ -133,15 +135,6 @@ impl SharedSecret {
     }
 }
 
-/// The random numbers of a command: repeatable from `--seed` (ChaCha20, so the same seed gives
-/// the same keys on every machine), otherwise seeded from the operating system.
-pub fn rng_from_seed(seed: Option<u64>) -> ChaCha20Rng {
-    match seed {
-        Some(seed) => ChaCha20Rng::seed_from_u64(seed),
-        None => ChaCha20Rng::from_entropy(),
-    }
-}
-
 /// A number typed by a user: decimal, or hex with `0x`.
 pub fn parse_number(text: &str) -> Option<BigUint> {
     let text = text.trim();
@@ -151,10 +144,10 @@ pub fn parse_number(text: &str) -> Option<BigUint> {
     }
 }
 
-/// Lowercase hex of bytes.
-pub fn hex_bytes(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
+/// How many private exponents [`random_private`] draws at most looking for one whose public
+/// value passes [`validate_public`]. In the toy group one draw in 21 fails, so 64 failures in
+/// a row happen once in 21⁶⁴ runs; in a degenerate group every draw fails, and the loop ends.
+const PRIVATE_DRAWS: usize = 64;
 
 /// A random private exponent: `exponent_bits` random bits when the group uses short exponents
 /// (RFC 7919 §5.2: 225 bits for ffdhe2048, far cheaper than 2048 and still twice the group's
@@ -175,13 +168,17 @@ pub fn random_private(group: &Group, rng: &mut impl RngCore) -> BigUint {
                 None => &group.p - 1u32,
             };
             // Without a prime-order g (the toy group) some exponents give a public value of
-            // order 2 (5^11 mod 23 = 22 = p−1), which the peer must reject: draw again.
-            loop {
-                let x = rng.gen_biguint_range(&two, &end);
+            // order 2 (5^11 mod 23 = 22 = p−1), which the peer must reject: draw again. The
+            // draws are bounded: in a degenerate group from outside (p not prime, g of order 2)
+            // no exponent may give a valid value, and the peer's check refuses the last one.
+            let mut x = rng.gen_biguint_range(&two, &end);
+            for _ in 0..PRIVATE_DRAWS {
                 if validate_public(group, &group.g.modpow(&x, &group.p), "").is_ok() {
-                    return x;
+                    break;
                 }
+                x = rng.gen_biguint_range(&two, &end);
             }
+            x
         }
     }
 }
@@ -189,7 +186,11 @@ pub fn random_private(group: &Group, rng: &mut impl RngCore) -> BigUint {
 impl KeyPair {
     /// The key pair with private exponent x: Y = g^x mod p.
     pub fn from_private(group: &Group, x: BigUint) -> Result<KeyPair, DhError> {
-        if x < BigUint::from(2u32) || x > &group.p - 2u32 {
+        let highest = group
+            .p
+            .checked_sub(&BigUint::from(2u32))
+            .unwrap_or_default();
+        if x < BigUint::from(2u32) || x > highest {
             return Err(DhError::PrivateOutOfRange {
                 value: show(group, &x),
             });
@@ -243,7 +244,8 @@ impl KeyPair {
 /// stops the trivial values (Y = 1 or p−1 force s into {1, p−1}); the subgroup check stops a
 /// value of small order (p−1 has order 2) from leaking bits of the private exponent.
 pub fn validate_public(group: &Group, y: &BigUint, who: &str) -> Result<(), DhError> {
-    let p_minus_1 = &group.p - 1u32;
+    // checked: a group built by hand with p = 0 refuses every value instead of panicking.
+    let p_minus_1 = group.p.checked_sub(&BigUint::one()).unwrap_or_default();
     if y <= &BigUint::one() || y >= &p_minus_1 {
         return Err(DhError::PublicValueOutOfRange {
             who: who.to_string(),
@@ -358,14 +360,10 @@ pub fn exchange(group: &Group, a: BigUint, b: BigUint) -> Result<Exchange, DhErr
         n(&secret_bob.z),
         "because (g^a)^b = g^(ab) mod p: the same number, never sent",
     );
-    steps.push(
+    steps.push_check(
         "equal",
         "s (Alice) = s (Bob)",
-        if secret_alice == secret_bob {
-            "yes"
-        } else {
-            "NO"
-        },
+        secret_alice == secret_bob,
         "both sides now hold a secret an eavesdropper cannot compute",
     );
     if big {
@@ -373,7 +371,7 @@ pub fn exchange(group: &Group, a: BigUint, b: BigUint) -> Result<Exchange, DhErr
         steps.push(
             "Z (padded)",
             format!("s as {} bytes", group.byte_len()),
-            hex_bytes(&secret_alice.padded()),
+            hex(&secret_alice.padded()),
             format!(
                 "RFC 7919 §4, TLS 1.3: left-padded to the size of p; {zeros} leading zero bytes here"
             ),
@@ -381,7 +379,7 @@ pub fn exchange(group: &Group, a: BigUint, b: BigUint) -> Result<Exchange, DhErr
         steps.push(
             "Z (TLS 1.2)",
             "s, leading zero bytes stripped",
-            hex_bytes(&secret_alice.stripped()),
+            hex(&secret_alice.stripped()),
             format!(
                 "RFC 5246 §8.1.2: the TLS 1.2 pre-master secret drops them; {} bytes here",
                 secret_alice.stripped().len()

@@ -231,6 +231,7 @@ fn spki_public(der: &[u8]) -> Result<PublicKey, Error> {
 }
 
 fn checked_public(n: BigUint, e: BigUint) -> Result<PublicKey, Error> {
+    super::check_sizes(&n, &e)?;
     if !n.bit(0) || n.bits() < 2 {
         return Err(Error::InvalidKey(format!(
             "the modulus must be odd (a product of two odd primes), found {n}"
@@ -291,6 +292,68 @@ mod tests {
         let other = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
         let text = read_key(other.as_bytes()).unwrap_err().to_string();
         assert!(text.contains("CERTIFICATE"), "{text}");
+    }
+
+    /// An odd number of `bits` bits, all ones: stands in for a modulus in the size checks,
+    /// which run before any arithmetic.
+    fn all_ones(bits: u64) -> BigUint {
+        (BigUint::from(1u32) << bits) - 1u32
+    }
+
+    #[test]
+    fn a_modulus_over_16384_bits_is_refused_before_any_arithmetic() {
+        let public = PublicKey {
+            n: all_ones(super::super::MAX_MODULUS_BITS + 1),
+            e: 65537u32.into(),
+        };
+        let pem = public_key_pem(&public, KeyFormat::Pkcs8).unwrap();
+        let text = read_key(pem.as_bytes()).unwrap_err().to_string();
+        assert!(text.contains("16385 bits; more than 16384"), "{text}");
+
+        let mut private = toy_key();
+        private.n = all_ones(1_000_000);
+        let pem = private_key_pem(&private, KeyFormat::Pkcs1).unwrap();
+        let started = std::time::Instant::now();
+        let text = read_key(pem.as_bytes()).unwrap_err().to_string();
+        assert!(text.contains("1000000 bits; more than 16384"), "{text}");
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_long_public_exponent_is_refused_with_a_modulus_over_3072_bits() {
+        let public = PublicKey {
+            n: all_ones(4096),
+            e: all_ones(65),
+        };
+        let pem = public_key_pem(&public, KeyFormat::Pkcs1).unwrap();
+        let text = read_key(pem.as_bytes()).unwrap_err().to_string();
+        assert!(text.contains("public exponent has 65 bits"), "{text}");
+        // At 3072 bits and below any odd e < n is allowed, as in OpenSSL.
+        let small = PublicKey {
+            n: all_ones(3072),
+            e: all_ones(65),
+        };
+        let pem = public_key_pem(&small, KeyFormat::Pkcs1).unwrap();
+        assert_eq!(read_key(pem.as_bytes()), Ok(KeyFile::Public(small)));
+    }
+
+    #[test]
+    fn private_values_not_below_their_modulus_are_refused() {
+        let mut key = toy_key();
+        key.d += &key.n; // still ≡ 413 (mod λ(n)), but not below n
+        let der = private_key_der(&key, KeyFormat::Pkcs1).unwrap();
+        let text = read_key(&der).unwrap_err().to_string();
+        assert!(text.contains("d is not below n"), "{text}");
+        let mut key = toy_key();
+        key.qinv += &key.p; // still q⁻¹ mod p, but not below p
+        let der = private_key_der(&key, KeyFormat::Pkcs1).unwrap();
+        let text = read_key(&der).unwrap_err().to_string();
+        assert!(text.contains("qInv"), "{text}");
+        let mut key = toy_key();
+        key.p = all_ones(4000);
+        let der = private_key_der(&key, KeyFormat::Pkcs1).unwrap();
+        let text = read_key(&der).unwrap_err().to_string();
+        assert!(text.contains("longer than the modulus"), "{text}");
     }
 
     #[test]

@@ -33,8 +33,9 @@ pub const DEFAULT_EXPONENT: u32 = 65537;
 /// The smallest modulus `generate` accepts. 512 bits were factored in 1999 and are useless for
 /// security; smaller keys cannot even hold PKCS#1 padding around a SHA-256 DigestInfo.
 pub const MIN_BITS: u64 = 512;
-/// The largest: beyond this key generation takes minutes.
-pub const MAX_BITS: u64 = 16384;
+/// The largest: beyond this key generation takes minutes, and key files refuse it
+/// ([`super::MAX_MODULUS_BITS`]).
+pub const MAX_BITS: u64 = super::MAX_MODULUS_BITS;
 
 /// A random key of `bits` bits with public exponent `e`.
 pub fn generate(bits: u64, e: &BigUint, rng: &mut impl RngCore) -> Result<PrivateKey, Error> {

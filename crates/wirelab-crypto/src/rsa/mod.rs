@@ -27,6 +27,7 @@ pub use keygen::{generate, generate_with_steps, toy_key, DEFAULT_EXPONENT};
 pub use primitive::Decryption;
 
 use crate::arith;
+use crate::steps::hex;
 pub use num_bigint::BigUint;
 use num_integer::Integer;
 use num_traits::One;
@@ -103,14 +104,23 @@ impl PrivateKey {
     ) -> Result<PrivateKey, Error> {
         let one = BigUint::one();
         let bad = |what: &str| Err(Error::InvalidKey(what.to_string()));
+        // Sizes first: every check below multiplies, and a key file is untrusted input.
+        check_sizes(&n, &e)?;
+        if p.bits() + q.bits() > n.bits() + 1 {
+            return bad("n is not p·q: the primes are longer than the modulus");
+        }
         if p <= one || q <= one || p == q {
             return bad("the primes p and q must be distinct and larger than 1");
         }
         if &p * &q != n {
             return bad("n is not p·q");
         }
-        if e <= one || e.is_even() {
-            return bad("the public exponent e must be odd and larger than 1");
+        if e <= one || e.is_even() || e >= n {
+            return bad("the public exponent e must be odd, larger than 1 and below n");
+        }
+        if d >= n {
+            // RFC 8017 §3.2: d is below λ(n) when computed as OpenSSL does, so below n anyway.
+            return bad("the private exponent d is not below n");
         }
         let p1 = &p - 1u32;
         let q1 = &q - 1u32;
@@ -121,7 +131,7 @@ impl PrivateKey {
         if dp != &d % &p1 || dq != &d % &q1 {
             return bad("the CRT exponents dP, dQ are not d mod (p − 1), d mod (q − 1)");
         }
-        if &qinv * &q % &p != one {
+        if qinv >= p || &qinv * &q % &p != one {
             return bad("the CRT coefficient qInv is not q⁻¹ mod p");
         }
         if p < q {
@@ -152,15 +162,34 @@ impl PrivateKey {
     }
 }
 
-/// The random numbers for key generation, padding and salts: with a seed, a reproducible
-/// ChaCha20 stream (for teaching and tests: a key anyone can remake is no secret); without,
-/// the operating system's generator.
-pub fn random_source(seed: Option<u64>) -> Box<dyn rand::RngCore> {
-    use rand::SeedableRng;
-    match seed {
-        Some(seed) => Box::new(rand_chacha::ChaCha20Rng::seed_from_u64(seed)),
-        None => Box::new(rand::rngs::OsRng),
+/// The largest modulus a key file may hold, OpenSSL's `OPENSSL_RSA_MAX_MODULUS_BITS`. Key
+/// files are untrusted input: a private operation costs about the cube of the length, so a
+/// modulus of a million bits would keep a command busy for days instead of failing.
+pub const MAX_MODULUS_BITS: u64 = 16384;
+/// Above this modulus size the public exponent may have at most [`MAX_LARGE_KEY_EXPONENT_BITS`]
+/// bits, as OpenSSL's `OPENSSL_RSA_SMALL_MODULUS_BITS`: with a long modulus and an exponent as
+/// long as n, every public operation would cost as much as a private one.
+pub const SMALL_MODULUS_BITS: u64 = 3072;
+/// OpenSSL's `OPENSSL_RSA_MAX_PUBEXP_BITS` (real keys use 65537, 17 bits).
+pub const MAX_LARGE_KEY_EXPONENT_BITS: u64 = 64;
+
+/// The size limits on a key read from a file: [`MAX_MODULUS_BITS`], and a short public
+/// exponent for moduli above [`SMALL_MODULUS_BITS`].
+pub(crate) fn check_sizes(n: &BigUint, e: &BigUint) -> Result<(), Error> {
+    if n.bits() > MAX_MODULUS_BITS {
+        return Err(Error::InvalidKey(format!(
+            "the modulus has {} bits; more than {MAX_MODULUS_BITS} is refused (as OpenSSL does)",
+            n.bits()
+        )));
     }
+    if n.bits() > SMALL_MODULUS_BITS && e.bits() > MAX_LARGE_KEY_EXPONENT_BITS {
+        return Err(Error::InvalidKey(format!(
+            "the public exponent has {} bits; with a modulus over {SMALL_MODULUS_BITS} bits \
+             at most {MAX_LARGE_KEY_EXPONENT_BITS} are accepted (as OpenSSL does)",
+            e.bits()
+        )));
+    }
+    Ok(())
 }
 
 /// Bytes needed for `bits` bits.
@@ -265,13 +294,4 @@ pub fn show(value: &BigUint) -> String {
     } else {
         format!("0x{}", value.to_str_radix(16))
     }
-}
-
-/// Bytes in hex, for `--explain`.
-pub fn hex(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        text.push_str(&format!("{byte:02x}"));
-    }
-    text
 }

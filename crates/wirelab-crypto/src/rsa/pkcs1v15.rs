@@ -11,7 +11,10 @@
 //! a million queries. TLS 1.2 (RFC 5246 §7.4.7.1) therefore answers a bad padding with a random
 //! premaster secret instead of an error; TLS 1.3 dropped RSA encryption altogether.
 
-use super::primitive::{i2osp, os2ip, private_op, private_op_steps, public_op, Decryption, Role};
+use super::primitive::{
+    i2osp, open_signature, os2ip, private_op, private_op_steps, public_op, sign_encoded,
+    Decryption, Role,
+};
 use super::{hex, show, Error, Hash, PrivateKey, PublicKey};
 use crate::steps::Steps;
 use rand::RngCore;
@@ -201,43 +204,22 @@ pub fn sign(
     hash: Hash,
     mut steps: Option<&mut Steps>,
 ) -> Result<Vec<u8>, Error> {
-    let k = key.size();
-    let encoded = encode_signature(message, hash, k)?;
-    let m = os2ip(&encoded);
-    let s = match steps.as_deref_mut() {
-        Some(steps) => {
-            steps.push(
-                "H",
-                hash.name(),
-                hex(&hash.digest(message)),
-                "the hash of the message: what is really signed",
-            );
-            steps.push(
-                "EM",
-                "00 ‖ 01 ‖ ff…ff ‖ 00 ‖ DigestInfo(H)",
-                hex(&encoded),
-                "01 and the ff bytes mark signature padding; DigestInfo names the hash",
-            );
-            steps.push(
-                "m",
-                "OS2IP(EM)",
-                show(&m),
-                "the encoded message as a number",
-            );
-            private_op_steps(key, &m, Decryption::Crt, Role::Sign, steps)?
-        }
-        None => private_op(key, &m, Decryption::Crt)?,
-    };
-    let signature = i2osp(&s, k)?;
-    if let Some(steps) = steps {
+    let encoded = encode_signature(message, hash, key.size())?;
+    if let Some(steps) = steps.as_deref_mut() {
         steps.push(
-            "S",
-            "I2OSP(s, k)",
-            hex(&signature),
-            "the signature: only the private key can make it",
+            "H",
+            hash.name(),
+            hex(&hash.digest(message)),
+            "the hash of the message: what is really signed",
+        );
+        steps.push(
+            "EM",
+            "00 ‖ 01 ‖ ff…ff ‖ 00 ‖ DigestInfo(H)",
+            hex(&encoded),
+            "01 and the ff bytes mark signature padding; DigestInfo names the hash",
         );
     }
-    Ok(signature)
+    sign_encoded(key, &encoded, steps)
 }
 
 /// RSASSA-PKCS1-V1_5-VERIFY (RFC 8017 §8.2.2): recompute the encoding and compare it whole,
@@ -248,28 +230,13 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
     hash: Hash,
-    steps: Option<&mut Steps>,
+    mut steps: Option<&mut Steps>,
 ) -> Result<(), Error> {
     let k = key.size();
-    if signature.len() != k {
-        return Err(Error::InvalidSignature(format!(
-            "{} bytes, but a signature has k = {k} bytes",
-            signature.len()
-        )));
-    }
-    let s = os2ip(signature);
-    let m = public_op(key, &s)
-        .map_err(|_| Error::InvalidSignature("the signature is not below n".into()))?;
+    let m = open_signature(key, signature, steps.as_deref_mut())?;
     let encoded = i2osp(&m, k)?;
     let expected = encode_signature(message, hash, k)?;
     if let Some(steps) = steps {
-        steps.push("s", "OS2IP(S)", show(&s), "the signature as a number");
-        steps.push(
-            "m",
-            "sᵉ mod n",
-            show(&m),
-            "RSAVP1: the public key undoes the private operation",
-        );
         steps.push(
             "EM",
             "I2OSP(m, k)",

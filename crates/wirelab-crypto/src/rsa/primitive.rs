@@ -7,7 +7,7 @@
 //! quarter each (multiplication is quadratic, and there are half as many squarings), so CRT is
 //! about 3–4 times faster. `scripts/bench-crypto.sh` measures it.
 
-use super::{show, Error, PrivateKey, PublicKey};
+use super::{hex, show, Error, PrivateKey, PublicKey};
 use crate::steps::Steps;
 use num_bigint::BigUint;
 
@@ -146,6 +146,68 @@ fn private_op_inner(
             Ok(m)
         }
     }
+}
+
+/// The last steps of both signature schemes (RFC 8017 §8.2.1 steps 2–3, §8.1.1 steps 2–3):
+/// m = OS2IP(EM), s = RSASP1(K, m) with CRT, S = I2OSP(s, k).
+pub(crate) fn sign_encoded(
+    key: &PrivateKey,
+    encoded: &[u8],
+    mut steps: Option<&mut Steps>,
+) -> Result<Vec<u8>, Error> {
+    let m = os2ip(encoded);
+    let s = match steps.as_deref_mut() {
+        Some(steps) => {
+            steps.push(
+                "m",
+                "OS2IP(EM)",
+                show(&m),
+                "the encoded message as a number",
+            );
+            private_op_steps(key, &m, Decryption::Crt, Role::Sign, steps)?
+        }
+        None => private_op(key, &m, Decryption::Crt)?,
+    };
+    let signature = i2osp(&s, key.size())?;
+    if let Some(steps) = steps {
+        steps.push(
+            "S",
+            "I2OSP(s, k)",
+            hex(&signature),
+            "the signature: only the private key can make it",
+        );
+    }
+    Ok(signature)
+}
+
+/// The first steps of both verifications (RFC 8017 §8.2.2 steps 1–2, §8.1.2 steps 1–2): the
+/// signature has exactly k bytes, s = OS2IP(S) is below n, and m = RSAVP1(s) = sᵉ mod n, the
+/// encoded message as a number.
+pub(crate) fn open_signature(
+    key: &PublicKey,
+    signature: &[u8],
+    steps: Option<&mut Steps>,
+) -> Result<BigUint, Error> {
+    let k = key.size();
+    if signature.len() != k {
+        return Err(Error::InvalidSignature(format!(
+            "{} bytes, but a signature has k = {k} bytes",
+            signature.len()
+        )));
+    }
+    let s = os2ip(signature);
+    let m = public_op(key, &s)
+        .map_err(|_| Error::InvalidSignature("the signature is not below n".into()))?;
+    if let Some(steps) = steps {
+        steps.push("s", "OS2IP(S)", show(&s), "the signature as a number");
+        steps.push(
+            "m",
+            "sᵉ mod n",
+            show(&m),
+            "RSAVP1: the public key undoes the private operation",
+        );
+    }
+    Ok(m)
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@
 //!  EM        = maskedDB ‖ H ‖ bc             the top 8·emLen − emBits bits of EM cleared
 //! ```
 
-use super::primitive::{i2osp, os2ip, private_op, private_op_steps, public_op, Decryption, Role};
-use super::{bytes_for_bits, hex, show, Error, Hash, PrivateKey, PublicKey};
+use super::primitive::{i2osp, open_signature, sign_encoded};
+use super::{bytes_for_bits, hex, Error, Hash, PrivateKey, PublicKey};
 use crate::steps::Steps;
 use rand::RngCore;
 
@@ -183,24 +183,7 @@ pub fn sign(
         hash,
         steps.as_deref_mut(),
     )?;
-    let m = os2ip(&encoded);
-    let s = match steps.as_deref_mut() {
-        Some(steps) => {
-            steps.push(
-                "m",
-                "OS2IP(EM)",
-                show(&m),
-                "the encoded message as a number",
-            );
-            private_op_steps(key, &m, Decryption::Crt, Role::Sign, steps)?
-        }
-        None => private_op(key, &m, Decryption::Crt)?,
-    };
-    let signature = i2osp(&s, key.size())?;
-    if let Some(steps) = steps {
-        steps.push("S", "I2OSP(s, k)", hex(&signature), "the signature");
-    }
-    Ok(signature)
+    sign_encoded(key, &encoded, steps)
 }
 
 /// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with a salt of hLen bytes.
@@ -209,25 +192,14 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
     hash: Hash,
-    steps: Option<&mut Steps>,
+    mut steps: Option<&mut Steps>,
 ) -> Result<(), Error> {
-    let k = key.size();
-    if signature.len() != k {
-        return Err(Error::InvalidSignature(format!(
-            "{} bytes, but a signature has k = {k} bytes",
-            signature.len()
-        )));
-    }
-    let s = os2ip(signature);
-    let m = public_op(key, &s)
-        .map_err(|_| Error::InvalidSignature("the signature is not below n".into()))?;
+    let m = open_signature(key, signature, steps.as_deref_mut())?;
     let em_bits = key.n.bits().saturating_sub(1);
     let encoded = i2osp(&m, bytes_for_bits(em_bits)).map_err(|_| {
         Error::InvalidSignature("PSS: sᵉ mod n is longer than the encoded message".into())
     })?;
     if let Some(steps) = steps {
-        steps.push("s", "OS2IP(S)", show(&s), "the signature as a number");
-        steps.push("m", "sᵉ mod n", show(&m), "RSAVP1");
         steps.push(
             "EM",
             "I2OSP(m, emLen)",

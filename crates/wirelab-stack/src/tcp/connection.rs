@@ -288,7 +288,18 @@ impl Connection {
 
     /// ABORT (RFC 9293 §3.10.5): send a reset in the synchronized states, then forget.
     pub fn abort(&mut self) {
-        if self.state.synchronized() && self.state != State::TimeWait {
+        // "SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT STATES: Send a reset
+        // segment: <SEQ=SND.NXT><CTL=RST>"; in CLOSING, LAST-ACK and TIME-WAIT the TCB is
+        // simply deleted.
+        let sends_reset = matches!(
+            self.state,
+            State::SynReceived
+                | State::Established
+                | State::FinWait1
+                | State::FinWait2
+                | State::CloseWait
+        );
+        if sends_reset {
             let rst = self.reset_repr(self.snd.nxt);
             self.resets.push_back((self.remote, rst));
         }

@@ -505,6 +505,13 @@ impl Connection {
 
     /// After the handshake: a CLOSE that came during SYN-RECEIVED takes effect now.
     fn after_established(&mut self) {
+        // RFC 6298 (5.7): "If the timer expires awaiting the ACK of a SYN segment and the TCP
+        // implementation is using an RTO less than 3 seconds, the RTO MUST be re-initialized
+        // to 3 seconds when data transmission begins".
+        if self.timers.syn_timed_out && self.rtt.srtt().is_none() {
+            self.rtt.reinitialize(crate::Duration::from_secs(3));
+        }
+        self.timers.retries = 0;
         if self.snd.fin_queued() {
             self.set_state(
                 State::FinWait1,

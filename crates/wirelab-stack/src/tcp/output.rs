@@ -96,6 +96,9 @@ impl Connection {
         // (5.4) "Retransmit the earliest segment that has not been acknowledged", (5.5)
         // "back off the timer", (5.6) "Start the retransmission timer" (when it is sent).
         self.rtt.back_off();
+        if matches!(self.state, State::SynSent | State::SynReceived) {
+            self.timers.syn_timed_out = true;
+        }
         let flight = self.snd.max.len_since(self.snd.una);
         if self.state.synchronized() && self.state != State::SynReceived {
             self.cc.on_timeout(flight, self.snd.max);

@@ -11,6 +11,8 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 mod close;
 #[path = "tests_established.rs"]
 mod established;
+#[path = "tests_keepalive.rs"]
+mod keepalive;
 #[path = "tests_random.rs"]
 mod random;
 
@@ -519,6 +521,30 @@ fn the_syn_is_sent_again_after_one_second_then_two_then_four() {
     h.at(Instant::from_millis(3000));
     recv!(h, syn);
     assert_eq!(h.c.poll_timeout(), Some(Instant::from_millis(7000)));
+}
+
+#[test]
+fn after_a_lost_syn_data_starts_with_an_rto_of_three_seconds() {
+    let mut h = syn_sent();
+    h.at(Instant::from_millis(1000));
+    h.poll().expect("the SYN again");
+    send!(
+        h,
+        TcpRepr {
+            control: Control::Syn,
+            seq: REMOTE_SEQ,
+            ack: Some(LOCAL_SEQ + 1),
+            options: MSS_1000,
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(h.state(), State::Established);
+    assert_eq!(
+        h.c.rtt().srtt(),
+        None,
+        "Karn: the retransmitted SYN gave no sample"
+    );
+    assert_eq!(h.c.rtt().rto(), Duration::from_secs(3));
 }
 
 #[test]

@@ -34,10 +34,10 @@ fn random_segment(rng: &mut XorShift, h: &Harness) -> (TcpRepr, Vec<u8>) {
         _ => Control::None,
     };
     let mut options = TcpOptions::NONE;
-    if rng.next() % 4 == 0 {
+    if rng.next().is_multiple_of(4) {
         options.timestamps = Some((rng.next() as u32, rng.next() as u32));
     }
-    if rng.next() % 4 == 0 {
+    if rng.next().is_multiple_of(4) {
         let left = rng.seq_near(h.c.send_sequence().una);
         options.sack_blocks[0] = Some((left, left + (rng.next() % 5000) as usize));
     }
@@ -47,7 +47,7 @@ fn random_segment(rng: &mut XorShift, h: &Harness) -> (TcpRepr, Vec<u8>) {
     }
     let repr = TcpRepr {
         seq: rng.seq_near(h.c.recv_sequence().nxt),
-        ack: (rng.next() % 8 != 0).then(|| rng.seq_near(h.c.send_sequence().nxt)),
+        ack: (!rng.next().is_multiple_of(8)).then(|| rng.seq_near(h.c.send_sequence().nxt)),
         control,
         window: rng.next() as u16,
         options,

@@ -82,6 +82,13 @@ impl RttEstimator {
         self.backoff = self.backoff.saturating_add(1);
     }
 
+    /// RFC 6298 (5.7): after a SYN timed out, start data transmission with an RTO of at
+    /// least `rto` (3 s) and no backoff.
+    pub fn reinitialize(&mut self, rto: Duration) {
+        self.rto = self.rto.max(rto).min(self.max_rto);
+        self.backoff = 0;
+    }
+
     /// New data was acknowledged: the backoff no longer applies.
     pub fn reset_backoff(&mut self) {
         self.backoff = 0;
@@ -105,6 +112,8 @@ pub struct Timers {
     pub keepalive: Option<Instant>,
     /// Keep-alive probes sent without an answer.
     pub keepalive_probes: u32,
+    /// The retransmission timer expired during the handshake (RFC 6298 (5.7)).
+    pub syn_timed_out: bool,
     /// Consecutive retransmission timeouts without progress (the retransmission limit,
     /// RFC 9293 §3.8.3 "R2").
     pub retries: u32,

@@ -34,15 +34,27 @@ pub fn dissect(record: &[u8], frame_offset: Option<usize>, view: &RecordView, d:
     }
     let summary = summary(view);
     let rec = d.open(&RECORD, place.range(0..record.len()), Value::None);
-    d.set_title(rec, format_args!("{protocol} Record Layer: {}", summary.title));
+    d.set_title(
+        rec,
+        format_args!("{protocol} Record Layer: {}", summary.title),
+    );
     let mut at = Cursor { place, pos: 0 };
-    at.add(d, &RECORD_CONTENT_TYPE, 1, Value::UInt(view.content_type.0.into()));
+    at.add(
+        d,
+        &RECORD_CONTENT_TYPE,
+        1,
+        Value::UInt(view.content_type.0.into()),
+    );
     at.add(d, &RECORD_VERSION, 2, Value::UInt(view.version.0.into()));
     at.add(d, &RECORD_LENGTH, 2, Value::UInt(view.length as u64));
     let fragment = record.get(5..).unwrap_or_default();
     match &view.body {
         Body::Handshake(messages) => {
-            let base = if view.protected { None } else { frame_offset.map(|o| o + 5) };
+            let base = if view.protected {
+                None
+            } else {
+                frame_offset.map(|o| o + 5)
+            };
             for message in messages {
                 let offset = base.and_then(|b| message.offset.map(|o| b + o));
                 handshake(message, Placement::new(offset), d);
@@ -52,12 +64,23 @@ pub fn dissect(record: &[u8], frame_offset: Option<usize>, view: &RecordView, d:
             d.add(&CHANGE_CIPHER_SPEC, at.range(1), Value::None);
         }
         Body::Alert(Ok(alert)) => {
-            let place = if view.protected { Placement::new(None) } else { at.place_here() };
+            let place = if view.protected {
+                Placement::new(None)
+            } else {
+                at.place_here()
+            };
             let mut at = Cursor { place, pos: 0 };
             d.open(&ALERT_MESSAGE, place.range(0..2), Value::None);
             at.add(d, &ALERT_LEVEL, 1, Value::UInt(alert.level.0.into()));
             let i = at.add(d, &ALERT_DESC, 1, Value::UInt(alert.description.0.into()));
-            d.set_title(i, format_args!("Description: {} ({})", title_case(alert.description.name().unwrap_or("Unknown")), alert.description.0));
+            d.set_title(
+                i,
+                format_args!(
+                    "Description: {} ({})",
+                    title_case(alert.description.name().unwrap_or("Unknown")),
+                    alert.description.0
+                ),
+            );
             d.close();
         }
         Body::ApplicationData | Body::Encrypted | Body::Alert(Err(_)) | Body::Unknown => {
@@ -69,7 +92,8 @@ pub fn dissect(record: &[u8], frame_offset: Option<usize>, view: &RecordView, d:
     }
     if let Some(plaintext) = &view.plaintext {
         if view.content_type == ContentType::APPLICATION_DATA {
-            let value = text_of(plaintext, d);
+            let text = String::from_utf8_lossy(plaintext);
+            let value = d.text_value(format_args!("{}", text.escape_debug()));
             d.add_generated(&DECRYPTED, value);
         }
     }
@@ -97,14 +121,18 @@ fn summary(view: &RecordView) -> Summary {
                 .iter()
                 .map(|m| {
                     let code = m.bytes.first().copied().unwrap_or(0);
-                    name_in(HANDSHAKE_TYPE_NAMES, code.into()).unwrap_or("Unknown Handshake Message")
+                    name_in(HANDSHAKE_TYPE_NAMES, code.into())
+                        .unwrap_or("Unknown Handshake Message")
                 })
                 .collect();
             let info = names.join(", ");
             ("Handshake Protocol", info)
         }
         Body::Handshake(_) => ("Handshake Protocol", "Handshake Message (part)".to_string()),
-        Body::ChangeCipherSpec => ("Change Cipher Spec Protocol", "Change Cipher Spec".to_string()),
+        Body::ChangeCipherSpec => (
+            "Change Cipher Spec Protocol",
+            "Change Cipher Spec".to_string(),
+        ),
         Body::Alert(Ok(alert)) => (
             "Alert",
             format!(
@@ -122,7 +150,10 @@ fn summary(view: &RecordView) -> Summary {
             "Handshake Protocol",
             "Encrypted Handshake Message".to_string(),
         ),
-        Body::Unknown => ("Unknown", format!("Unknown content type {}", view.content_type.0)),
+        Body::Unknown => (
+            "Unknown",
+            format!("Unknown content type {}", view.content_type.0),
+        ),
     };
     Summary {
         title: format!("{kind}: {info}"),
@@ -135,7 +166,9 @@ fn title_case(name: &str) -> String {
     name.split('_')
         .map(|word| {
             let mut chars = word.chars();
-            chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+            chars
+                .next()
+                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -166,7 +199,13 @@ impl Cursor {
         range
     }
 
-    fn add(&mut self, d: &mut Dissection, def: &'static FieldDef, len: usize, value: Value) -> usize {
+    fn add(
+        &mut self,
+        d: &mut Dissection,
+        def: &'static FieldDef,
+        len: usize,
+        value: Value,
+    ) -> usize {
         let range = self.range(len);
         d.add(def, range, value)
     }
@@ -197,7 +236,12 @@ fn handshake(view: &HandshakeView, place: Placement, d: &mut Dissection) {
     d.set_title(hs, format_args!("Handshake Protocol: {type_name}"));
     let mut at = Cursor { place, pos: 0 };
     at.add(d, &HANDSHAKE_TYPE, 1, Value::UInt(code.into()));
-    at.add(d, &HANDSHAKE_LENGTH, 3, Value::UInt(bytes.len().saturating_sub(4) as u64));
+    at.add(
+        d,
+        &HANDSHAKE_LENGTH,
+        3,
+        Value::UInt(bytes.len().saturating_sub(4) as u64),
+    );
     match &view.message {
         Ok(message) => body(message, bytes, &mut at, d),
         Err(error) => {
@@ -215,7 +259,8 @@ fn handshake(view: &HandshakeView, place: Placement, d: &mut Dissection) {
             Group::Sequence,
             "tls",
             if ok {
-                "Finished verify_data checked: both sides saw the same handshake (RFC 5246 §7.4.9)".to_string()
+                "Finished verify_data checked: both sides saw the same handshake (RFC 5246 §7.4.9)"
+                    .to_string()
             } else {
                 "Finished verify_data does not match the handshake (RFC 5246 §7.4.9)".to_string()
             },
@@ -234,25 +279,55 @@ fn u16_at(bytes: &[u8], pos: usize) -> usize {
 fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) {
     match message {
         Handshake::ClientHello(hello) => {
-            at.add(d, &HANDSHAKE_VERSION, 2, Value::UInt(hello.version.0.into()));
+            at.add(
+                d,
+                &HANDSHAKE_VERSION,
+                2,
+                Value::UInt(hello.version.0.into()),
+            );
             at.bytes(d, &RANDOM, &hello.random);
-            at.add(d, &SESSION_ID_LENGTH, 1, Value::UInt(hello.session_id.len() as u64));
+            at.add(
+                d,
+                &SESSION_ID_LENGTH,
+                1,
+                Value::UInt(hello.session_id.len() as u64),
+            );
             if !hello.session_id.is_empty() {
                 at.bytes(d, &SESSION_ID, &hello.session_id);
             }
             let n = hello.cipher_suites.len();
             at.add(d, &CIPHER_SUITES_LENGTH, 2, Value::UInt(2 * n as u64));
-            let list = d.open(&CIPHERSUITES, at.place.range(at.pos..at.pos + 2 * n), Value::None);
+            let list = d.open(
+                &CIPHERSUITES,
+                at.place.range(at.pos..at.pos + 2 * n),
+                Value::None,
+            );
             d.set_title(list, format_args!("Cipher Suites ({n} suites)"));
             for suite in &hello.cipher_suites {
                 let i = at.add(d, &CIPHERSUITE, 2, Value::UInt(suite.0.into()));
-                named(d, i, "Cipher Suite", suite.name(), format!("0x{:04x}", suite.0));
+                named(
+                    d,
+                    i,
+                    "Cipher Suite",
+                    suite.name(),
+                    format!("0x{:04x}", suite.0),
+                );
             }
             d.close();
             let m = hello.compression_methods.len();
             at.add(d, &COMP_METHODS_LENGTH, 1, Value::UInt(m as u64));
-            let list = d.open(&COMP_METHODS, at.place.range(at.pos..at.pos + m), Value::None);
-            d.set_title(list, format_args!("Compression Methods ({m} method{})", if m == 1 { "" } else { "s" }));
+            let list = d.open(
+                &COMP_METHODS,
+                at.place.range(at.pos..at.pos + m),
+                Value::None,
+            );
+            d.set_title(
+                list,
+                format_args!(
+                    "Compression Methods ({m} method{})",
+                    if m == 1 { "" } else { "s" }
+                ),
+            );
             for method in &hello.compression_methods {
                 at.add(d, &COMP_METHOD, 1, Value::UInt(method.0.into()));
             }
@@ -260,27 +335,61 @@ fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) 
             extensions(&hello.extensions, bytes, at, d);
         }
         Handshake::ServerHello(hello) => {
-            at.add(d, &HANDSHAKE_VERSION, 2, Value::UInt(hello.version.0.into()));
+            at.add(
+                d,
+                &HANDSHAKE_VERSION,
+                2,
+                Value::UInt(hello.version.0.into()),
+            );
             at.bytes(d, &RANDOM, &hello.random);
-            at.add(d, &SESSION_ID_LENGTH, 1, Value::UInt(hello.session_id.len() as u64));
+            at.add(
+                d,
+                &SESSION_ID_LENGTH,
+                1,
+                Value::UInt(hello.session_id.len() as u64),
+            );
             if !hello.session_id.is_empty() {
                 at.bytes(d, &SESSION_ID, &hello.session_id);
             }
             let i = at.add(d, &CIPHERSUITE, 2, Value::UInt(hello.cipher_suite.0.into()));
-            named(d, i, "Cipher Suite", hello.cipher_suite.name(), format!("0x{:04x}", hello.cipher_suite.0));
-            at.add(d, &COMP_METHOD, 1, Value::UInt(hello.compression_method.0.into()));
+            named(
+                d,
+                i,
+                "Cipher Suite",
+                hello.cipher_suite.name(),
+                format!("0x{:04x}", hello.cipher_suite.0),
+            );
+            at.add(
+                d,
+                &COMP_METHOD,
+                1,
+                Value::UInt(hello.compression_method.0.into()),
+            );
             extensions(&hello.extensions, bytes, at, d);
         }
         Handshake::Certificate(chain) => {
             let total: usize = chain.iter().map(|c| 3 + c.len()).sum();
             at.add(d, &CERTIFICATES_LENGTH, 3, Value::UInt(total as u64));
-            d.open(&CERTIFICATES, at.place.range(at.pos..at.pos + total), Value::None);
+            d.open(
+                &CERTIFICATES,
+                at.place.range(at.pos..at.pos + total),
+                Value::None,
+            );
             for (index, cert) in chain.iter().enumerate() {
                 at.add(d, &CERTIFICATE_LENGTH, 3, Value::UInt(cert.len() as u64));
                 let i = at.bytes(d, &CERTIFICATE, cert);
                 match wirelab_tls::cert::summarize(cert, index) {
-                    Ok(s) => d.set_title(i, format_args!("Certificate [{}]: subject {} issuer {} ({})", index, s.subject, s.issuer, s.key)),
-                    Err(e) => d.set_title(i, format_args!("Certificate [{index}]: not parsed ({})", e.problem)),
+                    Ok(s) => d.set_title(
+                        i,
+                        format_args!(
+                            "Certificate [{}]: subject {} issuer {} ({})",
+                            index, s.subject, s.issuer, s.key
+                        ),
+                    ),
+                    Err(e) => d.set_title(
+                        i,
+                        format_args!("Certificate [{index}]: not parsed ({})", e.problem),
+                    ),
                 }
             }
             d.close();
@@ -290,25 +399,53 @@ fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) 
                 ServerParams::Ecdh { group, public } => {
                     at.add(d, &SERVER_CURVE_TYPE, 1, Value::UInt(3));
                     let i = at.add(d, &SERVER_NAMED_CURVE, 2, Value::UInt(group.0.into()));
-                    named(d, i, "Named Curve", group.name(), format!("0x{:04x}", group.0));
+                    named(
+                        d,
+                        i,
+                        "Named Curve",
+                        group.name(),
+                        format!("0x{:04x}", group.0),
+                    );
                     at.add(d, &SERVER_POINT_LEN, 1, Value::UInt(public.len() as u64));
                     at.bytes(d, &SERVER_POINT, public);
                 }
                 ServerParams::Dh { p, g, public } => {
-                    for (len_def, def, value) in [(&DH_P_LEN, &DH_P, p), (&DH_G_LEN, &DH_G, g), (&DH_YS_LEN, &DH_YS, public)] {
+                    for (len_def, def, value) in [
+                        (&DH_P_LEN, &DH_P, p),
+                        (&DH_G_LEN, &DH_G, g),
+                        (&DH_YS_LEN, &DH_YS, public),
+                    ] {
                         at.add(d, len_def, 2, Value::UInt(value.len() as u64));
                         at.bytes(d, def, value);
                     }
                 }
             }
             let i = at.add(d, &SIG_HASH_ALG, 2, Value::UInt(signature.scheme.0.into()));
-            named(d, i, "Signature Algorithm", signature.scheme.name(), format!("0x{:04x}", signature.scheme.0));
-            at.add(d, &SIG_LEN, 2, Value::UInt(signature.signature.len() as u64));
+            named(
+                d,
+                i,
+                "Signature Algorithm",
+                signature.scheme.name(),
+                format!("0x{:04x}", signature.scheme.0),
+            );
+            at.add(
+                d,
+                &SIG_LEN,
+                2,
+                Value::UInt(signature.signature.len() as u64),
+            );
             at.bytes(d, &SIG, &signature.signature);
         }
         Handshake::ClientKeyExchange(kx) => match kx {
-            ClientKeyExchange::Rsa { encrypted_pre_master } => {
-                at.add(d, &EPMS_LEN, 2, Value::UInt(encrypted_pre_master.len() as u64));
+            ClientKeyExchange::Rsa {
+                encrypted_pre_master,
+            } => {
+                at.add(
+                    d,
+                    &EPMS_LEN,
+                    2,
+                    Value::UInt(encrypted_pre_master.len() as u64),
+                );
                 at.bytes(d, &EPMS, encrypted_pre_master);
             }
             ClientKeyExchange::Ecdh { public } => {
@@ -325,15 +462,34 @@ fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) 
             let i = at.add(d, &VERIFY_DATA, verify_data.len(), Value::None);
             d.set_title(i, format_args!("Verify Data: {}", Hex(verify_data)));
         }
-        Handshake::NewSessionTicket { lifetime_hint, ticket } => {
-            at.add(d, &TICKET_LIFETIME_HINT, 4, Value::UInt((*lifetime_hint).into()));
+        Handshake::NewSessionTicket {
+            lifetime_hint,
+            ticket,
+        } => {
+            at.add(
+                d,
+                &TICKET_LIFETIME_HINT,
+                4,
+                Value::UInt((*lifetime_hint).into()),
+            );
             at.pos += 2;
             at.bytes(d, &SESSION_TICKET, ticket);
         }
         Handshake::CertificateVerify(signature) => {
             let i = at.add(d, &SIG_HASH_ALG, 2, Value::UInt(signature.scheme.0.into()));
-            named(d, i, "Signature Algorithm", signature.scheme.name(), format!("0x{:04x}", signature.scheme.0));
-            at.add(d, &SIG_LEN, 2, Value::UInt(signature.signature.len() as u64));
+            named(
+                d,
+                i,
+                "Signature Algorithm",
+                signature.scheme.name(),
+                format!("0x{:04x}", signature.scheme.0),
+            );
+            at.add(
+                d,
+                &SIG_LEN,
+                2,
+                Value::UInt(signature.signature.len() as u64),
+            );
             at.bytes(d, &SIG, &signature.signature);
         }
         Handshake::HelloRequest
@@ -353,8 +509,18 @@ fn extensions(list: &[Extension], bytes: &[u8], at: &mut Cursor, d: &mut Dissect
         let ext_type = extension.extension_type();
         let len = u16_at(bytes, at.pos + 2);
         let start = at.pos;
-        let e = d.open(&EXTENSION, at.place.range(start..start + 4 + len), Value::None);
-        d.set_title(e, format_args!("Extension: {} (len={len})", ext_type.name().unwrap_or("Unknown")));
+        let e = d.open(
+            &EXTENSION,
+            at.place.range(start..start + 4 + len),
+            Value::None,
+        );
+        d.set_title(
+            e,
+            format_args!(
+                "Extension: {} (len={len})",
+                ext_type.name().unwrap_or("Unknown")
+            ),
+        );
         let i = at.add(d, &EXTENSION_TYPE, 2, Value::UInt(ext_type.0.into()));
         named(d, i, "Type", ext_type.name(), format!("{}", ext_type.0));
         at.add(d, &EXTENSION_LEN, 2, Value::UInt(len as u64));
@@ -367,7 +533,12 @@ fn extensions(list: &[Extension], bytes: &[u8], at: &mut Cursor, d: &mut Dissect
 fn extension_body(extension: &Extension, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) {
     match extension {
         Extension::ServerName(names) => {
-            at.add(d, &SERVER_NAME_LIST_LEN, 2, Value::UInt(u16_at(bytes, at.pos) as u64));
+            at.add(
+                d,
+                &SERVER_NAME_LIST_LEN,
+                2,
+                Value::UInt(u16_at(bytes, at.pos) as u64),
+            );
             for (kind, name) in names {
                 at.add(d, &SERVER_NAME_TYPE, 1, Value::UInt(kind.0.into()));
                 at.add(d, &SERVER_NAME_LEN, 2, Value::UInt(name.len() as u64));
@@ -379,7 +550,13 @@ fn extension_body(extension: &Extension, bytes: &[u8], at: &mut Cursor, d: &mut 
             at.pos += 2;
             for group in groups {
                 let i = at.add(d, &SUPPORTED_GROUP, 2, Value::UInt(group.0.into()));
-                named(d, i, "Supported Group", group.name(), format!("0x{:04x}", group.0));
+                named(
+                    d,
+                    i,
+                    "Supported Group",
+                    group.name(),
+                    format!("0x{:04x}", group.0),
+                );
             }
         }
         Extension::EcPointFormats(formats) => {
@@ -392,7 +569,13 @@ fn extension_body(extension: &Extension, bytes: &[u8], at: &mut Cursor, d: &mut 
             at.pos += 2;
             for scheme in schemes {
                 let i = at.add(d, &SIG_HASH_ALG, 2, Value::UInt(scheme.0.into()));
-                named(d, i, "Signature Algorithm", scheme.name(), format!("0x{:04x}", scheme.0));
+                named(
+                    d,
+                    i,
+                    "Signature Algorithm",
+                    scheme.name(),
+                    format!("0x{:04x}", scheme.0),
+                );
             }
         }
         Extension::Alpn(protocols) => {

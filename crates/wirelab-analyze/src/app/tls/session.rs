@@ -26,6 +26,10 @@ use wirelab_tls::keys::prf::{self, Side};
 use wirelab_tls::keys::{KeyBlock, SuiteParams};
 use wirelab_tls::protect::RecordKeys;
 
+/// A real handshake is a few kilobytes; a hostile stream of handshake messages must not make
+/// the transcript grow without end.
+const MAX_TRANSCRIPT: usize = 1 << 20;
+
 /// The secrets a session may be given to decrypt with.
 #[derive(Clone, Default)]
 pub struct Secrets {
@@ -84,6 +88,16 @@ pub struct RecordView {
     pub body: Body,
     /// What the session learned or computed at this record, for a student to read.
     pub notes: Vec<String>,
+}
+
+impl RecordView {
+    /// For a record that completes a Finished checked against the keys: whether it matched.
+    pub fn body_verified(&self) -> Option<bool> {
+        match &self.body {
+            Body::Handshake(messages) => messages.iter().find_map(|m| m.verified),
+            _ => None,
+        }
+    }
 }
 
 /// An SSL 2.0-compatible ClientHello (RFC 5246 Appendix E.2), recognised and not decoded.
@@ -173,7 +187,8 @@ impl Session {
             notes: Vec::new(),
         };
         let tls13 = self.version == Some(ProtocolVersion::TLS_1_3);
-        let protected = self.directions[node].protected && content_type != ContentType::CHANGE_CIPHER_SPEC;
+        let protected =
+            self.directions[node].protected && content_type != ContentType::CHANGE_CIPHER_SPEC;
         if protected || (tls13 && content_type == ContentType::APPLICATION_DATA) {
             view.protected = true;
             self.open(node, content_type, version, fragment, &mut view);
@@ -212,7 +227,8 @@ impl Session {
                     Hex(&trace.nonce)
                 ));
                 if content_type != ContentType::APPLICATION_DATA {
-                    view.body = self.content(node, content_type, &plaintext, false, &mut view.notes);
+                    view.body =
+                        self.content(node, content_type, &plaintext, false, &mut view.notes);
                 }
                 view.plaintext = Some(plaintext);
             }
@@ -230,7 +246,9 @@ impl Session {
         notes: &mut Vec<String>,
     ) -> Body {
         match content_type {
-            ContentType::HANDSHAKE => Body::Handshake(self.handshake(node, fragment, in_record, notes)),
+            ContentType::HANDSHAKE => {
+                Body::Handshake(self.handshake(node, fragment, in_record, notes))
+            }
             ContentType::CHANGE_CIPHER_SPEC => {
                 self.directions[node].protected = true;
                 self.install_keys(node, notes);
@@ -276,8 +294,13 @@ impl Session {
             if let Ok(message) = &message {
                 verified = self.learn(node, message, notes);
             }
-            if bytes.first() != Some(&HandshakeType::HELLO_REQUEST.0) {
+            let counted = bytes.first() != Some(&HandshakeType::HELLO_REQUEST.0);
+            if counted && self.transcript.len() + bytes.len() <= MAX_TRANSCRIPT {
                 self.transcript.extend_from_slice(&bytes);
+            } else if counted {
+                notes.push(format!(
+                    "the handshake is longer than {MAX_TRANSCRIPT} bytes: no longer hashed"
+                ));
             }
             if let Ok(Handshake::ClientKeyExchange(_)) = &message {
                 self.derive_keys(notes);
@@ -293,12 +316,7 @@ impl Session {
     }
 
     /// What a handshake message tells the session (before it joins the transcript).
-    fn learn(
-        &mut self,
-        node: usize,
-        message: &Handshake,
-        notes: &mut Vec<String>,
-    ) -> Option<bool> {
+    fn learn(&mut self, node: usize, message: &Handshake, notes: &mut Vec<String>) -> Option<bool> {
         match message {
             Handshake::ClientHello(hello) => {
                 self.client_node = Some(node);
@@ -341,7 +359,10 @@ impl Session {
                 );
                 let ok = &expected == verify_data;
                 notes.push(if ok {
-                    format!("Finished verify_data {} is correct: both sides saw the same handshake", Hex(verify_data))
+                    format!(
+                        "Finished verify_data {} is correct: both sides saw the same handshake",
+                        Hex(verify_data)
+                    )
                 } else {
                     format!(
                         "Finished verify_data {} is WRONG (expected {})",
@@ -442,11 +463,13 @@ impl Session {
                 params.suite
             ));
         }
-        let encrypted = self.last_client_key_exchange().ok_or_else(|| {
-            "no RSA ClientKeyExchange found to decrypt".to_string()
-        })?;
-        let pre_master = pkcs1v15::decrypt(key, &encrypted, Decryption::Crt, None)
-            .map_err(|e| format!("the server's RSA key does not decrypt the pre-master secret: {e}"))?;
+        let encrypted = self
+            .last_client_key_exchange()
+            .ok_or_else(|| "no RSA ClientKeyExchange found to decrypt".to_string())?;
+        let pre_master =
+            pkcs1v15::decrypt(key, &encrypted, Decryption::Crt, None).map_err(|e| {
+                format!("the server's RSA key does not decrypt the pre-master secret: {e}")
+            })?;
         let client_version = self.client_version.map_or(0, |v| v.0).to_be_bytes();
         if pre_master.len() != 48 || pre_master.get(..2) != Some(&client_version[..]) {
             return Err(format!(
@@ -493,9 +516,19 @@ impl Session {
         };
         let from_client = self.client_node == Some(node);
         let keys = if from_client {
-            RecordKeys::new(&params, &block.client_write_key, &block.client_write_iv, &block.client_write_mac_key)
+            RecordKeys::new(
+                &params,
+                &block.client_write_key,
+                &block.client_write_iv,
+                &block.client_write_mac_key,
+            )
         } else {
-            RecordKeys::new(&params, &block.server_write_key, &block.server_write_iv, &block.server_write_mac_key)
+            RecordKeys::new(
+                &params,
+                &block.server_write_key,
+                &block.server_write_iv,
+                &block.server_write_mac_key,
+            )
         };
         notes.push(format!(
             "from here the {} protects its records with its write keys",
