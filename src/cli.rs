@@ -38,6 +38,10 @@ pub enum Command {
     Tls(crate::tls::TlsArgs),
     /// The terminal UI: packets, fields, bytes, ladder, TCP state, conversations, follow.
     Tui(crate::tui::TuiArgs),
+    /// Lessons on a simulated link: handshakes, closes, windows, loss, congestion, step by step.
+    Demo(crate::demo::DemoArgs),
+    /// wirelab's own TCP/IP stack on a TAP device: serve, get, ping, udp-echo.
+    Stack(crate::stack::StackArgs),
 }
 
 /// The output formats of `-T`.

@@ -18,6 +18,7 @@
 mod catalog;
 mod cli;
 mod crypto;
+mod demo;
 mod dissect;
 mod expert;
 mod flows;
@@ -25,6 +26,7 @@ mod follow;
 mod input;
 mod ladder;
 mod names;
+mod stack;
 mod tls;
 mod tls_dissect;
 mod trace;
@@ -89,6 +91,8 @@ fn main() -> ExitCode {
         cli::Command::Ecdh(args) => crypto::ecdh(args),
         cli::Command::Tls(args) => tls::run(args),
         cli::Command::Tui(args) => tui::run(args),
+        cli::Command::Demo(args) => demo::run(args),
+        cli::Command::Stack(args) => stack::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -24,6 +24,7 @@
 //!   corruption, and pcap writing as middleware.
 #![forbid(unsafe_code)]
 
+pub mod engine;
 pub mod iface;
 pub mod sim;
 pub mod tcp;

@@ -31,15 +31,15 @@ const FLAGS: [(&str, Finding); 14] = [
     ("tcp.analysis.reused_ports", Finding::ReusedPorts),
 ];
 
-/// The badge for an expert message, if it is one of the sequence analysis's flags.
-pub fn badge(message: &str) -> Option<&'static str> {
+/// The finding an expert message reports, if it is one of the sequence analysis's flags.
+pub fn finding(message: &str) -> Option<Finding> {
     // "Duplicate ACK (#2)": the number is in the Info column already.
     if message.starts_with("Duplicate ACK") {
-        return Some(Finding::DuplicateAck.badge());
+        return Some(Finding::DuplicateAck);
     }
     FLAGS.iter().find_map(|(name, finding)| {
         let def = registry::lookup(name)?;
-        (def.label == message).then(|| finding.badge())
+        (def.label == message).then_some(*finding)
     })
 }
 
@@ -50,6 +50,7 @@ mod tests {
     #[test]
     fn a_retransmission_expert_gets_the_ladders_retrans_badge() {
         wirelab_analyze::register_fields();
+        let badge = |message| finding(message).map(Finding::badge);
         assert_eq!(
             badge("This frame is a (suspected) retransmission"),
             Some("RETRANS")

@@ -9,7 +9,7 @@
 //!                 again on demand (replay.rs)
 //! ```
 //!
-//! Memory: about 40 bytes per frame plus its summary text.
+//! Memory: 64 bytes per frame plus its summary text (and 4 per TCP segment).
 
 use crate::source::TraceSource;
 use std::io::{self, Read};
@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use wirelab_analyze::conversations::Conversation;
 use wirelab_analyze::state::TcpState;
-use wirelab_analyze::Analyzer;
+use wirelab_analyze::{Analyzer, Finding};
 use wirelab_capture::CaptureReader;
 use wirelab_wire::{
     Analysis, Dissection, Dissector, Frame, PayloadUse, Severity, TcpSegment, Timestamp,
@@ -43,21 +43,36 @@ pub struct TcpFacts {
     pub states: Option<(TcpState, TcpState)>,
 }
 
-/// One frame of the index.
+/// One frame of the index: 64 bytes, plus its text.
 #[derive(Clone, Debug)]
 pub struct FrameEntry {
-    /// Since the first frame.
-    pub time: Timestamp,
-    pub protocol: &'static str,
-    pub len: u32,
+    /// Nanoseconds since the first frame (negative when the capture's clock stepped back).
+    time_nanos: i64,
     /// Where this frame's source, destination and info texts are in [`Index::text`].
-    text: (usize, usize),
-    /// The most serious expert item of the frame, and a short badge for it.
-    pub severity: Option<Severity>,
-    pub badge: Option<&'static str>,
+    text_start: u64,
+    text_len: u32,
+    /// Length on the wire.
+    pub len: u32,
     pub tcp: Option<TcpFacts>,
     pub udp_stream: Option<u32>,
+    /// Index in [`Index::protocols`].
+    protocol: u8,
+    /// The most serious expert item of the frame, and the sequence analysis's finding.
+    pub severity: Option<Severity>,
+    pub finding: Option<Finding>,
     pub malformed: bool,
+}
+
+impl FrameEntry {
+    /// Since the first frame.
+    pub fn time(&self) -> Timestamp {
+        Timestamp::from_nanos(i128::from(self.time_nanos))
+    }
+
+    /// The short badge of the sequence analysis's finding (`RETRANS`), if any.
+    pub fn badge(&self) -> Option<&'static str> {
+        self.finding.map(Finding::badge)
+    }
 }
 
 /// A conversation, as the `c` list shows it.
@@ -79,6 +94,8 @@ pub struct Index {
     pub frames: Vec<FrameEntry>,
     /// Source, destination and info of every frame, separated by tabs.
     text: String,
+    /// The Protocol column's values, each once.
+    protocols: Vec<&'static str>,
     /// The frames of each TCP stream, by number.
     pub tcp_streams: Vec<Vec<u32>>,
     pub conversations: Vec<ConversationRow>,
@@ -99,13 +116,25 @@ impl Index {
         else {
             return ("", "", "");
         };
-        let text = self.text.get(entry.text.0..entry.text.1).unwrap_or("");
+        let start = entry.text_start as usize;
+        let text = self
+            .text
+            .get(start..start + entry.text_len as usize)
+            .unwrap_or("");
         let mut parts = text.splitn(3, '\t');
         (
             parts.next().unwrap_or(""),
             parts.next().unwrap_or(""),
             parts.next().unwrap_or(""),
         )
+    }
+
+    /// The Protocol column of an entry.
+    pub fn protocol(&self, entry: &FrameEntry) -> &'static str {
+        self.protocols
+            .get(usize::from(entry.protocol))
+            .copied()
+            .unwrap_or("?")
     }
 
     pub fn entry(&self, number: u64) -> Option<&FrameEntry> {
@@ -248,10 +277,10 @@ impl Analysis for Facts<'_> {
     }
 }
 
-/// Entries made since the last flush.
+/// Entries made since the last flush, with their protocol names still to be numbered.
 #[derive(Default)]
 struct Batch {
-    frames: Vec<FrameEntry>,
+    frames: Vec<(FrameEntry, &'static str)>,
     text: String,
 }
 
@@ -270,34 +299,58 @@ impl Batch {
         if let Some(malformed) = &d.malformed {
             let _ = write!(self.text, " [Malformed Packet: {malformed}]");
         }
-        let worst = d.experts.iter().max_by_key(|e| e.severity);
+        let since = frame.ts.since(first).as_nanos();
         let entry = FrameEntry {
-            time: frame.ts.since(first),
-            protocol: if d.protocol.is_empty() {
-                "?"
-            } else {
-                d.protocol
-            },
+            time_nanos: i64::try_from(since).unwrap_or(i64::MAX),
+            text_start: start as u64,
+            text_len: u32::try_from(self.text.len() - start).unwrap_or(u32::MAX),
             len: frame.orig_len,
-            text: (start, self.text.len()),
-            severity: worst.map(|e| e.severity),
-            badge: d
-                .experts
-                .iter()
-                .find_map(|e| crate::badge::badge(&e.message)),
             tcp,
             udp_stream,
+            protocol: 0,
+            severity: d.experts.iter().map(|e| e.severity).max(),
+            finding: d
+                .experts
+                .iter()
+                .find_map(|e| crate::badge::finding(&e.message)),
             malformed: d.malformed.is_some(),
         };
-        self.frames.push(entry);
+        let protocol = if d.protocol.is_empty() {
+            "?"
+        } else {
+            d.protocol
+        };
+        self.frames.push((entry, protocol));
     }
 
     fn flush(&mut self, shared: &SharedIndex, bytes_read: u64) {
         let mut index = lock(shared);
-        let base = index.text.len();
+        // Reserve for the whole capture at once, estimated from what was read so far: growing
+        // by doubling would need up to twice the memory for a moment.
+        if let (Some(total), false) = (index.bytes_total, self.frames.is_empty()) {
+            let frames_now = index.frames.len() + self.frames.len();
+            let per_frame = (bytes_read / frames_now as u64).max(1);
+            let expected = (total / per_frame + total / per_frame / 16) as usize;
+            if expected > index.frames.capacity() {
+                let more = expected - index.frames.len();
+                index.frames.reserve_exact(more);
+                let text_per_frame = (index.text.len() + self.text.len()) / frames_now + 1;
+                let text_more = (expected * text_per_frame).saturating_sub(index.text.len());
+                index.text.reserve_exact(text_more);
+            }
+        }
+        let base = index.text.len() as u64;
         index.text.push_str(&self.text);
-        for mut entry in self.frames.drain(..) {
-            entry.text = (entry.text.0 + base, entry.text.1 + base);
+        for (mut entry, protocol) in self.frames.drain(..) {
+            entry.text_start += base;
+            entry.protocol = match index.protocols.iter().position(|p| *p == protocol) {
+                Some(at) => at as u8,
+                None if index.protocols.len() < usize::from(u8::MAX) => {
+                    index.protocols.push(protocol);
+                    (index.protocols.len() - 1) as u8
+                }
+                None => u8::MAX,
+            };
             let number = index.frames.len() as u32 + 1;
             if let Some(tcp) = entry.tcp {
                 let stream = tcp.stream as usize;

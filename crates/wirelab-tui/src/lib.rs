@@ -57,7 +57,7 @@ fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> io::Res
     while !app.quit {
         // While the index or a filter is filling, redraw often for the progress indicator.
         let wait = if app.busy() {
-            Duration::from_millis(100)
+            Duration::from_millis(50)
         } else {
             Duration::from_secs(1)
         };

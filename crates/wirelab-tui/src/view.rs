@@ -185,17 +185,17 @@ impl App {
                 };
                 let mut cells = vec![
                     Cell::from(format!("{mark}{n:>5}")),
-                    Cell::from(seconds(entry.time)),
+                    Cell::from(seconds(entry.time())),
                     Cell::from(src.to_string()),
                     Cell::from(dst.to_string()),
-                    Cell::from(entry.protocol),
+                    Cell::from(index.protocol(entry)),
                 ];
                 if wide {
                     cells.push(Cell::from(entry.len.to_string()));
-                    cells.push(Cell::from(entry.badge.unwrap_or("")));
+                    cells.push(Cell::from(entry.badge().unwrap_or("")));
                 }
                 cells.push(Cell::from(info.to_string()));
-                let mut style = self.fg(protocol_color(entry.protocol, entry.severity));
+                let mut style = self.fg(protocol_color(index.protocol(entry), entry.severity));
                 if Some(n) == selected {
                     style = style.add_modifier(Modifier::REVERSED);
                 }

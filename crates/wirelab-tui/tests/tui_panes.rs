@@ -145,7 +145,9 @@ fn without_colours_no_cell_has_a_colour_but_the_selection_still_shows() {
     let coloured = buffer
         .content
         .iter()
-        .filter(|cell| cell.fg != ratatui::style::Color::Reset || cell.bg != ratatui::style::Color::Reset)
+        .filter(|cell| {
+            cell.fg != ratatui::style::Color::Reset || cell.bg != ratatui::style::Color::Reset
+        })
         .count();
     assert_eq!(coloured, 0);
     assert!(buffer

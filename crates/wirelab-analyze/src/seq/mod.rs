@@ -20,7 +20,10 @@
 //!
 //! Memory: per connection, two [`flow::Flow`]s and the segments not yet acknowledged, at
 //! most [`flow::MAX_UNACKED_SEGMENTS`] per direction; connections are kept to the end of the
-//! trace (a later segment may reuse or retransmit into them).
+//! trace (a later segment may reuse or retransmit into them). Time: like tshark, each segment
+//! walks the other direction's unacknowledged segments (to find what it acknowledges) and its
+//! own (bytes in flight): a few steps while ACKs keep the lists short (3% on a bulk transfer,
+//! summary view), up to twice the bound when the ACKs never cover them.
 
 mod fields;
 pub mod flow;

@@ -383,17 +383,29 @@ impl Interface {
     }
 
     fn send_tcp(&mut self, now: Instant, segment: &tcp::Transmit) {
+        let dst = *segment.dst.ip();
         let tcp_len = segment.repr.header_len() + segment.payload.len();
-        let mut packet = Vec::with_capacity(20 + tcp_len);
-        self.ip_header(*segment.dst.ip(), IpProtocol::TCP, tcp_len)
+        // When the next hop's address is known (nearly always), the whole frame is built in
+        // one buffer: the payload is copied once instead of once per layer.
+        let mac = self.next_hop(dst).and_then(|hop| self.arp.lookup(hop, now));
+        let mut packet = Vec::with_capacity(14 + 20 + tcp_len);
+        if let Some(mac) = mac {
+            EthernetRepr {
+                src: self.config.mac,
+                dst: mac,
+                ethertype: EtherType::IPV4,
+            }
             .emit(&mut packet);
-        segment.repr.emit(
-            *segment.src.ip(),
-            *segment.dst.ip(),
-            &segment.payload,
-            &mut packet,
-        );
-        self.send_ip(now, *segment.dst.ip(), packet);
+        }
+        self.ip_header(dst, IpProtocol::TCP, tcp_len)
+            .emit(&mut packet);
+        segment
+            .repr
+            .emit(*segment.src.ip(), dst, &segment.payload, &mut packet);
+        match mac {
+            Some(_) => self.tx.push_back(packet),
+            None => self.send_ip(now, dst, packet),
+        }
     }
 
     fn send_icmp(&mut self, now: Instant, dst: Ipv4Addr, icmp: &IcmpRepr) {

@@ -216,9 +216,18 @@ impl RecvSequence {
     /// Hands in-order data to the application.
     pub fn read(&mut self, out: &mut [u8]) -> usize {
         let n = out.len().min(self.buffer.len());
-        for (slot, byte) in out.iter_mut().zip(self.buffer.drain(..n)) {
-            *slot = byte;
+        // Slice copies (memcpy) of the ring buffer's two halves, not byte by byte: every
+        // byte received passes here.
+        let (front, back) = self.buffer.as_slices();
+        let from_front = n.min(front.len());
+        let from_back = n - from_front;
+        if let (Some(dst), Some(src)) = (out.get_mut(..from_front), front.get(..from_front)) {
+            dst.copy_from_slice(src);
         }
+        if let (Some(dst), Some(src)) = (out.get_mut(from_front..n), back.get(..from_back)) {
+            dst.copy_from_slice(src);
+        }
+        self.buffer.drain(..n);
         n
     }
 

@@ -116,12 +116,21 @@ impl SendSequence {
 
     /// Copies up to `len` bytes starting at sequence number `seq`.
     pub fn copy_out(&self, seq: SeqNumber, len: usize) -> Vec<u8> {
-        let offset = seq.len_since(self.buffer_start);
-        self.buffer
-            .range(offset.min(self.buffer.len())..)
-            .take(len)
-            .copied()
-            .collect()
+        let start = seq.len_since(self.buffer_start).min(self.buffer.len());
+        let end = start.saturating_add(len).min(self.buffer.len());
+        // Slice copies (memcpy) of the ring buffer's two halves, not a byte-by-byte iterator:
+        // this copy is on every data segment's path.
+        let (front, back) = self.buffer.as_slices();
+        let mut out = Vec::with_capacity(end - start);
+        out.extend_from_slice(
+            front
+                .get(start.min(front.len())..end.min(front.len()))
+                .unwrap_or_default(),
+        );
+        let back_start = start.saturating_sub(front.len());
+        let back_end = end.saturating_sub(front.len());
+        out.extend_from_slice(back.get(back_start..back_end).unwrap_or_default());
+        out
     }
 
     /// Sequence space in flight: sent and not acknowledged (SND.NXT - SND.UNA).

@@ -364,11 +364,18 @@ impl TcpRepr {
         self.options.emit(&mut options);
         options.truncate(40);
         let _ = header.set_options_raw(&options);
-        header.checksum = header
-            .calc_checksum_ipv4_raw(src.octets(), dst.octets(), payload)
-            .unwrap_or(0);
+        // The checksum over the segment as written with a zero checksum field (RFC 9293
+        // §3.1), then stored in that field (bytes 16 and 17).
+        header.checksum = 0;
+        let start = out.len();
         out.extend_from_slice(&header.to_bytes());
         out.extend_from_slice(payload);
+        let segment = out.get(start..).unwrap_or_default();
+        let sum = pseudo_header_sum(src, dst, IpProtocol::TCP.0, segment.len());
+        let value = checksum(sum, segment);
+        if let Some(field) = out.get_mut(start + 16..start + 18) {
+            field.copy_from_slice(&value.to_be_bytes());
+        }
     }
 
     /// tcpdump's flag letters: `S`, `F`, `R`, `P`, and `.` for ACK.

@@ -240,3 +240,48 @@ fn no_truncation_or_random_bytes_make_a_parser_panic() {
         let _ = summarize_frame(&bytes);
     }
 }
+
+/// RFC 1071's checksum the slow, obvious way: 16-bit words, one at a time.
+fn checksum_word_by_word(initial: u32, data: &[u8]) -> u16 {
+    let mut sum = u64::from(initial);
+    for (i, byte) in data.iter().enumerate() {
+        sum += if i % 2 == 0 {
+            u64::from(*byte) << 8
+        } else {
+            u64::from(*byte)
+        };
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+#[test]
+fn the_checksum_summed_four_bytes_at_a_time_equals_the_word_by_word_sum() {
+    // Lengths 0 to 199 (every remainder of 4 and of 2), many 0xff bytes to force carries.
+    let mut x = 0x9e37_79b9_u32;
+    let bytes: Vec<u8> = (0..200)
+        .map(|i| {
+            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            if i % 3 == 0 {
+                0xff
+            } else {
+                (x >> 24) as u8
+            }
+        })
+        .collect();
+    for len in 0..bytes.len() {
+        for initial in [0, 0xffff, 0x3_fffc] {
+            assert_eq!(
+                checksum(initial, &bytes[..len]),
+                checksum_word_by_word(initial, &bytes[..len]),
+                "length {len}, initial sum 0x{initial:x}"
+            );
+        }
+    }
+    assert_eq!(
+        checksum(0, &[0xff; 64]),
+        checksum_word_by_word(0, &[0xff; 64])
+    );
+}

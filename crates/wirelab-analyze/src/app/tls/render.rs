@@ -38,7 +38,11 @@ pub fn dissect(record: &[u8], frame_offset: Option<usize>, view: &RecordView, d:
         rec,
         format_args!("{protocol} Record Layer: {}", summary.title),
     );
-    let mut at = Cursor { place, pos: 0 };
+    let mut at = Cursor {
+        place,
+        pos: 0,
+        end: record.len(),
+    };
     at.add(
         d,
         &RECORD_CONTENT_TYPE,
@@ -69,7 +73,11 @@ pub fn dissect(record: &[u8], frame_offset: Option<usize>, view: &RecordView, d:
             } else {
                 at.place_here()
             };
-            let mut at = Cursor { place, pos: 0 };
+            let mut at = Cursor {
+                place,
+                pos: 0,
+                end: 2,
+            };
             d.open(&ALERT_MESSAGE, place.range(0..2), Value::None);
             at.add(d, &ALERT_LEVEL, 1, Value::UInt(alert.level.0.into()));
             let i = at.add(d, &ALERT_DESC, 1, Value::UInt(alert.description.0.into()));
@@ -190,13 +198,22 @@ pub fn protocol_name(version: ProtocolVersion) -> &'static str {
 struct Cursor {
     place: Placement,
     pos: usize,
+    /// No range goes past this: a decoder may accept less data than a field's place (an empty
+    /// extension), and an item must never point outside its message, whatever the bytes say.
+    end: usize,
 }
 
 impl Cursor {
     fn range(&mut self, len: usize) -> std::ops::Range<usize> {
-        let range = self.place.range(self.pos..self.pos + len);
+        let start = self.pos.min(self.end);
+        let range = self.place.range(start..(self.pos + len).min(self.end));
         self.pos += len;
         range
+    }
+
+    /// The frame range of message bytes `start..end`, kept inside the bound.
+    fn span(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        self.place.range(start.min(self.end)..end.min(self.end))
     }
 
     fn add(
@@ -234,7 +251,11 @@ fn handshake(view: &HandshakeView, place: Placement, d: &mut Dissection) {
     let type_name = name_in(HANDSHAKE_TYPE_NAMES, code.into()).unwrap_or("Unknown");
     let hs = d.open(&HANDSHAKE, place.range(0..bytes.len()), Value::None);
     d.set_title(hs, format_args!("Handshake Protocol: {type_name}"));
-    let mut at = Cursor { place, pos: 0 };
+    let mut at = Cursor {
+        place,
+        pos: 0,
+        end: bytes.len(),
+    };
     at.add(d, &HANDSHAKE_TYPE, 1, Value::UInt(code.into()));
     at.add(
         d,
@@ -297,11 +318,7 @@ fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) 
             }
             let n = hello.cipher_suites.len();
             at.add(d, &CIPHER_SUITES_LENGTH, 2, Value::UInt(2 * n as u64));
-            let list = d.open(
-                &CIPHERSUITES,
-                at.place.range(at.pos..at.pos + 2 * n),
-                Value::None,
-            );
+            let list = d.open(&CIPHERSUITES, at.span(at.pos, at.pos + 2 * n), Value::None);
             d.set_title(list, format_args!("Cipher Suites ({n} suites)"));
             for suite in &hello.cipher_suites {
                 let i = at.add(d, &CIPHERSUITE, 2, Value::UInt(suite.0.into()));
@@ -316,11 +333,7 @@ fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) 
             d.close();
             let m = hello.compression_methods.len();
             at.add(d, &COMP_METHODS_LENGTH, 1, Value::UInt(m as u64));
-            let list = d.open(
-                &COMP_METHODS,
-                at.place.range(at.pos..at.pos + m),
-                Value::None,
-            );
+            let list = d.open(&COMP_METHODS, at.span(at.pos, at.pos + m), Value::None);
             d.set_title(
                 list,
                 format_args!(
@@ -370,11 +383,7 @@ fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) 
         Handshake::Certificate(chain) => {
             let total: usize = chain.iter().map(|c| 3 + c.len()).sum();
             at.add(d, &CERTIFICATES_LENGTH, 3, Value::UInt(total as u64));
-            d.open(
-                &CERTIFICATES,
-                at.place.range(at.pos..at.pos + total),
-                Value::None,
-            );
+            d.open(&CERTIFICATES, at.span(at.pos, at.pos + total), Value::None);
             for (index, cert) in chain.iter().enumerate() {
                 at.add(d, &CERTIFICATE_LENGTH, 3, Value::UInt(cert.len() as u64));
                 let i = at.bytes(d, &CERTIFICATE, cert);
@@ -509,11 +518,7 @@ fn extensions(list: &[Extension], bytes: &[u8], at: &mut Cursor, d: &mut Dissect
         let ext_type = extension.extension_type();
         let len = u16_at(bytes, at.pos + 2);
         let start = at.pos;
-        let e = d.open(
-            &EXTENSION,
-            at.place.range(start..start + 4 + len),
-            Value::None,
-        );
+        let e = d.open(&EXTENSION, at.span(start, start + 4 + len), Value::None);
         d.set_title(
             e,
             format_args!(
@@ -524,7 +529,12 @@ fn extensions(list: &[Extension], bytes: &[u8], at: &mut Cursor, d: &mut Dissect
         let i = at.add(d, &EXTENSION_TYPE, 2, Value::UInt(ext_type.0.into()));
         named(d, i, "Type", ext_type.name(), format!("{}", ext_type.0));
         at.add(d, &EXTENSION_LEN, 2, Value::UInt(len as u64));
-        extension_body(extension, bytes, at, d);
+        let message_end = at.end;
+        at.end = (start + 4 + len).min(message_end);
+        if len > 0 {
+            extension_body(extension, bytes, at, d);
+        }
+        at.end = message_end;
         at.pos = start + 4 + len;
         d.close();
     }

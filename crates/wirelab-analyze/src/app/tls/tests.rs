@@ -213,3 +213,40 @@ fn hostile_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn an_empty_server_name_extension_adds_no_item_past_its_end() {
+    // Found by the `reassemble` fuzz target: a ClientHello whose last extension is
+    // server_name with no data (00 00 00 00) at the very end of the frame.
+    let mut hello = record!("clienthello").to_vec();
+    hello.extend_from_slice(&[0, 0, 0, 0]);
+    let grow = |at: usize, hello: &mut Vec<u8>, by: u32| {
+        let bytes = &mut hello[at..at + 2];
+        let value = u16::from_be_bytes([bytes[0], bytes[1]]) as u32 + by;
+        bytes.copy_from_slice(&(value as u16).to_be_bytes());
+    };
+    grow(3, &mut hello, 4); // the record length
+    hello[8] += 4; // the handshake length (low byte; no carry for this message)
+    let extensions_length_at = 5 + 4 + 2 + 32 + 1 + 2 + 32 + 2;
+    grow(extensions_length_at, &mut hello, 4);
+    let mut session = Session::default();
+    let view = session.record(0, &hello);
+    let mut d = Dissection::new();
+    dissect(&hello, Some(54), &view, &mut d);
+    let end = 54 + hello.len();
+    assert!(d.items.iter().all(|item| item.range().end <= end));
+    let last = d
+        .find("tls.handshake.extension.len")
+        .last()
+        .expect("extensions");
+    assert_eq!(
+        last.range(),
+        end - 2..end,
+        "the empty server_name is the last item"
+    );
+    assert_eq!(
+        d.find("tls.handshake.extensions_server_name_list_len")
+            .count(),
+        1
+    );
+}
