@@ -70,9 +70,9 @@ main() {
     parse_args "$@"
     build_example
     echo "stack, $(date -u +%Y-%m-%dT%H:%M:%SZ): $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "  peer: smoltcp $(cd "$REPO" && cargo metadata --format-version 1 |
-        python3 -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "smoltcp"))')" \
-        "(release build, in the same process, the same link and driver loop)"
+    local smoltcp_version
+    smoltcp_version=$(awk '/^name = "smoltcp"$/ { getline; gsub(/"/, "", $3); print $3 }' "$REPO/Cargo.lock")
+    echo "  peer: smoltcp ${smoltcp_version:-?} (release build, in the same process, the same link and driver loop)"
     local output line
     output=$("$EXAMPLE" --megabytes "$MEGABYTES" --runs "$RUNS" --buffer "$BUFFER") ||
         die "$EXAMPLE failed"

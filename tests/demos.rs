@@ -295,7 +295,10 @@ fn the_arp_ping_lesson_resolves_b_once_and_gives_up_on_a_missing_host() {
         .filter(|f| f.summary.contains("who-has 10.0.0.2"))
         .count();
     assert_eq!(requests_for_b, 1);
-    assert!(has_event(&lesson, "ARP: no answer; 1 packet(s) waiting for it dropped"));
+    assert!(has_event(
+        &lesson,
+        "ARP: no answer; 1 packet(s) waiting for it dropped"
+    ));
     assert!(lesson
         .summary
         .starts_with("3 of 3 pings to B were answered"));
@@ -381,4 +384,57 @@ fn an_unknown_lesson_or_a_bad_parameter_is_a_usage_error() {
     let out = wirelab(&["demo", "tcp-loss", "--loss", "0.9"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--loss 0.9"));
+}
+
+#[test]
+fn each_tls_lesson_completes_a_handshake_over_the_stack_and_shows_its_secrets() {
+    for (name, suite) in [
+        ("tls-ecdhe", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+        ("tls-dhe", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"),
+        ("tls-rsa", "TLS_RSA_WITH_AES_128_GCM_SHA256"),
+    ] {
+        let lesson = lesson(name);
+        assert!(
+            lesson.summary.starts_with("The handshake completed"),
+            "{name}: {}",
+            lesson.summary
+        );
+        assert!(lesson.summary.contains(suite), "{name}: {}", lesson.summary);
+        for host in ["A", "B"] {
+            for secret in ["TLS pre-master secret: ", "TLS master secret: "] {
+                let needle = format!("{host} {secret}");
+                assert!(has_event(&lesson, &needle), "{name}: {needle}");
+            }
+        }
+        // The records ride in TCP segments to and from port 443.
+        assert!(lesson
+            .steps
+            .iter()
+            .flat_map(|s| &s.frames)
+            .any(|f| f.summary.contains("> 10.0.0.2:443 [P.]")));
+    }
+}
+
+#[test]
+fn the_dh_lesson_agrees_on_one_secret_and_the_rsa_lesson_recovers_the_message() {
+    let dh = lesson("dh-exchange");
+    assert!(dh
+        .summary
+        .starts_with("Shared secret equal on both sides: yes"));
+    assert!(has_event(&dh, "A A = g^a mod p = 0x"));
+    assert!(has_event(&dh, "B B = g^b mod p = 0x"));
+    let rsa = lesson("rsa-keygen");
+    assert!(rsa
+        .summary
+        .starts_with("A recovered \"the secret is 42\" (sent: \"the secret is 42\")"));
+    // The public key (PKCS#1 DER of a 1024-bit modulus) and the 128-byte ciphertext.
+    let udp: Vec<&str> = rsa
+        .steps
+        .iter()
+        .flat_map(|s| &s.frames)
+        .filter(|f| f.summary.contains("UDP"))
+        .map(|f| f.summary.as_str())
+        .collect();
+    assert_eq!(udp.len(), 2, "{udp:?}");
+    assert!(udp[1].ends_with("UDP, length 128"), "{}", udp[1]);
 }

@@ -119,6 +119,11 @@ pub fn write_field_cell(
     if item.def.ftype == FieldType::Protocol {
         return out.write_str(d.title(item).unwrap_or(item.def.name));
     }
+    // A field that holds no value (FT_NONE: `tcp.analysis.retransmission`) prints 1, to
+    // show it is present, as tshark does (epan/print.c).
+    if item.def.ftype == FieldType::None {
+        return out.write_char('1');
+    }
     match item.value {
         // Byte strings print as plain hex, as format::write_field_value does, only faster.
         Value::None | Value::Bytes => write_hex(out, frame.get(item.range()).unwrap_or(&[]), false),

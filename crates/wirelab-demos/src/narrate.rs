@@ -255,9 +255,28 @@ fn event_sentence(event: &TraceEvent) -> Option<String> {
         Event::StateChanged { from, to, .. } => {
             Some(format!("{host}: {from} → {to}: {}", state_meaning(*to)))
         }
-        Event::CongestionChanged { cwnd, why, .. } => Some(format!(
-            "{host}'s congestion window is now {cwnd} bytes ({why})."
-        )),
+        Event::CongestionChanged {
+            cwnd,
+            ssthresh,
+            why,
+        } => Some(match *why {
+            "fast recovery" => format!(
+                "{host} enters fast recovery: ssthresh becomes half the data in flight \
+                 ({ssthresh} bytes), cwnd {cwnd} bytes (RFC 5681 §3.2, RFC 6582)."
+            ),
+            "timeout" => format!(
+                "{host}'s retransmission timer expired: ssthresh {ssthresh} bytes, cwnd back to \
+                 {cwnd} bytes, slow start again (RFC 5681 §3.1)."
+            ),
+            "congestion avoidance" => format!(
+                "{host}'s cwnd ({cwnd} bytes) has reached ssthresh: congestion avoidance, \
+                 about one segment more per round trip (RFC 5681 §3.1)."
+            ),
+            _ => format!(
+                "{host} is in slow start: cwnd {cwnd} bytes, one segment more for each \
+                 segment acknowledged (RFC 5681 §3.1, RFC 3465)."
+            ),
+        }),
         Event::Error(e) => Some(format!("{host}'s application is told: {e}.")),
         _ => None,
     }

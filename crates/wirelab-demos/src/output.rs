@@ -133,20 +133,28 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Writes every frame of the lesson into a pcapng file (Ethernet), each with its step's
 /// narration and events as the packet comment. The narration of a step without frames is
-/// added to the comment of the frame before it.
+/// added to the comment of the frame before it (or, before the first frame, of the first).
 pub fn write_pcapng(lesson: &Lesson, out: impl Write) -> io::Result<()> {
     let mut writer = PcapNgWriter::new(out)?;
     let interface = writer.add_interface(LinkType::ETHERNET, 65535)?;
     let mut pending: Option<(TraceFrame, String)> = None;
+    let mut before_first = String::new();
     for (i, step) in lesson.steps.iter().enumerate() {
         let mut comment = format!("{} step {}: {}", lesson.name, i + 1, step.narration);
         for event in &step.events {
             comment.push_str(&format!("\n[{}] {}", event.host.name(), event.text));
         }
         if step.frames.is_empty() {
-            if let Some((_, previous)) = pending.as_mut() {
-                previous.push_str("\nThen: ");
-                previous.push_str(&comment);
+            match pending.as_mut() {
+                Some((_, previous)) => {
+                    previous.push_str("\nThen: ");
+                    previous.push_str(&comment);
+                }
+                // Before the first frame: it goes first in that frame's comment.
+                None => {
+                    before_first.push_str(&comment);
+                    before_first.push('\n');
+                }
             }
             continue;
         }
@@ -154,7 +162,8 @@ pub fn write_pcapng(lesson: &Lesson, out: impl Write) -> io::Result<()> {
             if let Some((frame, text)) = pending.take() {
                 write_frame(&mut writer, interface, &frame, &text)?;
             }
-            pending = Some((frame.clone(), comment.clone()));
+            let text = format!("{}{comment}", std::mem::take(&mut before_first));
+            pending = Some((frame.clone(), text));
         }
     }
     if let Some((frame, text)) = pending {
