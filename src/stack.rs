@@ -205,7 +205,13 @@ impl Setup {
         }
         .map_err(|e| Failure::Input(format!("TAP device {}: {e}", args.tap)))?;
         let mtu = tap.mtu().unwrap_or(1500);
-        check_host_side(&args.tap, ip, prefix_len);
+        if !check_host_side(&args.tap, ip, prefix_len) {
+            // A down interface refuses frames (EIO): wait for it, as for a cable plugged in.
+            eprintln!("waiting for {} to come up…", args.tap);
+            while !host_side_up(&args.tap) {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
 
         let [a, b, c, d] = ip.octets();
         // A locally administered MAC of our own (see wirelab_capture::tap, "Whose MAC").
@@ -275,9 +281,17 @@ impl Setup {
     }
 }
 
+fn host_side_up(tap: &str) -> bool {
+    nix::ifaddrs::getifaddrs().is_ok_and(|mut addresses| {
+        addresses.any(|e| {
+            e.interface_name == tap && e.flags.contains(nix::net::if_::InterfaceFlags::IFF_UP)
+        })
+    })
+}
+
 /// Tells what the host side of the cable still needs: an IPv4 address in our subnet and
-/// the link up. Only a note: the host side may be configured after we start.
-fn check_host_side(tap: &str, ip: Ipv4Addr, prefix_len: u8) {
+/// the link up. Returns whether the link is up.
+fn check_host_side(tap: &str, ip: Ipv4Addr, prefix_len: u8) -> bool {
     let mask = u32::MAX << (32 - u32::from(prefix_len));
     let mut has_address = false;
     let mut up = false;
@@ -300,6 +314,7 @@ fn check_host_side(tap: &str, ip: Ipv4Addr, prefix_len: u8) {
     if !up {
         eprintln!("note: {tap} is down on the host side:\n  ip link set {tap} up");
     }
+    up
 }
 
 /// Prints each connection's start and end around the application's handler.

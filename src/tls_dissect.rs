@@ -101,16 +101,10 @@ pub fn keylog_secrets(path: &str) -> Result<Secrets, Failure> {
     })
 }
 
-/// A key log; OpenSSL also writes `RSA <8 bytes of encrypted pre-master> <pre-master>` lines,
-/// which TLS 1.2 decryption by master secret does not need: they are skipped.
+/// A key log file, in the NSS format (see `wirelab_tls::keylog`).
 fn read_keylog(path: &str) -> Result<KeyLog, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("{path}: {e}")))?;
-    let kept: String = text
-        .lines()
-        .map(|line| if line.starts_with("RSA ") { "" } else { line })
-        .collect::<Vec<_>>()
-        .join("\n");
-    KeyLog::parse(&kept).map_err(|e| Failure::Input(format!("key log {path}: {e}")))
+    KeyLog::parse(&text).map_err(|e| Failure::Input(format!("key log {path}: {e}")))
 }
 
 fn read_rsa_key(path: &str) -> Result<wirelab_crypto::rsa::PrivateKey, Failure> {

@@ -265,8 +265,10 @@ fn event_sentence(event: &TraceEvent) -> Option<String> {
                  ({ssthresh} bytes), cwnd {cwnd} bytes (RFC 5681 §3.2, RFC 6582)."
             ),
             "timeout" => format!(
-                "{host}'s retransmission timer expired: ssthresh {ssthresh} bytes, cwnd back to \
-                 {cwnd} bytes, slow start again (RFC 5681 §3.1)."
+                "{host}'s cwnd falls to {cwnd} bytes outside fast recovery (ssthresh \
+                 {ssthresh}): after a retransmission timeout cwnd restarts from one segment \
+                 (RFC 5681 §3.1); on leaving fast recovery it deflates to about ssthresh \
+                 (RFC 6582 §3.2)."
             ),
             "congestion avoidance" => format!(
                 "{host}'s cwnd ({cwnd} bytes) has reached ssthresh: congestion avoidance, \

@@ -8,7 +8,9 @@
 //! ```
 //!
 //! TLS 1.2 needs only `CLIENT_RANDOM` lines; the TLS 1.3 labels (`CLIENT_HANDSHAKE_TRAFFIC_SECRET`…)
-//! are read and kept so that a mixed log loads, but are not used here.
+//! are read and kept so that a mixed log loads, but are not used here. OpenSSL also writes, for
+//! an RSA key exchange, `RSA <first 8 bytes of the encrypted pre-master> <pre-master>` lines:
+//! they are skipped, since the `CLIENT_RANDOM` line of the same session has its master secret.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -52,6 +54,9 @@ impl KeyLog {
                 line: index + 1,
                 problem,
             };
+            if line.starts_with("RSA ") {
+                continue;
+            }
             let mut words = line.split_ascii_whitespace();
             let (Some(label), Some(random), Some(secret), None) =
                 (words.next(), words.next(), words.next(), words.next())
@@ -153,6 +158,18 @@ mod tests {
         assert!(line.starts_with("CLIENT_RANDOM abab"));
         let log = KeyLog::parse(&format!("# made by wirelab\n\n{line}")).unwrap();
         assert_eq!(log.master_secret(&[0xab; 32]), Some(&[0x01; 48][..]));
+    }
+
+    #[test]
+    fn openssl_rsa_lines_are_skipped() {
+        let log = format!(
+            "RSA 0011223344556677 {}\n{}",
+            "ab".repeat(48),
+            client_random_line(&[1; 32], &[2; 48])
+        );
+        let log = KeyLog::parse(&log).unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(log.master_secret(&[1; 32]), Some(&[2; 48][..]));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn cwnd(points: &[(u64, usize, usize)], mss: usize) -> String {
     let row_of = |segments: usize| (segments * (HEIGHT - 1) + top / 2) / top;
     let mut out = String::new();
     for row in (0..HEIGHT).rev() {
-        let label = top * row / (HEIGHT - 1);
+        let label = (top * row + (HEIGHT - 1) / 2) / (HEIGHT - 1);
         out.push_str(&format!("  {label:>5} |"));
         for column in &columns {
             let mark = match column {
@@ -62,4 +62,44 @@ pub fn cwnd(points: &[(u64, usize, usize)], mss: usize) -> String {
     ));
     out.push_str("          * cwnd (segments)   - ssthresh (segments)\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cwnd;
+
+    #[test]
+    fn a_window_that_doubles_then_halves_is_drawn_rising_then_falling() {
+        let mss = 1000;
+        let points = [
+            (0, 1000, usize::MAX),
+            (100_000, 2000, usize::MAX),
+            (200_000, 4000, usize::MAX),
+            (300_000, 8000, usize::MAX),
+            (400_000, 4000, 4000),
+        ];
+        let chart = cwnd(&points, mss);
+        let rows: Vec<&str> = chart.lines().collect();
+        // The top row is 8 segments, reached in the middle; the bottom row is 0.
+        assert!(rows[0].starts_with("      8 |"), "{chart}");
+        assert!(rows[0].contains('*'), "{chart}");
+        assert!(rows[11].starts_with("      0 |"), "{chart}");
+        // At the end, after the halving, cwnd is 4 segments: the last column's star is on
+        // the row labelled 4.
+        let last_column = rows
+            .iter()
+            .find(|row| row.chars().count() == 9 + 64 && row.ends_with('*'))
+            .unwrap_or_else(|| panic!("no star in the last column:\n{chart}"));
+        assert!(last_column.starts_with("      4 |"), "{chart}");
+        assert!(chart.contains("0.000000s"), "{chart}");
+        assert!(chart.ends_with("* cwnd (segments)   - ssthresh (segments)\n"));
+    }
+
+    #[test]
+    fn no_reports_make_a_note_instead_of_a_chart() {
+        assert_eq!(
+            cwnd(&[], 1460),
+            "  (no congestion window changes were reported)\n"
+        );
+    }
 }

@@ -186,3 +186,42 @@ fn urls_without_an_ipv4_host_or_with_a_bad_port_are_rejected_with_the_reason() {
     assert!(bad_port.contains("99999"), "{bad_port}");
     assert!(Url::parse("https://10.0.0.1/").is_err());
 }
+
+#[test]
+fn http_server_answers_head_then_get_on_one_kept_alive_connection_and_closes_when_asked() {
+    let root = temp_root("keepalive", b"twelve bytes");
+    let mut sim = Sim::two_hosts(&SimConfig::default(), None);
+    let (mut client, mut server) = (Engine::new(), Engine::new());
+    let served = root.clone();
+    server.listen(
+        &mut sim.b,
+        80,
+        Box::new(move |_| Box::new(HttpServer::new(served.clone()))),
+    );
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let requests = "HEAD /file.bin HTTP/1.1\r\nHost: 10.0.0.2\r\n\r\n\
+                    GET /file.bin HTTP/1.1\r\nHost: 10.0.0.2\r\nConnection: close\r\n\r\n";
+    let collector = Collector {
+        message: requests.as_bytes().to_vec(),
+        got: got.clone(),
+        expect: usize::MAX,
+    };
+    client.connect(
+        &mut sim.a,
+        sim.now,
+        SocketAddrV4::new(ADDR_B, 80),
+        Box::new(collector),
+    );
+    run(&mut sim, &mut client, &mut server, |a| a.finished == 1);
+    let _ = std::fs::remove_dir_all(&root);
+    let text = String::from_utf8(got.take()).expect("ASCII");
+    let head = "HTTP/1.1 200 OK\r\nServer: wirelab\r\nContent-Type: application/octet-stream\r\n\
+                Content-Length: 12\r\n";
+    assert_eq!(
+        text,
+        format!(
+            "{head}Connection: keep-alive\r\n\r\n\
+             {head}Connection: close\r\n\r\ntwelve bytes"
+        )
+    );
+}
