@@ -41,6 +41,10 @@ pub struct TlsDissectArgs {
     /// Only this TCP stream (`tcp.stream`).
     #[arg(long, value_name = "N")]
     pub stream: Option<u32>,
+    /// One line per record, with what was decrypted and what the session worked out, but not
+    /// the record's tree.
+    #[arg(long)]
+    pub brief: bool,
 }
 
 pub fn run(args: &TlsDissectArgs) -> Result<(), Failure> {
@@ -75,7 +79,7 @@ pub fn run(args: &TlsDissectArgs) -> Result<(), Failure> {
         text.push_str("no TLS stream in this capture\n");
     }
     for stream in chosen {
-        dissect_stream(&args.file, stream, &secrets, &mut text)?;
+        dissect_stream(&args.file, stream, &secrets, args.brief, &mut text)?;
     }
     io::stdout()
         .write_all(text.as_bytes())
@@ -140,6 +144,7 @@ fn dissect_stream(
     file: &str,
     stream: u32,
     secrets: &Secrets,
+    brief: bool,
     text: &mut String,
 ) -> Result<(), Failure> {
     let options = StreamOptions {
@@ -182,7 +187,7 @@ fn dissect_stream(
                 Ok(Some(len)) => {
                     let bytes: Vec<u8> = buffers[node].drain(..len).collect();
                     let view = session.record(node, &bytes);
-                    write_record(text, record.frame, &bytes, &view, &mut said_why);
+                    write_record(text, record.frame, &bytes, &view, brief, &mut said_why);
                 }
                 Ok(None) => break,
                 Err(error) => {
@@ -200,12 +205,14 @@ fn dissect_stream(
     Ok(())
 }
 
-/// `said_why`: whether this stream already said why its records are not decrypted.
+/// `brief`: leave out the tree, except the decrypted plaintext. `said_why`: whether this
+/// stream already said why its records are not decrypted.
 fn write_record(
     text: &mut String,
     frame: u64,
     bytes: &[u8],
     view: &tls::RecordView,
+    brief: bool,
     said_why: &mut bool,
 ) {
     let mut d = Dissection::new();
@@ -221,7 +228,10 @@ fn write_record(
         view.node, d.info
     );
     for item in d.items.iter().skip(1) {
-        let indent = "    ".repeat(usize::from(item.depth));
+        if brief && item.def.name != "wirelab.tls.decrypted" {
+            continue;
+        }
+        let indent = if brief { "    ".to_string() } else { "    ".repeat(usize::from(item.depth)) };
         let mut line = String::new();
         if let Some(title) = d.title(item) {
             line.push_str(title);

@@ -120,7 +120,7 @@ fn a_student_moves_opens_a_field_filters_and_opens_the_ladder() {
     tui.type_text("tcp.flags.syn == 1");
     tui.wait_for(&["Filter: tcp.flags.syn == 1"]);
     tui.keys(&["Enter"]);
-    let filtered = tui.wait_for(&["filter: tcp.flags.syn == 1 (2 shown)"]);
+    let filtered = tui.wait_for(&["Packets where tcp.flags.syn == 1 (2 shown)"]);
     assert!(
         !filtered.contains("Who has"),
         "ARP is filtered out:\n{filtered}"

@@ -115,6 +115,8 @@ pub struct Run {
     pub cwnd: Vec<(Host, u64, usize, usize)>,
     pub loss_from_a: Rc<RefCell<LossPlan>>,
     pub loss_from_b: Rc<RefCell<LossPlan>>,
+    /// One-way delay of the link.
+    pub delay: Duration,
 }
 
 impl Run {
@@ -167,7 +169,14 @@ impl Run {
             cwnd: Vec::new(),
             loss_from_a,
             loss_from_b,
+            delay: setup.link.delay,
         }
+    }
+
+    /// Long enough for a question and its answer, ARP included: two round trips and a
+    /// margin for serialisation on a slow link.
+    pub fn exchange_time(&self) -> Duration {
+        self.delay * 4 + Duration::from_millis(100)
     }
 
     /// Makes the link lose the `ordinal`-th data frame (from 0) that `host` sends.

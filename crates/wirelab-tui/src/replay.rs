@@ -7,6 +7,7 @@
 
 use crate::index::Cancel;
 use crate::source::TraceSource;
+use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ fn open(source: &dyn TraceSource) -> Result<Reader, String> {
 }
 
 /// One frame with its whole tree.
+#[derive(Clone)]
 pub struct FrameDetail {
     pub number: u64,
     pub bytes: Vec<u8>,
@@ -40,7 +42,13 @@ pub struct Replay {
     /// The number of the next frame the reader gives.
     next: u64,
     scratch: Dissection,
+    /// The last frames replayed, with their trees, so that stepping back a little after a
+    /// long jump does not read the trace again from its start.
+    recent: VecDeque<FrameDetail>,
 }
+
+/// How many frames before the one asked for keep their trees.
+const RECENT: u64 = 64;
 
 impl Replay {
     pub fn start(source: &dyn TraceSource) -> Result<Replay, String> {
@@ -50,6 +58,7 @@ impl Replay {
             analyzer: Analyzer::default(),
             next: 1,
             scratch: Dissection::columns_only(),
+            recent: VecDeque::new(),
         })
     }
 
@@ -60,6 +69,12 @@ impl Replay {
         source: &dyn TraceSource,
         number: u64,
     ) -> Result<Option<FrameDetail>, String> {
+        if let Some(kept) = replay
+            .as_ref()
+            .and_then(|r| r.recent.iter().find(|f| f.number == number))
+        {
+            return Ok(Some(kept.clone()));
+        }
         if replay.as_ref().is_none_or(|r| r.next > number) {
             *replay = Some(Replay::start(source)?);
         }
@@ -73,18 +88,24 @@ impl Replay {
                 Err(error) => return Err(format!("{}: {error}", source.name())),
             };
             r.next = frame.number + 1;
-            if frame.number < number {
+            if frame.number + RECENT < number {
                 r.dissector
                     .dissect_with(&frame, &mut r.scratch, &mut r.analyzer);
                 continue;
             }
             let mut d = Dissection::new();
             r.dissector.dissect_with(&frame, &mut d, &mut r.analyzer);
-            return Ok(Some(FrameDetail {
+            if r.recent.len() as u64 >= RECENT {
+                r.recent.pop_front();
+            }
+            r.recent.push_back(FrameDetail {
                 number: frame.number,
                 bytes: frame.bytes.to_vec(),
                 d,
-            }));
+            });
+            if frame.number >= number {
+                return Ok(r.recent.back().cloned());
+            }
         }
     }
 }
@@ -172,7 +193,7 @@ pub fn run_filter(source: Arc<dyn TraceSource>, filter: Filter, cancel: Cancel) 
             if filter.matches(d, frame.bytes) {
                 found.push(frame.number as u32);
             }
-            if tested % 4096 == 0 {
+            if tested.is_multiple_of(4096) {
                 flush(&mut found, tested, false);
             }
             true

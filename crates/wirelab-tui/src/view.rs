@@ -137,15 +137,6 @@ impl App {
             text.push_str(&format!("  [stopped: {error}]"));
         }
         drop(index);
-        if let Some(filter) = &self.filter {
-            let result = filter.result.lock().unwrap_or_else(|p| p.into_inner());
-            text.push_str(&format!(
-                "  filter: {} ({} shown{})",
-                filter.text,
-                result.matching.len(),
-                if result.done { "" } else { ", filtering…" }
-            ));
-        }
         let style = self.fg(Color::Black).add_modifier(Modifier::BOLD);
         let style = if self.colors {
             style.bg(Color::Gray)
@@ -156,7 +147,24 @@ impl App {
     }
 
     fn draw_list(&mut self, frame: &mut Frame<'_>, area: Rect) {
-        let block = self.block("Packets".into(), Pane::List);
+        let title = match &self.filter {
+            Some(filter) => {
+                let result = filter.result.lock().unwrap_or_else(|p| p.into_inner());
+                let total = index::lock(&self.index).frames.len().max(1) as u64;
+                let progress = if result.done {
+                    String::new()
+                } else {
+                    format!(", filtering {}%", result.tested.min(total) * 100 / total)
+                };
+                format!(
+                    "Packets where {} ({} shown{progress})",
+                    filter.text,
+                    result.matching.len()
+                )
+            }
+            None => "Packets".into(),
+        };
+        let block = self.block(title, Pane::List);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let height = usize::from(inner.height.saturating_sub(1)).max(1);

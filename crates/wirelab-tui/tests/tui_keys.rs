@@ -102,7 +102,7 @@ fn a_filter_typed_after_slash_keeps_only_the_matching_frames() {
     assert_eq!(app.frame_at(1), Some(4));
     let shown = screen(&mut app, 80, 24);
     assert!(
-        shown.contains("filter: tcp.flags.syn == 1 (2 shown)"),
+        shown.contains("Packets where tcp.flags.syn == 1 (2 shown)"),
         "{shown}"
     );
     // An empty filter shows every frame again, the selection kept.

@@ -8,7 +8,6 @@ use wirelab_crypto::dh::{self, Group};
 use wirelab_crypto::rsa::{self, pkcs1v15, Decryption, KeyFormat};
 use wirelab_crypto::{rng_from_seed, Steps};
 use wirelab_stack::sim::{ADDR_A, ADDR_B};
-use wirelab_stack::Duration;
 
 /// A port no dissector claims: the payload shows as data.
 const PORT: u16 = 40001;
@@ -37,7 +36,7 @@ fn play(params: &Params, turns: Vec<Turn>, closing: Vec<(Host, Steps, String)>) 
             Host::B => (&mut run.sim.b, ADDR_A),
         };
         iface.udp_send_to(now, PORT, SocketAddrV4::new(peer, PORT), &turn.payload);
-        run.run(Duration::from_millis(100), |sim, _| {
+        run.run(run.exchange_time(), |sim, _| {
             while sim.a.udp_recv_from(PORT).is_some() {}
             while sim.b.udp_recv_from(PORT).is_some() {}
             false

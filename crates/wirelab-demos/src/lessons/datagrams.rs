@@ -20,7 +20,7 @@ pub fn udp(params: &Params) -> Lesson {
         run.sim
             .a
             .udp_send_to(now, 5000, SocketAddrV4::new(ADDR_B, 7), text.as_bytes());
-        run.run(Duration::from_millis(100), |sim, _| {
+        run.run(run.exchange_time(), |sim, _| {
             while let Some((from, data)) = sim.b.udp_recv_from(7) {
                 let now = sim.now;
                 let mut reply = b"echo: ".to_vec();
@@ -36,7 +36,7 @@ pub fn udp(params: &Params) -> Lesson {
     Lesson {
         name: "udp",
         title: "UDP datagrams",
-        intro: "A sends five questions from port 5000 to B's port 7, one every 100 ms; B's \
+        intro: "A sends five questions from port 5000 to B's port 7, one at a time; B's \
                 application echoes each. There is no handshake before the first datagram and \
                 no acknowledgment after: the link loses the third question, and nobody sends \
                 it again. Reliability, if an application needs it, is the application's \
@@ -59,7 +59,8 @@ pub fn arp_ping(params: &Params) -> Lesson {
         run.sim
             .a
             .send_ping(now, ADDR_B, 0x1234, seq, b"wirelab ping");
-        run.run(Duration::from_millis(500), |_, _| false);
+        let wait = run.exchange_time().max(Duration::from_millis(500));
+        run.run(wait, |_, _| false);
         replies = run
             .events
             .iter()

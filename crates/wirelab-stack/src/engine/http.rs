@@ -149,7 +149,11 @@ impl HttpServer {
 
     fn respond_error(&mut self, io: &mut Io<'_>, status: &str) {
         let body = format!("{status}\n");
-        self.close_after_body |= status.starts_with('4') && status.contains("400");
+        // After a malformed or oversized head, where the next request starts is unknown.
+        if matches!(status.get(..3), Some("400" | "431")) {
+            self.close_after_body = true;
+            io.input.clear();
+        }
         self.write_head(io, status, body.len() as u64, "text/plain");
         io.write(body.as_bytes());
         self.body_done(io);

@@ -225,3 +225,41 @@ fn http_server_answers_head_then_get_on_one_kept_alive_connection_and_closes_whe
         )
     );
 }
+
+#[test]
+fn http_server_answers_501_to_post_and_400_to_a_request_line_without_a_version_then_closes() {
+    let root = temp_root("errors", b"x");
+    let mut sim = Sim::two_hosts(&SimConfig::default(), None);
+    let (mut client, mut server) = (Engine::new(), Engine::new());
+    let served = root.clone();
+    server.listen(
+        &mut sim.b,
+        80,
+        Box::new(move |_| Box::new(HttpServer::new(served.clone()))),
+    );
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let requests = "POST /file.bin HTTP/1.1\r\nHost: 10.0.0.2\r\n\r\nnonsense\r\n\r\n";
+    let collector = Collector {
+        message: requests.as_bytes().to_vec(),
+        got: got.clone(),
+        expect: usize::MAX,
+    };
+    client.connect(
+        &mut sim.a,
+        sim.now,
+        SocketAddrV4::new(ADDR_B, 80),
+        Box::new(collector),
+    );
+    run(&mut sim, &mut client, &mut server, |a| a.finished == 1);
+    let _ = std::fs::remove_dir_all(&root);
+    let text = String::from_utf8(got.take()).expect("ASCII");
+    let statuses: Vec<&str> = text.lines().filter(|l| l.starts_with("HTTP/1.1")).collect();
+    assert_eq!(
+        statuses,
+        ["HTTP/1.1 501 Not Implemented", "HTTP/1.1 400 Bad Request"]
+    );
+    assert!(
+        text.ends_with("Connection: close\r\n\r\n400 Bad Request\n"),
+        "{text}"
+    );
+}
