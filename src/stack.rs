@@ -380,7 +380,13 @@ fn serve(args: &ServeArgs) -> Result<(), Failure> {
         Box::new(Logged { peer, inner })
     };
     engine.listen(&mut setup.iface, port, Box::new(acceptor));
-    eprintln!("serving {:?} on {}:{port}", args.app, setup.iface.ip());
+    let name = match args.app {
+        App::Echo => "echo",
+        App::Discard => "discard",
+        App::Chargen => "chargen",
+        App::Http => "http",
+    };
+    eprintln!("serving {name} on {}:{port}", setup.iface.ip());
     let limit = args.connections;
     setup.run(&mut engine, None, |_, engine, _| {
         limit.is_some_and(|n| engine.finished >= n)

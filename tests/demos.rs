@@ -350,6 +350,14 @@ fn wirelab_demo_prints_the_lesson_saves_the_pcap_and_speaks_json() {
     assert!(std::fs::metadata(&pcap).unwrap().len() > 0);
     let _ = std::fs::remove_file(&pcap);
 
+    // Without --seed the command runs seed 1, as Params::default().
+    let out = wirelab(&["demo", "tcp-close"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        render_text(&lesson("tcp-close"))
+    );
+
     let out = wirelab(&["demo", "tcp-handshake", "--json", "--seed", "3"]);
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -437,4 +445,33 @@ fn the_dh_lesson_agrees_on_one_secret_and_the_rsa_lesson_recovers_the_message() 
         .collect();
     assert_eq!(udp.len(), 2, "{udp:?}");
     assert!(udp[1].ends_with("UDP, length 128"), "{}", udp[1]);
+}
+
+#[test]
+fn the_link_and_tcp_parameters_reach_the_trace() {
+    let out = wirelab(&[
+        "demo",
+        "tcp-handshake",
+        "--mss",
+        "536",
+        "--window",
+        "8192",
+        "--delay",
+        "50",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let syn = text
+        .lines()
+        .find(|l| l.contains("[S] seq"))
+        .unwrap_or_else(|| panic!("no SYN:\n{text}"));
+    assert!(syn.contains("win 8192 <mss 536,"), "{syn}");
+    // B sends its ARP reply when the request arrives, 50 ms (and a few microseconds of
+    // serialisation) after A sent it; A's SYN goes when the reply arrives, 50 ms later.
+    assert!(text.contains("Step 2  at 0.050003s"), "{text}");
+    assert!(text.contains("Step 3  at 0.100006s"), "{text}");
 }

@@ -254,7 +254,7 @@ fn our_client_downloads_ten_megabytes_from_python(faults: &[&str]) {
         return;
     };
     let (root, file) = ten_megabytes(&namespace);
-    let mut server = namespace
+    let server = namespace
         .command("python3")
         .args(["-m", "http.server", "8000", "--bind", KERNEL])
         .current_dir(&root)
@@ -262,16 +262,10 @@ fn our_client_downloads_ten_megabytes_from_python(faults: &[&str]) {
         .stderr(Stdio::null())
         .spawn()
         .expect("starting python3 -m http.server");
+    let server = Background { child: server };
     // Wait until the server listens (a TCP connection from inside the namespace works).
     let probe = "import socket,time\nfor _ in range(100):\n  try:\n    socket.create_connection(('10.78.0.1',8000),1).close(); break\n  except OSError: time.sleep(0.1)";
     let waited = namespace.run("python3", &["-c", probe]);
-    let server_guard = Background {
-        child: std::mem::replace(
-            &mut server,
-            Command::new("true").spawn().expect("a placeholder"),
-        ),
-    };
-    let _ = server.wait();
     assert!(waited.status.success(), "{}", said(&waited));
 
     let got = namespace.file("got.bin");
@@ -280,7 +274,7 @@ fn our_client_downloads_ten_megabytes_from_python(faults: &[&str]) {
     args.extend_from_slice(&["-o", got.to_str().expect("a UTF-8 path")]);
     args.extend_from_slice(faults);
     let out = namespace.wirelab(&args);
-    drop(server_guard);
+    drop(server);
     assert!(
         out.status.success(),
         "wirelab stack get failed: {}",
@@ -440,5 +434,45 @@ fn a_url_with_a_host_name_is_refused_because_the_stack_has_no_dns() {
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("not an IPv4 address (there is no DNS here)")
+    );
+}
+
+#[test]
+fn the_kernel_talks_to_our_echo_then_our_chargen_service() {
+    let Some(namespace) = Namespace::new() else {
+        return;
+    };
+    {
+        let args = ["serve", "--tap", TAP, "--addr", ADDR, "--app", "echo"];
+        let _echo = namespace.wirelab_background(&args, "serving");
+        let client = "import socket\n\
+                      s = socket.create_connection(('10.78.0.2', 7), timeout=10)\n\
+                      data = bytes(range(256)) * 400\n\
+                      s.sendall(data)\n\
+                      s.shutdown(socket.SHUT_WR)\n\
+                      got = bytearray()\n\
+                      while True:\n    b = s.recv(65536)\n    if not b: break\n    got.extend(b)\n\
+                      print('echoed', len(got), got == data)";
+        let out = namespace.run("python3", &["-c", client]);
+        assert!(out.status.success(), "{}", said(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "echoed 102400 True"
+        );
+    }
+    let args = ["serve", "--tap", TAP, "--addr", ADDR, "--app", "chargen"];
+    let _chargen = namespace.wirelab_background(&args, "serving");
+    let client = "import socket\n\
+                  s = socket.create_connection(('10.78.0.2', 19), timeout=10)\n\
+                  f = s.makefile('rb')\n\
+                  print(f.readline().decode().rstrip('\\r\\n'))\n\
+                  print(f.readline().decode().rstrip('\\r\\n'))";
+    let out = namespace.run("python3", &["-c", client]);
+    assert!(out.status.success(), "{}", said(&out));
+    let line: String = (0..72u8).map(|i| char::from(b' ' + i)).collect();
+    let next: String = (1..73u8).map(|i| char::from(b' ' + i)).collect();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{line}\n{next}\n")
     );
 }

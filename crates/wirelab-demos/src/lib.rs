@@ -81,10 +81,13 @@ pub struct Lesson {
     pub steps: Vec<Step>,
     /// What happened, after the last step (counts, a cwnd chart...).
     pub summary: String,
+    /// For TLS lessons, the NSS key log (`CLIENT_RANDOM <client random> <master secret>`)
+    /// with which Wireshark decrypts the records; `--pcap` embeds it in the file.
+    pub keylog: Option<String>,
 }
 
 /// Settings a lesson may use; each lesson picks defaults for the ones left `None`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Params {
     pub seed: u64,
     /// Probability of losing a frame (0.0 to 1.0), on top of the losses a lesson scripts.
@@ -97,6 +100,21 @@ pub struct Params {
     /// Receive buffer (the largest window offered), bytes.
     pub window: Option<usize>,
     pub congestion: Option<Algorithm>,
+}
+
+impl Default for Params {
+    /// Seed 1, as `wirelab demo` without `--seed`; every lesson's own defaults.
+    fn default() -> Params {
+        Params {
+            seed: 1,
+            loss: None,
+            delay_ms: None,
+            bandwidth: None,
+            mss: None,
+            window: None,
+            congestion: None,
+        }
+    }
 }
 
 /// Why a lesson could not run.

@@ -314,9 +314,9 @@ fn state_meaning(state: State) -> &'static str {
             "it sent its FIN after the peer's; it waits for the last ACK (RFC 9293 §3.6)."
         }
         State::TimeWait => {
-            "the active closer waits 2×MSL, so that a lost last ACK can be sent again and old \
-             duplicates of this connection die out before the ports are reused \
-             (RFC 9293 §3.6.1)."
+            "it closed first (or at the same time), so it waits 2×MSL: a lost last ACK can \
+             still be sent again, and old duplicates of this connection die out before the \
+             ports are reused (RFC 9293 §3.6.1)."
         }
     }
 }

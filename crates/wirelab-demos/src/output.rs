@@ -134,8 +134,11 @@ fn hex(bytes: &[u8]) -> String {
 /// Writes every frame of the lesson into a pcapng file (Ethernet), each with its step's
 /// narration and events as the packet comment. The narration of a step without frames is
 /// added to the comment of the frame before it (or, before the first frame, of the first).
-pub fn write_pcapng(lesson: &Lesson, out: impl Write) -> io::Result<()> {
-    let mut writer = PcapNgWriter::new(out)?;
+///
+/// A TLS lesson's key log goes into a Decryption Secrets Block right after the section
+/// header (pcapng §4.7), so that Wireshark decrypts the records without a key log file.
+pub fn write_pcapng(lesson: &Lesson, mut out: impl Write) -> io::Result<()> {
+    let mut writer = PcapNgWriter::new(Vec::new())?;
     let interface = writer.add_interface(LinkType::ETHERNET, 65535)?;
     let mut pending: Option<(TraceFrame, String)> = None;
     let mut before_first = String::new();
@@ -169,7 +172,36 @@ pub fn write_pcapng(lesson: &Lesson, out: impl Write) -> io::Result<()> {
     if let Some((frame, text)) = pending {
         write_frame(&mut writer, interface, &frame, &text)?;
     }
-    writer.flush()
+    let bytes = writer.into_inner()?;
+    // The section header's length is its second 32-bit word (little-endian, as written).
+    let header_len = bytes
+        .get(4..8)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, |b| u32::from_le_bytes(b) as usize);
+    let (header, rest) = bytes.split_at(header_len.min(bytes.len()));
+    out.write_all(header)?;
+    if let Some(keylog) = &lesson.keylog {
+        out.write_all(&decryption_secrets_block(keylog.as_bytes()))?;
+    }
+    out.write_all(rest)?;
+    out.flush()
+}
+
+/// A Decryption Secrets Block (pcapng §4.7) holding a TLS key log (secrets type "TLSK").
+fn decryption_secrets_block(secrets: &[u8]) -> Vec<u8> {
+    const DSB_TYPE: u32 = 0x0000_000A;
+    const TLS_KEY_LOG: u32 = 0x544c_534b;
+    let padded = secrets.len().div_ceil(4) * 4;
+    let total = (4 + 4 + 4 + 4 + padded + 4) as u32;
+    let mut block = Vec::with_capacity(total as usize);
+    block.extend_from_slice(&DSB_TYPE.to_le_bytes());
+    block.extend_from_slice(&total.to_le_bytes());
+    block.extend_from_slice(&TLS_KEY_LOG.to_le_bytes());
+    block.extend_from_slice(&(secrets.len() as u32).to_le_bytes());
+    block.extend_from_slice(secrets);
+    block.resize(block.len() + padded - secrets.len(), 0);
+    block.extend_from_slice(&total.to_le_bytes());
+    block
 }
 
 fn write_frame(

@@ -312,7 +312,23 @@ fn build_steps(frames: Vec<TraceFrame>, mut events: Vec<TraceEvent>) -> Vec<Step
     let mut others = others.into_iter().peekable();
     let mut steps = Vec::new();
     let mut phase = [""; 2];
-    for frame in frames {
+    // For each frame: whether a later frame of the same instant comes from A, from B. A
+    // host's events of that instant wait for its own frame, so that when both send at once
+    // (a simultaneous close) each frame carries its sender's state changes.
+    let mut later_from = vec![[false; 2]; frames.len()];
+    for i in (0..frames.len()).rev() {
+        if let (Some(next), Some(this)) = (frames.get(i + 1), frames.get(i)) {
+            if next.micros == this.micros {
+                let mut later = later_from.get(i + 1).copied().unwrap_or_default();
+                later[usize::from(next.from == Host::B)] = true;
+                if let Some(slot) = later_from.get_mut(i) {
+                    *slot = later;
+                }
+            }
+        }
+    }
+    let mut held: Vec<TraceEvent> = Vec::new();
+    for (frame, later) in frames.into_iter().zip(later_from) {
         // Events at instants when no frame is sent (a timer, the arrival of a last ACK)
         // make steps of their own.
         // Events with nothing to tell (a new RTT estimate, a window) wait for the next frame.
@@ -336,8 +352,13 @@ fn build_steps(frames: Vec<TraceFrame>, mut events: Vec<TraceEvent>) -> Vec<Step
             });
         }
         while let Some(e) = others.next_if(|e| e.micros <= frame.micros) {
-            mine.push(e);
+            held.push(e);
         }
+        let (now, wait): (Vec<TraceEvent>, Vec<TraceEvent>) = held
+            .drain(..)
+            .partition(|e| e.host == frame.from || !later[usize::from(e.host == Host::B)]);
+        mine.extend(now);
+        held = wait;
         let why = if narrate::is_tcp(&frame.bytes) {
             match frame.from {
                 Host::A => sent_a.next(),
@@ -357,6 +378,7 @@ fn build_steps(frames: Vec<TraceFrame>, mut events: Vec<TraceEvent>) -> Vec<Step
             narration,
         });
     }
+    let mut others = held.into_iter().chain(others).peekable();
     while let Some(first) = others.next() {
         let instant = first.micros;
         let mut alone = vec![first];

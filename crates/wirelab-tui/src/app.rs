@@ -11,8 +11,12 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// What a replay thread gives back: the replay, to go on from, and the frame.
+type ReplayDone = (Option<Replay>, Result<Option<FrameDetail>, String>);
 use wirelab_analyze::stream::Followed;
 use wirelab_wire::filter::Filter;
 
@@ -83,6 +87,9 @@ pub struct App {
     /// Why the last filter was refused.
     pub message: Option<String>,
     replay: Option<Replay>,
+    /// A replay running in a thread: the frame asked for, and where the replay and the
+    /// frame come back.
+    pending: Option<(u64, Receiver<ReplayDone>)>,
     pub detail: Option<Result<FrameDetail, String>>,
     pub tree: TreeState,
     pub hex_scroll: usize,
@@ -121,6 +128,7 @@ impl App {
             filter_input: None,
             message: None,
             replay: None,
+            pending: None,
             detail: None,
             tree: TreeState::default(),
             hex_scroll: 0,
@@ -149,7 +157,8 @@ impl App {
 
     /// Whether anything is still loading (the run loop redraws while it is).
     pub fn busy(&self) -> bool {
-        !index::lock(&self.index).done
+        self.pending.is_some()
+            || !index::lock(&self.index).done
             || self
                 .filter
                 .as_ref()
@@ -191,12 +200,50 @@ impl App {
             self.detail = None;
             return;
         };
+        if let Some((asked, receiver)) = &self.pending {
+            let asked = *asked;
+            match receiver.try_recv() {
+                Ok((replay, result)) => {
+                    self.replay = replay;
+                    self.pending = None;
+                    if asked == number {
+                        self.set_detail(number, result);
+                        return;
+                    }
+                }
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => self.pending = None,
+            }
+        }
         if let Some(Ok(detail)) = &self.detail {
             if detail.number == number {
                 return;
             }
         }
-        let detail = match Replay::frame(&mut self.replay, &*self.source, number) {
+        if Replay::is_quick(&self.replay, number) {
+            let result = Replay::frame(&mut self.replay, &*self.source, number);
+            self.set_detail(number, result);
+            return;
+        }
+        // A long way from where the replay stopped: read on in a thread, keep the screen alive.
+        let (sender, receiver) = mpsc::channel();
+        let mut replay = self.replay.take();
+        let source = self.source.clone();
+        std::thread::spawn(move || {
+            let result = Replay::frame(&mut replay, &*source, number);
+            let _ = sender.send((replay, result));
+        });
+        self.pending = Some((number, receiver));
+        self.detail = None;
+    }
+
+    /// The frame being read in the background for the tree, if any.
+    pub fn pending_frame(&self) -> Option<u64> {
+        self.pending.as_ref().map(|(number, _)| *number)
+    }
+
+    fn set_detail(&mut self, number: u64, result: Result<Option<FrameDetail>, String>) {
+        let detail = match result {
             Ok(Some(detail)) => Ok(detail),
             Ok(None) => Err(format!("frame {number} is not in the trace")),
             Err(error) => Err(error),

@@ -50,6 +50,10 @@ pub struct Replay {
 /// How many frames before the one asked for keep their trees.
 const RECENT: u64 = 64;
 
+/// How many frames a replay may read before the next screen (some milliseconds); a longer
+/// one runs in a thread while the screen says so.
+pub const QUICK: u64 = 20_000;
+
 impl Replay {
     pub fn start(source: &dyn TraceSource) -> Result<Replay, String> {
         Ok(Replay {
@@ -60,6 +64,16 @@ impl Replay {
             scratch: Dissection::columns_only(),
             recent: VecDeque::new(),
         })
+    }
+
+    /// Whether getting frame `number` is quick enough to do while the user waits for the
+    /// next screen: it was kept, or it is at most [`QUICK`] frames ahead of the replay.
+    pub fn is_quick(replay: &Option<Replay>, number: u64) -> bool {
+        match replay {
+            Some(r) if r.recent.iter().any(|f| f.number == number) => true,
+            Some(r) if r.next <= number => number - r.next < QUICK,
+            _ => number < QUICK,
+        }
     }
 
     /// Frame `number`, dissected with everything the frames before it taught the analysis.

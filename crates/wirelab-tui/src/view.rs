@@ -260,7 +260,16 @@ impl App {
                 frame.render_widget(Paragraph::new(error.clone()), inner);
                 return;
             }
-            None => return,
+            None => {
+                if let Some(number) = self.pending_frame() {
+                    let text = format!(
+                        "Reading the trace up to frame {number}: its analysis depends on \
+                         every frame before it…"
+                    );
+                    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+                }
+                return;
+            }
         };
         let d = &detail.d;
         let [rows_area, explain_area] =

@@ -201,3 +201,58 @@ fn a_click_on_a_row_of_the_list_selects_that_frame() {
     app.handle_mouse(click);
     assert_eq!(app.selected_frame(), Some(5));
 }
+
+/// The sample capture's 14 frames written again and again, as pcap, until there are `frames`.
+fn long_capture(frames: u64) -> Vec<u8> {
+    use wirelab_capture::{CaptureReader, PcapWriter, TsResolution};
+    let sample = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../pcaps/http-ipv4.pcap"
+    ))
+    .expect("the sample capture");
+    let mut packets = Vec::new();
+    let mut reader = CaptureReader::new(&sample[..]).expect("a pcap");
+    while let Some(frame) = reader.next_frame().expect("a good pcap") {
+        packets.push((frame.ts, frame.orig_len, frame.bytes.to_vec()));
+    }
+    let link = wirelab_wire::LinkType::ETHERNET;
+    let mut out =
+        PcapWriter::new(Vec::new(), link, 65535, TsResolution::Microseconds).expect("pcap header");
+    for (ts, len, bytes) in packets.iter().cycle().take(frames as usize) {
+        out.write_packet(*ts, *len, bytes).expect("write to memory");
+    }
+    out.into_inner().expect("the capture")
+}
+
+#[test]
+fn a_frame_far_ahead_is_read_in_the_background_while_the_screen_says_so() {
+    let frames = wirelab_tui::replay::QUICK + 6_000;
+    let capture = long_capture(frames);
+    let mut app = wirelab_tui::App::new(std::sync::Arc::new(wirelab_tui::EmbeddedCapture::new(
+        "long.pcap",
+        capture,
+    )));
+    app.colors = false;
+    app.wait_until_loaded();
+    assert_eq!(app.visible_len() as u64, frames);
+    screen(&mut app, 80, 24);
+    keys(&mut app, "G");
+    let waiting = screen(&mut app, 80, 24);
+    assert_eq!(app.pending_frame(), Some(frames));
+    assert!(
+        waiting.contains("Reading the trace up to frame"),
+        "{waiting}"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while app.pending_frame().is_some() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        app.refresh_detail();
+    }
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains(&format!("Frame {frames}: ")), "{shown}");
+    // One step back is among the frames the replay kept: no reading again.
+    keys(&mut app, "k");
+    let back = screen(&mut app, 80, 24);
+    assert_eq!(app.pending_frame(), None);
+    assert!(back.contains(&format!("Frame {}: ", frames - 1)), "{back}");
+}

@@ -8,6 +8,7 @@ use wirelab_crypto::dh::{self, Group};
 use wirelab_crypto::rsa::{self, pkcs1v15, Decryption, KeyFormat};
 use wirelab_crypto::{rng_from_seed, Steps};
 use wirelab_stack::sim::{ADDR_A, ADDR_B};
+use wirelab_stack::Duration;
 
 /// A port no dissector claims: the payload shows as data.
 const PORT: u16 = 40001;
@@ -25,10 +26,15 @@ struct Turn {
 
 /// Plays the turns on the link; returns the steps: each turn's computation, the frames up
 /// to its datagram, and at the end the `closing` computation and any frames left.
-fn play(params: &Params, turns: Vec<Turn>, closing: Vec<(Host, Steps, String)>) -> Vec<Step> {
+fn play(
+    params: &Params,
+    turns: Vec<Turn>,
+    closing: Vec<(Host, Steps, String)>,
+) -> (Vec<Step>, usize) {
     let mut run = Run::new(Setup::new(params), params);
     run.sim.a.udp_bind(PORT);
     run.sim.b.udp_bind(PORT);
+    let mut undelivered = 0;
     for turn in &turns {
         let now = run.sim.now;
         let (iface, peer) = match turn.host {
@@ -36,11 +42,15 @@ fn play(params: &Params, turns: Vec<Turn>, closing: Vec<(Host, Steps, String)>) 
             Host::B => (&mut run.sim.b, ADDR_A),
         };
         iface.udp_send_to(now, PORT, SocketAddrV4::new(peer, PORT), &turn.payload);
-        run.run(run.exchange_time(), |sim, _| {
-            while sim.a.udp_recv_from(PORT).is_some() {}
-            while sim.b.udp_recv_from(PORT).is_some() {}
-            false
+        // Until the peer has it, or ARP has given up (three requests a second apart).
+        let receiver = turn.host;
+        let arrived = run.run(Duration::from_secs(5), |sim, _| match receiver {
+            Host::A => sim.b.udp_recv_from(PORT).is_some(),
+            Host::B => sim.a.udp_recv_from(PORT).is_some(),
         });
+        if !arrived {
+            undelivered += 1;
+        }
     }
     let frames = run.into_steps();
     let mut frames = frames.into_iter().peekable();
@@ -66,7 +76,20 @@ fn play(params: &Params, turns: Vec<Turn>, closing: Vec<(Host, Steps, String)>) 
         steps.push(computation(host, at, &computed, why));
     }
     steps.extend(frames);
-    steps
+    (steps, undelivered)
+}
+
+/// A sentence for the summary when a datagram of the exchange never arrived (with --loss):
+/// nothing resends it, and the lesson computes both sides anyway.
+fn losses(lost: usize) -> String {
+    if lost == 0 {
+        String::new()
+    } else {
+        format!(
+            " {lost} of the datagrams never arrived (lost, or their ARP went unanswered), and UDP does not resend them: a real \
+             protocol would time out and retry; the lesson computes both sides anyway."
+        )
+    }
 }
 
 /// A step without frames: the values a host computed, one event each.
@@ -174,20 +197,23 @@ pub fn dh_exchange(params: &Params) -> Lesson {
                 .to_string(),
         ),
     ];
+    let (steps, undelivered) = play(params, turns, closing);
     Lesson {
+        keylog: None,
         name: "dh-exchange",
         title: "A Diffie-Hellman exchange",
         intro: "Alice (A) and Bob (B) agree on a secret over a link anyone can read. Only two \
                 numbers cross it, each in a UDP datagram; the secret exponents stay home. \
                 Every value is shown as it is computed."
             .to_string(),
-        steps: play(params, turns, closing),
         summary: format!(
             "Shared secret equal on both sides: {}. Without authentication, a man in the \
              middle could run one exchange with each side: TLS signs the server's value \
-             (tls-dhe, tls-ecdhe).",
-            exchange.steps.value("equal").unwrap_or("unknown")
+             (tls-dhe, tls-ecdhe).{}",
+            exchange.steps.value("equal").unwrap_or("unknown"),
+            losses(undelivered)
         ),
+        steps,
     }
 }
 
@@ -244,27 +270,31 @@ pub fn rsa_keygen(params: &Params) -> Lesson {
          Theorem, and checks and removes the padding (RFC 8017 §7.2.2)."
             .to_string(),
     )];
+    let (steps, undelivered) = play(params, turns, closing);
     Lesson {
+        keylog: None,
         name: "rsa-keygen",
         title: "RSA: a key pair, then a secret",
         intro: "A makes an RSA key pair and publishes the public half over the link; B uses \
                 it to send A a secret that only A can read. The key, the padding and the \
                 decryption are shown step by step."
             .to_string(),
-        steps: play(params, turns, closing),
         summary: format!(
             "A recovered {:?} (sent: {:?}). RSA encryption of secrets is how the tls-rsa key \
              exchange works, and why it has no forward secrecy: whoever later gets d can \
-             decrypt every recorded session.",
+             decrypt every recorded session.{}",
             String::from_utf8_lossy(&decrypted),
-            String::from_utf8_lossy(message)
+            String::from_utf8_lossy(message),
+            losses(undelivered)
         ),
+        steps,
     }
 }
 
 /// A lesson that could not compute its numbers: says why instead of a trace.
 fn failed(name: &'static str, title: &'static str, why: String) -> Lesson {
     Lesson {
+        keylog: None,
         name,
         title,
         intro: format!("The computation failed: {why}"),

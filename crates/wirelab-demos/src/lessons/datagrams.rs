@@ -34,6 +34,7 @@ pub fn udp(params: &Params) -> Lesson {
         });
     }
     Lesson {
+        keylog: None,
         name: "udp",
         title: "UDP datagrams",
         intro: "A sends five questions from port 5000 to B's port 7, one at a time; B's \
@@ -73,6 +74,7 @@ pub fn arp_ping(params: &Params) -> Lesson {
     run.sim.a.send_ping(now, nobody, 0x1234, 4, b"anyone?");
     run.idle(Duration::from_secs(5));
     Lesson {
+        keylog: None,
         name: "arp-ping",
         title: "ARP and ping",
         intro: "A pings B three times. The first time, A does not know B's Ethernet address: \

@@ -103,6 +103,7 @@ pub fn window(params: &Params) -> Lesson {
     let probes = count_sent(&steps, Host::A, SendReason::WindowProbe);
     let updates = count_sent(&steps, Host::B, SendReason::WindowUpdate);
     Lesson {
+        keylog: None,
         name: "tcp-window",
         title: "Flow control: a slow reader",
         intro: format!(
@@ -166,6 +167,7 @@ pub fn loss(params: &Params) -> Lesson {
     let rto = count_sent(&steps, Host::A, SendReason::RtoRetransmission);
     let dupacks = count_sent(&steps, Host::B, SendReason::DuplicateAck);
     Lesson {
+        keylog: None,
         name: "tcp-loss",
         title: "Loss and its repair",
         intro: "A sends a burst of eight segments and the link loses the third. The segments \
@@ -245,6 +247,7 @@ pub fn congestion(params: &Params) -> Lesson {
     let fast = count_sent(&steps, Host::A, SendReason::FastRetransmission);
     let rto = count_sent(&steps, Host::A, SendReason::RtoRetransmission);
     Lesson {
+        keylog: None,
         name: "tcp-congestion",
         title: "Congestion control",
         intro: format!(

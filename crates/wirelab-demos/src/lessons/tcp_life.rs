@@ -53,6 +53,7 @@ pub fn handshake(params: &Params) -> Lesson {
          the SYN retransmissions (RFC 6298 §5) did not get through."
     };
     Lesson {
+        keylog: None,
         name: "tcp-handshake",
         title: "The three-way handshake",
         intro: "B listens on port 80; A connects. Before the first SYN, A must learn B's \
@@ -84,6 +85,7 @@ pub fn simultaneous_open(params: &Params) -> Lesson {
     });
     run.idle(Duration::from_millis(100));
     Lesson {
+        keylog: None,
         name: "tcp-simultaneous-open",
         title: "A simultaneous open",
         intro: "A (port 5000) and B (port 6000) both open actively, towards each other, at the \
@@ -137,6 +139,7 @@ pub fn close(params: &Params) -> Lesson {
         finished += usize::from(done);
     }
     Lesson {
+        keylog: None,
         name: "tcp-close",
         title: "Closing a connection",
         intro: "Two connections. On the first (port 80), A closes first (the active close) and \
@@ -182,6 +185,7 @@ pub fn reset(params: &Params) -> Lesson {
         None => "nothing".to_string(),
     };
     Lesson {
+        keylog: None,
         name: "tcp-reset",
         title: "Resets",
         intro: "First A connects to port 81 of B, where nobody listens: B's stack answers the \
