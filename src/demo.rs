@@ -11,7 +11,7 @@ pub struct DemoArgs {
     /// The lesson to run; without it, the list of lessons.
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
-    /// Seed of the simulation (ISNs, random loss): the same seed gives the same trace.
+    /// Seed of the lesson (ISNs, random loss, keys): the same seed gives the same trace.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Probability that the link loses a frame (0 to 0.5), on top of the lesson's own losses.

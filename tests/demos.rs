@@ -475,3 +475,82 @@ fn the_link_and_tcp_parameters_reach_the_trace() {
     assert!(text.contains("Step 2  at 0.050003s"), "{text}");
     assert!(text.contains("Step 3  at 0.100006s"), "{text}");
 }
+
+#[test]
+fn the_pcapng_of_a_tls_lesson_carries_its_key_log_and_tshark_decrypts_the_http_inside() {
+    for name in ["tls-ecdhe", "tls-dhe", "tls-rsa"] {
+        let lesson = lesson(name);
+        let keylog = lesson.keylog.clone().expect("a TLS lesson has a key log");
+        assert!(keylog.starts_with("CLIENT_RANDOM "), "{keylog}");
+        assert_eq!(
+            keylog
+                .trim_end()
+                .split(' ')
+                .map(str::len)
+                .collect::<Vec<_>>(),
+            [13, 64, 96]
+        );
+        let path = read_back(&lesson);
+        let output = match Command::new("tshark")
+            .arg("-r")
+            .arg(&path)
+            .args([
+                "-Y",
+                "http",
+                "-T",
+                "fields",
+                "-e",
+                "http.request.method",
+                "-e",
+                "http.response.code",
+            ])
+            .output()
+        {
+            Ok(output) => output,
+            Err(e) => {
+                assert!(
+                    !under_ci(),
+                    "tshark could not run ({e}); under CI=true that is a failure"
+                );
+                eprintln!("skipping the decryption check: tshark could not run ({e})");
+                return;
+            }
+        };
+        let _ = std::fs::remove_file(&path);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            stdout,
+            "GET\t\n\t200\n",
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn every_tcp_segment_a_connection_sent_is_paired_with_the_reason_it_was_sent() {
+    for name in [
+        "tcp-handshake",
+        "tcp-simultaneous-open",
+        "tcp-close",
+        "tcp-window",
+        "tcp-loss",
+        "tcp-congestion",
+        "tls-ecdhe",
+    ] {
+        let lesson = lesson(name);
+        for (i, step) in lesson.steps.iter().enumerate() {
+            for frame in step.frames.iter().filter(|f| f.summary.contains(" [")) {
+                let sent = format!("sent {} (", frame.summary);
+                assert!(
+                    step.events
+                        .iter()
+                        .any(|e| e.host == frame.from && e.text.starts_with(&sent)),
+                    "{name} step {}: no reason for {}",
+                    i + 1,
+                    frame.summary
+                );
+            }
+        }
+    }
+}

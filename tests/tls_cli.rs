@@ -182,7 +182,7 @@ fn a_server_without_its_certificate_file_says_which_file() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output).contains("--key /nonexistent/k.pem"),
+        text(&output).contains("--cert /nonexistent/c.pem: No such file"),
         "{}",
         text(&output)
     );

@@ -244,13 +244,14 @@ mod tests {
     field!(NAME, "test.name", "Name", Str, "some text");
 
     #[test]
-    fn a_field_without_a_value_prints_its_bytes_in_hex() {
+    fn a_field_without_a_value_prints_1_in_fields_and_its_bytes_in_json() {
+        // tshark: `-T fields -e ipv6.opt` prints 1 (the field is present), `-T json` the bytes.
         let frame = [0x02, 0x04, 0x05, 0xb4];
         let mut d = Dissection::new();
         d.add(&OPTION, 0..4, Value::None);
         let mut cell = String::new();
         write_field_cell(&mut cell, &d.items[0], &d, &frame).unwrap();
-        assert_eq!(cell, "020405b4");
+        assert_eq!(cell, "1");
         cell.clear();
         write_json_cell(&mut cell, &d.items[0], &d, &frame).unwrap();
         assert_eq!(cell, "02:04:05:b4");

@@ -2,16 +2,38 @@
 //! became, each with the RFC section that says so.
 
 use crate::{TraceEvent, TraceFrame};
+use std::collections::VecDeque;
 use wirelab_stack::iface::IfaceEvent;
 use wirelab_stack::tcp::{Event, SendReason, State};
 use wirelab_stack::wire::{
     ArpOperation, ArpRepr, Control, EtherType, EthernetRepr, IcmpRepr, IpProtocol, Ipv4Repr,
-    TcpSummary,
+    TcpRepr, TcpSummary,
 };
 
-/// Whether the frame is an IPv4 packet carrying TCP.
-pub fn is_tcp(frame: &[u8]) -> bool {
-    ipv4(frame).is_some_and(|(ip, _)| ip.protocol == IpProtocol::TCP)
+/// How far ahead in a host's `SegmentSent` events a frame's own is looked for: a segment
+/// the interface could not send (no ARP answer) leaves an event without a frame.
+const MATCH_WINDOW: usize = 16;
+
+/// Takes out of `queue` (a host's `SegmentSent` events, in order) the one that made this
+/// frame: same ports, sequence number and flags. None for a frame no connection sent (the
+/// RST the stack sends for a port where nobody listens) or that is not TCP.
+pub fn matching_segment(frame: &[u8], queue: &mut VecDeque<TraceEvent>) -> Option<TraceEvent> {
+    let (ip, data) = ipv4(frame)?;
+    if ip.protocol != IpProtocol::TCP {
+        return None;
+    }
+    let (repr, payload) = TcpRepr::parse(data, ip.src, ip.dst).ok()?;
+    let position = queue.iter().take(MATCH_WINDOW).position(|e| match &e.tcp {
+        Some(Event::SegmentSent { summary, .. }) => {
+            summary.repr.src_port == repr.src_port
+                && summary.repr.dst_port == repr.dst_port
+                && summary.repr.seq == repr.seq
+                && summary.repr.control == repr.control
+                && summary.payload_len == payload.len()
+        }
+        _ => false,
+    })?;
+    queue.remove(position)
 }
 
 /// Whether the frame is a TCP segment with a payload or a UDP datagram.
@@ -21,8 +43,9 @@ pub fn carries_data(frame: &[u8]) -> bool {
     };
     match ip.protocol {
         IpProtocol::UDP => true,
-        IpProtocol::TCP => wirelab_stack::wire::TcpRepr::parse(data, ip.src, ip.dst)
-            .is_ok_and(|(_, payload)| !payload.is_empty()),
+        IpProtocol::TCP => {
+            TcpRepr::parse(data, ip.src, ip.dst).is_ok_and(|(_, payload)| !payload.is_empty())
+        }
         _ => false,
     }
 }
@@ -229,7 +252,7 @@ fn other_frame(host: &str, frame: &[u8]) -> String {
 /// listens.
 fn tcp_without_socket(host: &str, frame: &[u8]) -> String {
     let control = ipv4(frame).and_then(|(ip, data)| {
-        wirelab_stack::wire::TcpRepr::parse(data, ip.src, ip.dst)
+        TcpRepr::parse(data, ip.src, ip.dst)
             .ok()
             .map(|(repr, _)| repr.control)
     });

@@ -124,6 +124,7 @@ pub fn to_json(lesson: &Lesson) -> Value {
         "intro": lesson.intro,
         "steps": steps,
         "summary": lesson.summary,
+        "keylog": lesson.keylog,
     })
 }
 

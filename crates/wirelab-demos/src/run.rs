@@ -304,8 +304,7 @@ fn build_steps(frames: Vec<TraceFrame>, mut events: Vec<TraceEvent>) -> Vec<Step
         sent.iter()
             .filter(move |e| e.host == host)
             .cloned()
-            .collect::<Vec<_>>()
-            .into_iter()
+            .collect::<std::collections::VecDeque<_>>()
     };
     let mut sent_a = sent_by(Host::A);
     let mut sent_b = sent_by(Host::B);
@@ -359,14 +358,11 @@ fn build_steps(frames: Vec<TraceFrame>, mut events: Vec<TraceEvent>) -> Vec<Step
             .partition(|e| e.host == frame.from || !later[usize::from(e.host == Host::B)]);
         mine.extend(now);
         held = wait;
-        let why = if narrate::is_tcp(&frame.bytes) {
-            match frame.from {
-                Host::A => sent_a.next(),
-                Host::B => sent_b.next(),
-            }
-        } else {
-            None
+        let queue = match frame.from {
+            Host::A => &mut sent_a,
+            Host::B => &mut sent_b,
         };
+        let why = narrate::matching_segment(&frame.bytes, queue);
         let narration = narrate::step(&frame, why.as_ref(), &phase_changes(&mine, &mut phase));
         if let Some(why) = why {
             mine.push(why);

@@ -183,7 +183,8 @@ fn handshake(params: &Params, variant: Variant) -> Lesson {
              wirelab-tls; their records travel as the payload of a TCP connection of the \
              stack, port 443, over the simulated link. Every secret the two sides compute is \
              shown as an event (\"TLS ...\"): a lesson's keys are no secret. The server's \
-             certificate is the throwaway one of The Illustrated TLS 1.2 Connection.",
+             certificate is the throwaway one of The Illustrated TLS 1.2 Connection. Saved \
+             with --pcap, the file carries the key log, and Wireshark shows the HTTP inside.",
             variant.intro
         ),
         steps,
