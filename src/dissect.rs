@@ -26,7 +26,9 @@ pub fn run(args: &DissectArgs) -> Result<(), Failure> {
     let filter = parse_filter(args)?;
     let mut analyzer = Analyzer::default();
     if let Some(path) = &args.tls_keylog {
-        analyzer.streams.set_tls_secrets(crate::tls_dissect::keylog_secrets(path)?);
+        analyzer
+            .streams
+            .set_tls_secrets(crate::tls_dissect::keylog_secrets(path)?);
     }
     let input = input::open(args.file.as_deref())?;
     let stdout = io::stdout();

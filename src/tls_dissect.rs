@@ -231,7 +231,11 @@ fn write_record(
         if brief && item.def.name != "wirelab.tls.decrypted" {
             continue;
         }
-        let indent = if brief { "    ".to_string() } else { "    ".repeat(usize::from(item.depth)) };
+        let indent = if brief {
+            "    ".to_string()
+        } else {
+            "    ".repeat(usize::from(item.depth))
+        };
         let mut line = String::new();
         if let Some(title) = d.title(item) {
             line.push_str(title);

@@ -38,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
                     handshake.push(&record.fragment);
                     while let Ok(Some((message, offset))) = handshake.next_message() {
                         if let Ok(decoded) = Handshake::decode(&message, offset, context) {
-                            assert_eq!(decoded.to_bytes(), message, "decode then encode changed the bytes");
+                            assert_eq!(
+                                decoded.to_bytes(),
+                                message,
+                                "decode then encode changed the bytes"
+                            );
                         }
                     }
                 }

@@ -23,8 +23,14 @@ fn main() {
     let (records, runs) = (arg("--records", 2000), arg("--runs", 3));
     const PLAINTEXT: usize = 1 << 14;
     for (name, suite) in [
-        ("aes-128-gcm", CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
-        ("aes-256-gcm", CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384),
+        (
+            "aes-128-gcm",
+            CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ),
+        (
+            "aes-256-gcm",
+            CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ),
     ] {
         let params = SuiteParams::of(suite).expect("an implemented suite");
         let key = vec![7u8; params.bulk.key_len()];
@@ -34,7 +40,12 @@ fn main() {
         let sealed: Vec<Vec<u8>> = (0..records)
             .map(|_| {
                 sender
-                    .seal(ContentType::APPLICATION_DATA, ProtocolVersion::TLS_1_2, &plaintext, [0; 16])
+                    .seal(
+                        ContentType::APPLICATION_DATA,
+                        ProtocolVersion::TLS_1_2,
+                        &plaintext,
+                        [0; 16],
+                    )
                     .0
             })
             .collect();
@@ -44,7 +55,11 @@ fn main() {
             let start = Instant::now();
             for fragment in &sealed {
                 let (opened, _) = receiver
-                    .open(ContentType::APPLICATION_DATA, ProtocolVersion::TLS_1_2, fragment)
+                    .open(
+                        ContentType::APPLICATION_DATA,
+                        ProtocolVersion::TLS_1_2,
+                        fragment,
+                    )
                     .expect("our own record opens");
                 assert_eq!(opened.len(), PLAINTEXT);
             }

@@ -27,7 +27,9 @@ static ADDED: Mutex<Vec<&'static [&'static FieldDef]>> = Mutex::new(Vec::new());
 
 /// Make a crate's fields known; adding the same list twice adds it once.
 pub fn add_fields(fields: &'static [&'static FieldDef]) {
-    let mut added = ADDED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut added = ADDED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if !added.iter().any(|known| std::ptr::eq(*known, fields)) {
         added.push(fields);
     }

@@ -51,7 +51,8 @@ impl KeyExchangeParams {
         }
         // A huge p would make every exponentiation slow: refused above 8192 bits, like an
         // even p or a generator of order 2.
-        let group = Group::from_parameters(p, g).map_err(|e| TlsError::illegal_parameter(e.to_string()))?;
+        let group =
+            Group::from_parameters(p, g).map_err(|e| TlsError::illegal_parameter(e.to_string()))?;
         let server_public = BigUint::from_bytes_be(ys);
         wirelab_crypto::dh::validate_public(&group, &server_public, "the server")
             .map_err(|e| TlsError::illegal_parameter(e.to_string()))?;
