@@ -13,13 +13,13 @@
 //! WIRELAB_BLESS=1 cargo test --test golden
 //! ```
 
-use std::fmt::Write as _;
+#[path = "support/golden.rs"]
+mod golden;
+use golden::{diff, run, texts, wirelab, Case, ROOT};
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use std::process::Stdio;
 
 /// A few captures from tcpdump's test suite, for what pcaps/ does not have: 802.1ad tags,
 /// Linux cooked capture, BSD loopback, raw IP, IPv6 extension headers, a link type wirelab does
@@ -343,12 +343,6 @@ fn the_field_list_names_every_field_and_a_protocol_selects_its_own() {
 
 // --- The harness -------------------------------------------------------------------------------
 
-/// One command and the golden file that holds what it prints.
-struct Case {
-    golden: PathBuf,
-    args: Vec<String>,
-}
-
 fn case(view: &str, capture: &str, options: &str) -> Case {
     let options: Vec<&str> = options.split_whitespace().collect();
     case_args(view, capture, &options)
@@ -372,109 +366,11 @@ fn case_args(view: &str, capture: &str, options: &[&str]) -> Case {
         .join("tests/golden")
         .join(view)
         .join(format!("{file}.txt"));
-    Case { golden, args }
-}
-
-/// Run every case; under WIRELAB_BLESS=1 write the golden files, otherwise compare and report
-/// every mismatch at once.
-fn check(cases: Vec<Case>) {
-    let bless = std::env::var_os("WIRELAB_BLESS").is_some_and(|v| v == "1");
-    let mut failures = String::new();
-    for case in cases {
-        let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
-        let actual = transcript(&args);
-        if bless {
-            if let Some(dir) = case.golden.parent() {
-                fs::create_dir_all(dir).expect("create tests/golden/…");
-            }
-            fs::write(&case.golden, &actual).expect("write golden file");
-            continue;
-        }
-        match fs::read_to_string(&case.golden) {
-            Ok(expected) if expected == actual => {}
-            Ok(expected) => failures.push_str(&diff(relative(&case.golden), &expected, &actual)),
-            Err(error) => {
-                let _ = writeln!(failures, "{}: {error}", relative(&case.golden).display());
-            }
-        }
+    Case {
+        golden,
+        args,
+        picture: false,
     }
-    assert!(
-        failures.is_empty(),
-        "{failures}\nIf the new output is right: WIRELAB_BLESS=1 cargo test --test golden, then review git diff tests/golden"
-    );
-}
-
-/// What a golden file holds: the command, its output, its errors, a failing exit status.
-fn transcript(args: &[&str]) -> String {
-    let output = run(args);
-    let (stdout, stderr) = texts(&output);
-    let command: Vec<String> = args.iter().map(|arg| shell_quoted(arg)).collect();
-    let mut text = format!("$ wirelab {}\n{stdout}", command.join(" "));
-    text.push_str(&stderr);
-    if let Some(code) = output.status.code().filter(|&code| code != 0) {
-        let _ = writeln!(text, "[exit status: {code}]");
-    }
-    text
-}
-
-/// An argument as a shell needs it, so the command line in a golden file can be pasted.
-fn shell_quoted(arg: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,".contains(c);
-    if !arg.is_empty() && arg.chars().all(plain) {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', "'\\''"))
-    }
-}
-
-/// The first lines where expected and actual differ, with a little context, diff-style.
-fn diff(golden: &Path, expected: &str, actual: &str) -> String {
-    const CONTEXT: usize = 2;
-    const SHOWN: usize = 12;
-    let (old, new): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    let first = old
-        .iter()
-        .zip(&new)
-        .position(|(a, b)| a != b)
-        .unwrap_or(old.len().min(new.len()));
-    let mut out = format!(
-        "--- {} (expected, {} lines)\n+++ actual ({} lines)\n@@ line {} @@\n",
-        golden.display(),
-        old.len(),
-        new.len(),
-        first + 1
-    );
-    for line in &old[first.saturating_sub(CONTEXT)..first] {
-        let _ = writeln!(out, " {line}");
-    }
-    for line in old.iter().skip(first).take(SHOWN) {
-        let _ = writeln!(out, "-{line}");
-    }
-    for line in new.iter().skip(first).take(SHOWN) {
-        let _ = writeln!(out, "+{line}");
-    }
-    out.push('\n');
-    out
-}
-
-fn wirelab(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_wirelab"));
-    command.args(args).current_dir(ROOT);
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    wirelab(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run wirelab")
-}
-
-fn texts(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 /// A capture in pcaps/, as a path relative to the repository root (where wirelab runs).
@@ -484,11 +380,6 @@ fn pcap(name: &str) -> String {
 
 fn tcpdump(name: &str) -> String {
     format!("tests/data/tcpdump-tests/{name}")
-}
-
-/// A path inside the repository, shown from its root.
-fn relative(path: &Path) -> &Path {
-    path.strip_prefix(ROOT).unwrap_or(path)
 }
 
 /// A repository path as this test process can open it.
@@ -519,4 +410,8 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     fs::write(&path, bytes).expect("write temp file");
     path
+}
+
+fn check(cases: Vec<Case>) {
+    golden::check(cases, "golden");
 }
