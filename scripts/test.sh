@@ -32,10 +32,10 @@ run() {
 # --- 1. What the tests need ------------------------------------------------------------------
 # tshark is the oracle, tcpdump the benchmark peer, iproute2/nftables/curl record pcaps/ in a
 # network namespace, GNU time measures peak memory, OpenSSL checks that keys and exchanges
-# interoperate.
+# interoperate, tmux drives the terminal UI end to end, ping talks to the user-space stack.
 missing=()
 for need in tshark:tshark tcpdump:tcpdump ip:iproute2 nft:nftables curl:curl /usr/bin/time:time \
-    openssl:openssl python3:python3; do
+    openssl:openssl python3:python3 tmux:tmux ping:iputils-ping; do
     command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
 done
 if ((${#missing[@]})); then
