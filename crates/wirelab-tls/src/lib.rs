@@ -1,5 +1,20 @@
-//! TLS 1.2 from the wire up (RFC 5246): the codec for every record and handshake message.
-//! Being extended with the key schedule, record protection and the handshakes themselves.
+//! TLS 1.2 from the wire up (RFC 5246), sans-IO: it reads no clock, opens no socket, and is
+//! given its randomness.
+//!
+//! ```text
+//!  codec/     records, handshake messages, extensions, alerts: decode and encode
+//!  keys/      PRF, master secret (and RFC 7627's extended one), key block, verify_data
+//!  protect    record protection: AES-GCM, ChaCha20-Poly1305, AES-CBC + HMAC
+//!  client/    the client's handshake, one state per expected message     ─┐  conn: the record
+//!  server/    the server's handshake, the same way                        ─┘  layer under both
+//!  event      every value a student should see, in the order it happens
+//!  keylog     the NSS key log (SSLKEYLOGFILE) that lets Wireshark decrypt a capture
+//!  cert       certificate summaries and a simple chain check
+//!  blocking   a driver for any Read + Write stream; apps: echo and http for the server
+//! ```
+//!
+//! RSA and finite-field Diffie-Hellman come from wirelab-crypto, hashes, HMAC and AES-GCM
+//! from ring.
 #![forbid(unsafe_code)]
 
 pub mod apps;
