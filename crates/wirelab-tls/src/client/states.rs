@@ -135,6 +135,7 @@ pub fn start(config: &ClientConfig, conn: &mut Connection) -> ExpectServerHello 
         cipher_suites: config.cipher_suites.clone(),
         compression_methods: vec![CompressionMethod::NULL],
         extensions,
+        extensions_present: true,
     };
     conn.events.push_back(Event::ClientRandom(random.to_vec()));
     let sent = conn.send_handshake(&Handshake::ClientHello(client_hello.clone()));

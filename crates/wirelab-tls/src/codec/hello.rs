@@ -25,6 +25,10 @@ pub struct ClientHello {
     pub cipher_suites: Vec<CipherSuite>,
     pub compression_methods: Vec<CompressionMethod>,
     pub extensions: Vec<Extension>,
+    /// Whether the hello carried an extension block, even an empty one: RFC 5246 §7.4.1.2
+    /// lets a hello end right after its compression methods, and the bytes must encode back
+    /// as they were sent.
+    pub extensions_present: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +39,8 @@ pub struct ServerHello {
     pub cipher_suite: CipherSuite,
     pub compression_method: CompressionMethod,
     pub extensions: Vec<Extension>,
+    /// Whether the hello carried an extension block, even an empty one (see [`ClientHello`]).
+    pub extensions_present: bool,
 }
 
 /// The random of a ServerHello that answers a TLS 1.3 request for a second ClientHello (RFC
@@ -78,6 +84,7 @@ impl ClientHello {
             .iter()
             .map(|&m| CompressionMethod(m))
             .collect();
+        let extensions_present = !r.is_empty();
         let extensions = extensions::read_list(r, HelloKind::Client)?;
         r.expect_end("ClientHello")?;
         Ok(ClientHello {
@@ -87,6 +94,7 @@ impl ClientHello {
             cipher_suites,
             compression_methods,
             extensions,
+            extensions_present,
         })
     }
 
@@ -100,7 +108,7 @@ impl ClientHello {
         out.vector(1, |list| {
             self.compression_methods.iter().for_each(|m| list.u8(m.0))
         });
-        if !self.extensions.is_empty() {
+        if self.extensions_present || !self.extensions.is_empty() {
             extensions::encode_list(&self.extensions, HelloKind::Client, out);
         }
     }
@@ -138,6 +146,7 @@ impl ServerHello {
         let session_id = read_session_id(r, "ServerHello.session_id")?;
         let cipher_suite = CipherSuite(r.u16("ServerHello.cipher_suite")?);
         let compression_method = CompressionMethod(r.u8("ServerHello.compression_method")?);
+        let extensions_present = !r.is_empty();
         let extensions = extensions::read_list(r, HelloKind::Server)?;
         r.expect_end("ServerHello")?;
         Ok(ServerHello {
@@ -147,6 +156,7 @@ impl ServerHello {
             cipher_suite,
             compression_method,
             extensions,
+            extensions_present,
         })
     }
 
@@ -156,7 +166,7 @@ impl ServerHello {
         out.vector(1, |id| id.bytes(&self.session_id));
         out.u16(self.cipher_suite.0);
         out.u8(self.compression_method.0);
-        if !self.extensions.is_empty() {
+        if self.extensions_present || !self.extensions.is_empty() {
             extensions::encode_list(&self.extensions, HelloKind::Server, out);
         }
     }

@@ -202,6 +202,7 @@ fn unknown_extensions_and_suites_survive_a_round_trip() {
             Extension::SupportedVersions(vec![ProtocolVersion::TLS_1_3, ProtocolVersion::TLS_1_2]),
             Extension::Padding(5),
         ],
+        extensions_present: true,
     };
     let message = Handshake::ClientHello(hello.clone()).to_bytes();
     let decoded = Handshake::decode(&message, 0, Context::default()).unwrap();
@@ -222,6 +223,7 @@ fn a_tls13_server_hello_is_labelled_by_its_supported_versions() {
             Extension::SupportedVersions(vec![ProtocolVersion::TLS_1_3]),
             Extension::KeyShare(vec![0, 0x1d, 0, 1, 0xaa]),
         ],
+        extensions_present: true,
     };
     let message = Handshake::ServerHello(hello.clone()).to_bytes();
     let Handshake::ServerHello(decoded) =
@@ -256,5 +258,20 @@ fn arbitrary_bytes_never_panic_and_what_decodes_round_trips() {
         }
         let _ = Record::parse(&bytes);
         let _ = Alert::decode(&bytes);
+    }
+}
+
+#[test]
+fn a_hello_with_an_empty_extension_block_and_one_without_both_round_trip() {
+    // Found by the tls_codec fuzz target: a ServerHello ending in `00 00` (an empty block).
+    let mut body = vec![0x03, 0x03];
+    body.extend_from_slice(&[7; 32]);
+    body.extend_from_slice(&[0, 0xc0, 0x2f, 0]);
+    for tail in [&[][..], &[0, 0][..]] {
+        let mut message = vec![2, 0, 0, (body.len() + tail.len()) as u8];
+        message.extend_from_slice(&body);
+        message.extend_from_slice(tail);
+        let decoded = Handshake::decode(&message, 0, Context::default()).unwrap();
+        assert_eq!(decoded.to_bytes(), message, "tail {tail:?}");
     }
 }

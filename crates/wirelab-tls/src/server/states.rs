@@ -242,6 +242,7 @@ impl ExpectClientHello {
             session_id: Vec::new(),
             cipher_suite: choice.params.suite,
             compression_method: CompressionMethod::NULL,
+            extensions_present: !extensions.is_empty(),
             extensions,
         };
         let mut session = Session {
