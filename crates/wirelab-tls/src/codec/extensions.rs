@@ -156,7 +156,15 @@ impl Extension {
                 )]),
             },
             ExtensionType::KEY_SHARE => Extension::KeyShare(data.rest().to_vec()),
-            ExtensionType::PADDING => Extension::Padding(data.rest().len()),
+            // RFC 7685 §3: padding is zeros; any other bytes are kept as they are.
+            ExtensionType::PADDING => {
+                let bytes = data.rest();
+                if bytes.iter().all(|&b| b == 0) {
+                    Extension::Padding(bytes.len())
+                } else {
+                    Extension::Unknown(extension_type, bytes.to_vec())
+                }
+            }
             other => Extension::Unknown(other, data.rest().to_vec()),
         };
         data.expect_end("Extension.extension_data")?;

@@ -275,3 +275,13 @@ fn a_hello_with_an_empty_extension_block_and_one_without_both_round_trip() {
         assert_eq!(decoded.to_bytes(), message, "tail {tail:?}");
     }
 }
+
+#[test]
+fn padding_that_is_not_zeros_is_kept_as_sent() {
+    // Found by the tls_codec fuzz target: RFC 7685 padding holding a non-zero byte.
+    let extension = [0x00, 0x15, 0x00, 0x01, 0x74];
+    let decoded = Extension::read(&mut Reader::new(&extension), HelloKind::Client).unwrap();
+    let mut again = Vec::new();
+    decoded.encode(&mut again);
+    assert_eq!(again, extension);
+}
