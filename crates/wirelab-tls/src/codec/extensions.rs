@@ -86,6 +86,15 @@ impl Extension {
             ExtensionType::SERVER_NAME if data.is_empty() => Extension::ServerName(Vec::new()),
             ExtensionType::SERVER_NAME => {
                 let mut list = data.sub(2, "server_name.server_name_list")?;
+                // RFC 6066 §3: `ServerName server_name_list<1..2^16-1>`; an empty extension (a
+                // ServerHello's "I used it") is the case above.
+                if list.is_empty() {
+                    return Err(list.error(
+                        "server_name.server_name_list",
+                        "at least one name (RFC 6066 §3)",
+                        "an empty list",
+                    ));
+                }
                 let mut names = Vec::new();
                 while !list.is_empty() {
                     let name_type = ServerNameType(list.u8("ServerName.name_type")?);

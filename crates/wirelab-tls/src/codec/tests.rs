@@ -285,3 +285,11 @@ fn padding_that_is_not_zeros_is_kept_as_sent() {
     decoded.encode(&mut again);
     assert_eq!(again, extension);
 }
+
+#[test]
+fn an_empty_server_name_list_is_a_decode_error() {
+    // Found by the tls_codec fuzz target: `00 00 | 00 02 | 00 00`, a list of no names.
+    let extension = [0x00, 0x00, 0x00, 0x02, 0x00, 0x00];
+    let error = Extension::read(&mut Reader::new(&extension), HelloKind::Client).unwrap_err();
+    assert_eq!(error.context, "server_name.server_name_list");
+}
