@@ -1,11 +1,13 @@
 //! What both ends of a handshake keep once the hellos are exchanged: the suite, the randoms,
 //! and the transcript of handshake messages that the Finished messages hash.
 
-use crate::codec::Context;
+use crate::codec::{AlertDescription, Context, Handshake};
 use crate::conn::Connection;
+use crate::error::TlsError;
 use crate::event::Event;
-use crate::keys::prf::{self, PrfHash};
+use crate::keys::prf::{self, PrfHash, Side};
 use crate::keys::{KeyBlock, SuiteParams};
+use crate::protect::RecordKeys;
 
 /// The handshake messages so far, as sent (RFC 5246 §7.4.9: the Finished messages and the
 /// extended master secret hash them).
@@ -78,5 +80,65 @@ impl Session {
             server_write_iv: keys.server_write_iv.clone(),
         });
         (master_secret, keys)
+    }
+
+    /// The record keys of what `writer` sends, cut from the key block (RFC 5246 §6.3).
+    pub fn write_keys(&self, keys: &KeyBlock, writer: Side) -> RecordKeys {
+        match writer {
+            Side::Client => RecordKeys::new(
+                &self.params,
+                &keys.client_write_key,
+                &keys.client_write_iv,
+                &keys.client_write_mac_key,
+            ),
+            Side::Server => RecordKeys::new(
+                &self.params,
+                &keys.server_write_key,
+                &keys.server_write_iv,
+                &keys.server_write_mac_key,
+            ),
+        }
+    }
+
+    /// Send our Finished: verify_data over the transcript so far (RFC 5246 §7.4.9), which
+    /// then joins the transcript.
+    pub fn send_finished(&mut self, master_secret: &[u8], we: Side, conn: &mut Connection) {
+        let hash = self.params.prf;
+        let verify_data = prf::verify_data(hash, master_secret, we, &self.transcript.hash(hash));
+        conn.events.push_back(Event::VerifyData {
+            side: we,
+            value: verify_data.clone(),
+        });
+        let sent = conn.send_handshake(&Handshake::Finished(verify_data));
+        self.transcript.add(&sent);
+    }
+
+    /// Check the peer's Finished against the transcript so far. A wrong verify_data means the
+    /// two sides did not see the same handshake, or do not share the master secret (RFC 5246
+    /// §7.4.9): decrypt_error.
+    pub fn check_finished(
+        &self,
+        master_secret: &[u8],
+        peer: Side,
+        received: &[u8],
+        conn: &mut Connection,
+    ) -> Result<(), TlsError> {
+        let hash = self.params.prf;
+        let expected = prf::verify_data(hash, master_secret, peer, &self.transcript.hash(hash));
+        conn.events.push_back(Event::VerifyData {
+            side: peer,
+            value: received.to_vec(),
+        });
+        if received == expected {
+            return Ok(());
+        }
+        let who = match peer {
+            Side::Client => "client",
+            Side::Server => "server",
+        };
+        Err(TlsError::new(
+            AlertDescription::DECRYPT_ERROR,
+            format!("the {who}'s Finished does not match the handshake"),
+        ))
     }
 }

@@ -31,9 +31,8 @@ use crate::codec::{
 use crate::conn::Connection;
 use crate::error::TlsError;
 use crate::event::Event;
-use crate::keys::prf::{self, Side};
+use crate::keys::prf::Side;
 use crate::keys::{KeyBlock, SuiteParams};
-use crate::protect::RecordKeys;
 use crate::session::{Session, Transcript};
 
 pub struct ExpectServerHello {
@@ -411,25 +410,8 @@ impl ExpectServerHelloDone {
             .push_back(Event::PreMasterSecret(pre_master_secret.clone()));
 
         let (master_secret, keys) = session.derive_secrets(&pre_master_secret, conn);
-        let hash = session.params.prf;
-        conn.send_change_cipher_spec(RecordKeys::new(
-            &session.params,
-            &keys.client_write_key,
-            &keys.client_write_iv,
-            &keys.client_write_mac_key,
-        ));
-        let verify_data = prf::verify_data(
-            hash,
-            &master_secret,
-            Side::Client,
-            &session.transcript.hash(hash),
-        );
-        conn.events.push_back(Event::VerifyData {
-            side: Side::Client,
-            value: verify_data.clone(),
-        });
-        let sent = conn.send_handshake(&Handshake::Finished(verify_data));
-        session.transcript.add(&sent);
+        conn.send_change_cipher_spec(session.write_keys(&keys, Side::Client));
+        session.send_finished(&master_secret, Side::Client, conn);
         Ok(State::ExpectChangeCipherSpec(ExpectChangeCipherSpec {
             session,
             master_secret,
@@ -440,13 +422,7 @@ impl ExpectServerHelloDone {
 
 impl ExpectChangeCipherSpec {
     pub fn handle_change_cipher_spec(self, conn: &mut Connection) -> State {
-        let keys = &self.keys;
-        conn.peer_changed_cipher_spec(RecordKeys::new(
-            &self.session.params,
-            &keys.server_write_key,
-            &keys.server_write_iv,
-            &keys.server_write_mac_key,
-        ));
+        conn.peer_changed_cipher_spec(self.session.write_keys(&self.keys, Side::Server));
         State::ExpectFinished(ExpectFinished {
             session: self.session,
             master_secret: self.master_secret,
@@ -459,25 +435,8 @@ impl ExpectFinished {
         let Handshake::Finished(received) = message else {
             return Err(TlsError::unexpected("Finished", message.handshake_type()));
         };
-        let hash = self.session.params.prf;
-        let expected = prf::verify_data(
-            hash,
-            &self.master_secret,
-            Side::Server,
-            &self.session.transcript.hash(hash),
-        );
-        conn.events.push_back(Event::VerifyData {
-            side: Side::Server,
-            value: received.clone(),
-        });
-        // RFC 5246 §7.4.9: a wrong verify_data means the two sides did not see the same
-        // handshake, or do not share the master secret.
-        if received != expected {
-            return Err(TlsError::new(
-                AlertDescription::DECRYPT_ERROR,
-                "the server's Finished does not match the handshake",
-            ));
-        }
+        self.session
+            .check_finished(&self.master_secret, Side::Server, &received, conn)?;
         conn.events.push_back(Event::HandshakeComplete);
         Ok(State::Traffic)
     }

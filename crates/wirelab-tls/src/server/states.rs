@@ -21,9 +21,8 @@ use crate::conn::Connection;
 use crate::ecdh::EcdhPrivate;
 use crate::error::TlsError;
 use crate::event::Event;
-use crate::keys::prf::{self, Side};
+use crate::keys::prf::Side;
 use crate::keys::{KeyBlock, SuiteParams};
-use crate::protect::RecordKeys;
 use crate::rsa_ops;
 use crate::session::{Session, Transcript};
 use num_bigint::BigUint;
@@ -371,13 +370,7 @@ impl ExpectClientKeyExchange {
 
 impl ExpectChangeCipherSpec {
     pub fn handle_change_cipher_spec(self, conn: &mut Connection) -> State {
-        let keys = &self.keys;
-        conn.peer_changed_cipher_spec(RecordKeys::new(
-            &self.session.params,
-            &keys.client_write_key,
-            &keys.client_write_iv,
-            &keys.client_write_mac_key,
-        ));
+        conn.peer_changed_cipher_spec(self.session.write_keys(&self.keys, Side::Client));
         State::ExpectFinished(ExpectFinished {
             session: self.session,
             master_secret: self.master_secret,
@@ -396,42 +389,12 @@ impl ExpectFinished {
         let Handshake::Finished(received) = message else {
             return Err(TlsError::unexpected("Finished", message.handshake_type()));
         };
-        let hash = self.session.params.prf;
-        let expected = prf::verify_data(
-            hash,
-            &self.master_secret,
-            Side::Client,
-            &self.session.transcript.hash(hash),
-        );
-        conn.events.push_back(Event::VerifyData {
-            side: Side::Client,
-            value: received.clone(),
-        });
-        if received != expected {
-            return Err(TlsError::new(
-                AlertDescription::DECRYPT_ERROR,
-                "the client's Finished does not match the handshake",
-            ));
-        }
+        self.session
+            .check_finished(&self.master_secret, Side::Client, &received, conn)?;
         self.session.transcript.add(raw);
-        let keys = &self.keys;
-        conn.send_change_cipher_spec(RecordKeys::new(
-            &self.session.params,
-            &keys.server_write_key,
-            &keys.server_write_iv,
-            &keys.server_write_mac_key,
-        ));
-        let verify_data = prf::verify_data(
-            hash,
-            &self.master_secret,
-            Side::Server,
-            &self.session.transcript.hash(hash),
-        );
-        conn.events.push_back(Event::VerifyData {
-            side: Side::Server,
-            value: verify_data.clone(),
-        });
-        conn.send_handshake(&Handshake::Finished(verify_data));
+        conn.send_change_cipher_spec(self.session.write_keys(&self.keys, Side::Server));
+        self.session
+            .send_finished(&self.master_secret, Side::Server, conn);
         conn.events.push_back(Event::HandshakeComplete);
         Ok(State::Traffic)
     }
