@@ -23,7 +23,7 @@ pub mod tree;
 pub mod view;
 
 pub use app::{App, Overlay, Pane};
-pub use source::{CaptureFile, EmbeddedCapture, TraceSource};
+pub use source::{CaptureFile, EmbeddedCapture, EventKind, TraceEvent, TraceSource};
 
 use ratatui::crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,

@@ -15,16 +15,38 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
+use std::net::SocketAddrV4;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Something the stack did that the wire does not show (a state change, a new cwnd), for the
-/// sources that know (demos, live TAP). Capture files have none.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Something the stack did that the wire does not show (a state change, a new cwnd), or a
+/// demo's narration, for the sources that know (demos, live TAP). Capture files have none.
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceEvent {
-    /// The frame the event happened after.
+    /// The frame the event happened after (0: before the first frame).
     pub after_frame: u64,
+    /// When it happened, in microseconds since the trace began.
+    pub micros: u64,
+    /// One line, as the CLI prints it.
     pub text: String,
+    pub kind: EventKind,
+}
+
+/// What a [`TraceEvent`] is about, for the panes that chart or narrate it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// A demo step's narration: what happens and why, citing the RFC.
+    Narration,
+    /// A TCP endpoint of the stack reported this: the TCP panel charts cwnd, ssthresh, SRTT,
+    /// RTO and the windows from these, and shows each side's state.
+    Tcp {
+        /// The endpoint that reported the event, and its peer.
+        local: SocketAddrV4,
+        remote: SocketAddrV4,
+        event: wirelab_stack::tcp::Event,
+    },
+    /// Anything else the stack said (ARP, ICMP, the application).
+    Other,
 }
 
 /// A trace that can be read from its beginning as often as needed.
@@ -33,11 +55,19 @@ pub trait TraceSource: Send + Sync {
     fn name(&self) -> &str;
     /// Its size in bytes, when known, for the progress indicator.
     fn size(&self) -> Option<u64>;
-    /// A fresh reader positioned at the start of the capture.
+    /// A fresh reader positioned at the start of the capture. For a live source the reader
+    /// blocks at the end until more frames arrive (like `tail -f`) and ends when the source
+    /// stops.
     fn open(&self) -> io::Result<Box<dyn Read + Send>>;
-    /// Events beside the frames; capture files have none.
-    fn events(&self) -> &[TraceEvent] {
-        &[]
+    /// Events beside the frames, the `from`-th and later (a live source keeps adding them);
+    /// capture files have none.
+    fn events_from(&self, from: usize) -> Vec<TraceEvent> {
+        let _ = from;
+        Vec::new()
+    }
+    /// Whether frames may still arrive (a live TAP device or interface).
+    fn is_live(&self) -> bool {
+        false
     }
 }
 
