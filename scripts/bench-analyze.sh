@@ -13,24 +13,20 @@
 # (`bash scripts/bench.sh --quick` records 100,000 packets). wirelab is built with
 # `cargo build --profile fast` (or --profile P); set WIRELAB=/path/to/wirelab to skip the build.
 set -euo pipefail
+# shellcheck source=scripts/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=3
 PROFILE=fast
 FILE=""
 GOAL=10
 
-die() {
-    printf 'bench-analyze: %s\n' "$*" >&2
-    exit 1
-}
-
 while (($#)); do
     case $1 in
         --runs) RUNS=${2:?--runs needs a number}; shift ;;
         --profile) PROFILE=${2:?--profile needs a name}; shift ;;
-        -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        -*) die "unknown option $1" ;;
+        -h | --help) usage 0 ;;
+        -*) unknown_option "$1" ;;
         *) FILE=$1 ;;
     esac
     shift
@@ -39,6 +35,7 @@ done
 
 if [[ -z $FILE ]]; then
     # The biggest recorded capture, not one of its -first-N prefixes.
+    # shellcheck disable=SC2010 # the names are the ones scripts/bench.sh gives: no spaces
     FILE=$(ls -S "$REPO"/bench-out/iperf3-*.pcap 2>/dev/null | grep -v -- '-first-' | head -n 1 || true)
     [[ -n $FILE ]] || die "no bench-out/iperf3-*.pcap: run 'bash scripts/bench.sh --quick' first, or name a file"
 fi
@@ -49,7 +46,7 @@ if [[ -z ${WIRELAB:-} ]]; then
     (cd "$REPO" && cargo build --quiet --profile "$PROFILE" --bin wirelab) >&2
     dir=$PROFILE
     [[ $PROFILE == dev ]] && dir=debug
-    WIRELAB=$REPO/target/$dir/wirelab
+    WIRELAB=$(target_dir)/$dir/wirelab
 fi
 
 # seconds COMMAND...: the wall time of one run, output discarded.
@@ -69,21 +66,14 @@ compare() {
     while [[ $1 != -- ]]; do ours+=("$1"); shift; done
     shift
     theirs=("$@")
-    local best_ours="" best_theirs="" t i
+    local ours_s=() theirs_s=() i
     for ((i = 0; i < RUNS; i++)); do
-        t=$(seconds "${ours[@]}")
-        if [[ -z $best_ours ]] || (($(echo "$t < $best_ours" | bc -l))); then best_ours=$t; fi
-        t=$(seconds "${theirs[@]}")
-        if [[ -z $best_theirs ]] || (($(echo "$t < $best_theirs" | bc -l))); then best_theirs=$t; fi
+        ours_s+=("$(seconds "${ours[@]}")")
+        theirs_s+=("$(seconds "${theirs[@]}")")
     done
-    local ratio
-    ratio=$(echo "$best_theirs / $best_ours" | bc -l)
-    printf 'bench %s: wirelab=%.3f tshark=%.3f s ratio=%.2f\n' "$name" "$best_ours" "$best_theirs" "$ratio"
-    if (($(echo "$ratio >= $GOAL" | bc -l))); then
-        printf '  goal %s ≥ %s× faster than tshark: met\n' "$name" "$GOAL"
-    else
-        printf '  goal %s ≥ %s× faster than tshark: NOT met\n' "$name" "$GOAL"
-    fi
+    report "$name" tshark "$(printf %.3f "$(smallest "${ours_s[@]}")")" \
+        "$(printf %.3f "$(smallest "${theirs_s[@]}")")" s
+    goal "$name ≥ $GOAL× faster than tshark" "$(at_least "$RATIO" "$GOAL")"
 }
 
 command -v bc >/dev/null || die "bc is not installed (apt-get install -y bc)"

@@ -23,22 +23,12 @@
 #
 # Goal (issue 5): key generation within 2× of each peer (ratio ≥ 0.5).
 set -euo pipefail
+# shellcheck source=scripts/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
 KEYS=20
 OPS=50
 GOAL_KEYGEN_RATIO=0.5
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'bench-crypto: %s\n' "$*" >&2
-    exit 1
-}
-
-usage() {
-    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
-    exit "${1:-0}"
-}
 
 parse_args() {
     while (($#)); do
@@ -46,7 +36,7 @@ parse_args() {
             --keys) KEYS=${2:?--keys needs a number}; shift ;;
             --ops) OPS=${2:?--ops needs a number}; shift ;;
             -h | --help) usage 0 ;;
-            *) printf 'bench-crypto: unknown option %s\n\n' "$1" >&2; usage 2 ;;
+            *) unknown_option "$1" ;;
         esac
         shift
     done
@@ -54,44 +44,11 @@ parse_args() {
     [[ $OPS =~ ^[0-9]+$ && $OPS -ge 1 ]] || die "--ops wants a number ≥ 1"
 }
 
-# report NAME PEER WIRELAB_VALUE PEER_VALUE UNIT: the result line, ratio = PEER / wirelab.
-report() {
-    local ratio
-    ratio=$(awk -v w="$3" -v p="$4" 'BEGIN { printf (w > 0 ? "%.2f" : "inf"), (w > 0 ? p / w : 0) }')
-    printf 'bench %s: wirelab=%s %s=%s %s ratio=%s\n' "$1" "$3" "$2" "$4" "$5" "$ratio"
-    RATIO=$ratio
-}
-
-# goal TEXT MET: whether a goal is met.
-goal() { printf '  goal %s: %s\n' "$1" "$([[ $2 == 1 ]] && echo met || echo 'NOT met')"; }
-at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
-
-# stats NUMBER...: "median min max" of the numbers.
-stats() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-        END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-              printf "%.3f %.3f %.3f\n", m, v[1], v[NR] }'
-}
-
-# field LINE KEY: the value of KEY=V in a `NAME k=v …` line of bench_rsa's output.
-field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
-
-# build_example NAME: sets EXAMPLE to the release build of crates/wirelab-crypto/examples/NAME.rs.
-build_example() {
-    log "cargo build --release -p wirelab-crypto --example $1"
-    (cd "$REPO" && cargo build --release -p wirelab-crypto --example "$1") >&2 ||
-        die "the build of the $1 example failed"
-    local target_dir
-    target_dir=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-    EXAMPLE=$target_dir/release/examples/$1
-}
-
 # --- RSA ----------------------------------------------------------------------------------------
 
 bench_rsa() {
     command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
-    build_example bench_rsa
+    build_example wirelab-crypto bench_rsa
     log "RSA-2048 key generation: $KEYS keys each, wirelab and the rsa crate taking turns"
     local output
     output=$("$EXAMPLE" "$KEYS" "$OPS") || die "$EXAMPLE failed"
@@ -112,7 +69,7 @@ bench_rsa() {
     local openssl_stats
     read -r -a openssl_stats <<<"$(stats "${samples[@]}")"
 
-    echo "RSA, $(date -u +%Y-%m-%dT%H:%M:%SZ): $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "RSA, $(date -u +%Y-%m-%dT%H:%M:%SZ): $(machine)"
     echo "  peers: $(openssl version), RustCrypto rsa 0.10 (release build, in the same process)"
     report rsa2048-keygen-vs-openssl openssl "$(field "$ours" median)" "${openssl_stats[0]}" ms
     local vs_openssl=$RATIO
@@ -141,7 +98,7 @@ ms_per_op() { awk -v r="$1" 'BEGIN { printf "%.3f", (r > 0 ? 1000 / r : 0) }'; }
 
 bench_dh() {
     command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
-    build_example bench_dh
+    build_example wirelab-crypto bench_dh
     local seconds=2 round output ours=0 agree=0 theirs=0 value
     for round in 1 2 3; do
         log "DH-2048 key agreement, round $round of 3: wirelab, then openssl speed ffdh2048 (${seconds} s each)"
@@ -154,7 +111,7 @@ bench_dh() {
         [[ -n $value ]] || die "openssl speed ffdh2048 printed no result"
         theirs=$(awk -v a="$theirs" -v b="$value" 'BEGIN { print (b > a ? b : a) }')
     done
-    echo "DH, $(date -u +%Y-%m-%dT%H:%M:%SZ): $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "DH, $(date -u +%Y-%m-%dT%H:%M:%SZ): $(machine)"
     echo "  peer: $(openssl version), openssl speed ffdh2048 (its operations per second, as ms each)"
     report dh2048-derive-vs-openssl openssl "$(ms_per_op "$ours")" "$(ms_per_op "$theirs")" ms
     echo "  (num-bigint's modpow against OpenSSL's assembly Montgomery multiplication; wirelab's" \

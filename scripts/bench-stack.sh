@@ -16,23 +16,13 @@
 #
 # Goals (issue 4): at least as fast as smoltcp (ratio ≥ 1), and ≥ 5 Gbit/s in memory on one core.
 set -euo pipefail
+# shellcheck source=scripts/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
 MEGABYTES=256
 RUNS=3
 BUFFER=65536
 GOAL_GBITS=5
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'bench-stack: %s\n' "$*" >&2
-    exit 1
-}
-
-usage() {
-    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
-    exit "${1:-0}"
-}
 
 parse_args() {
     while (($#)); do
@@ -41,7 +31,7 @@ parse_args() {
             --runs) RUNS=${2:?--runs needs a number}; shift ;;
             --buffer) BUFFER=${2:?--buffer needs a number}; shift ;;
             -h | --help) usage 0 ;;
-            *) printf 'bench-stack: unknown option %s\n\n' "$1" >&2; usage 2 ;;
+            *) unknown_option "$1" ;;
         esac
         shift
     done
@@ -50,26 +40,10 @@ parse_args() {
     [[ $BUFFER =~ ^[0-9]+$ && $BUFFER -ge 4096 ]] || die "--buffer wants a number of bytes ≥ 4096"
 }
 
-goal() { printf '  goal %s: %s\n' "$1" "$([[ $2 == 1 ]] && echo met || echo 'NOT met')"; }
-at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
-# field LINE KEY: the value of KEY=V in a `bench NAME: k=v …` line.
-field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
-
-# build_example: sets EXAMPLE to the release build of the bench_stack example.
-build_example() {
-    log "cargo build --release -p wirelab-stack --example bench_stack"
-    (cd "$REPO" && cargo build --release -p wirelab-stack --example bench_stack) >&2 ||
-        die "the build of the bench_stack example failed"
-    local target_dir
-    target_dir=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-    EXAMPLE=$target_dir/release/examples/bench_stack
-}
-
 main() {
     parse_args "$@"
-    build_example
-    echo "stack, $(date -u +%Y-%m-%dT%H:%M:%SZ): $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    build_example wirelab-stack bench_stack
+    echo "stack, $(date -u +%Y-%m-%dT%H:%M:%SZ): $(machine)"
     local smoltcp_version
     smoltcp_version=$(awk '/^name = "smoltcp"$/ { getline; gsub(/"/, "", $3); print $3 }' "$REPO/Cargo.lock")
     echo "  peer: smoltcp ${smoltcp_version:-?} (release build, in the same process, the same link and driver loop)"

@@ -21,30 +21,20 @@
 #
 # Servers listen on 127.0.0.1 only, on ports the script picks, and are stopped on exit.
 set -euo pipefail
+# shellcheck source=scripts/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_ROUND=5
 ROUNDS=3
 WORK=""
 PIDS=()
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'bench-tls: %s\n' "$*" >&2
-    exit 1
-}
-
-usage() {
-    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
-    exit "${1:-0}"
-}
 
 parse_args() {
     while (($#)); do
         case $1 in
             --seconds) SECONDS_PER_ROUND=${2:?--seconds needs a number}; shift ;;
             -h | --help) usage 0 ;;
-            *) printf 'bench-tls: unknown option %s\n\n' "$1" >&2; usage 2 ;;
+            *) unknown_option "$1" ;;
         esac
         shift
     done
@@ -58,19 +48,12 @@ cleanup() {
     if [[ -n $WORK ]]; then rm -rf "$WORK"; fi
 }
 
-# report NAME PEER WIRELAB PEER_VALUE UNIT: ratio = wirelab / peer (rates: higher is better).
-report() {
-    local ratio
-    ratio=$(awk -v w="$3" -v p="$4" 'BEGIN { printf (p > 0 ? "%.2f" : "inf"), (p > 0 ? w / p : 0) }')
-    printf 'bench %s: wirelab=%s %s=%s %s ratio=%s\n' "$1" "$3" "$2" "$4" "$5" "$ratio"
-}
-
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # wait_listening PORT: until something accepts on 127.0.0.1:PORT (10 s at most).
 wait_listening() {
-    local i
-    for i in $(seq 100); do
+    local _
+    for _ in $(seq 100); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
         sleep 0.1
     done
@@ -82,9 +65,6 @@ connections_per_second() {
     openssl s_time -connect "127.0.0.1:$1" -new -tls1_2 -cipher "$2" -time "$SECONDS_PER_ROUND" 2>/dev/null |
         awk '/connections in .* real seconds/ { for (i = 1; i <= NF; i++) if ($i == "connections") { print $(i-1) / $(i+2); exit } }'
 }
-
-# best NUMBER...: the largest.
-best() { printf '%s\n' "$@" | sort -g | tail -1; }
 
 bench_handshakes() {
     local wirelab=$1 suite openssl_cipher wl_port ossl_port round ours=() theirs=()
@@ -111,21 +91,20 @@ bench_handshakes() {
             ours+=("$(connections_per_second "$wl_port" "$openssl_cipher")")
             theirs+=("$(connections_per_second "$ossl_port" "$openssl_cipher")")
         done
-        report "handshakes-${openssl_cipher,,}" openssl "$(best "${ours[@]}")" "$(best "${theirs[@]}")" handshakes/s
+        report_rate "handshakes-${openssl_cipher,,}" openssl "$(largest "${ours[@]}")" "$(largest "${theirs[@]}")" handshakes/s
     done
 }
 
 bench_records() {
     local line ours theirs
-    log "cargo build --release -p wirelab-tls --example bench_records"
-    cargo build --release --quiet -p wirelab-tls --example bench_records --manifest-path "$REPO/Cargo.toml"
-    line=$("$REPO/target/release/examples/bench_records")
+    build_example wirelab-tls bench_records
+    line=$("$EXAMPLE") || die "$EXAMPLE failed"
     for cipher in aes-128-gcm aes-256-gcm; do
         ours=$(awk -v c="$cipher" '$1 == c { print $2 }' <<<"$line")
         # openssl speed prints "… in Ns" lines and a table whose last column is 16384-byte blocks, in kB/s.
         theirs=$(openssl speed -evp "$cipher" -decrypt -bytes 16384 -seconds 3 2>/dev/null |
             awk -v c="$cipher" 'tolower($1) == c { v = $NF; sub(/k$/, "", v); printf "%.1f", v * 1000 / 1e6 }')
-        report "decrypt-$cipher-16k-records" openssl "$ours" "$theirs" MB/s
+        report_rate "decrypt-$cipher-16k-records" openssl "$ours" "$theirs" MB/s
     done
 }
 
@@ -136,7 +115,7 @@ main() {
     WORK=$(mktemp -d)
     log "cargo build --release (the wirelab binary)"
     cargo build --release --quiet --manifest-path "$REPO/Cargo.toml" --bin wirelab
-    bench_handshakes "$REPO/target/release/wirelab"
+    bench_handshakes "$(target_dir)/release/wirelab"
     bench_records
 }
 

@@ -28,8 +28,9 @@
 # Needs root (namespaces, tcpdump) the first time, to record; installs what it needs with apt-get.
 # Traffic never leaves the namespaces this script creates and deletes (even on failure).
 set -euo pipefail
+# shellcheck source=scripts/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$REPO/bench-out
 
 PACKETS=1000000
@@ -53,17 +54,6 @@ NS_B=wlbench-$$-b
 BACKGROUND_PIDS=()
 WORK=""
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'bench: %s\n' "$*" >&2
-    exit 1
-}
-
-usage() {
-    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
-    exit "${1:-0}"
-}
-
 parse_args() {
     while (($#)); do
         case $1 in
@@ -73,7 +63,7 @@ parse_args() {
             --record) RECORD=yes ;;
             --profile) PROFILE=${2:?--profile needs a name}; shift ;;
             -h | --help) usage 0 ;;
-            *) printf 'bench: unknown option %s\n\n' "$1" >&2; usage 2 ;;
+            *) unknown_option "$1" ;;
         esac
         shift
     done
@@ -217,11 +207,9 @@ build_wirelab() {
     log "cargo build --profile $PROFILE"
     (cd "$REPO" && cargo build --profile "$PROFILE" --bin wirelab) >"$WORK/build.log" 2>&1 ||
         die "the build failed: $(tail -20 "$WORK/build.log")"
-    local target_dir dir=$PROFILE
-    target_dir=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+    local dir=$PROFILE
     [[ $PROFILE == dev ]] && dir=debug
-    WIRELAB=$target_dir/$dir/wirelab
+    WIRELAB=$(target_dir)/$dir/wirelab
 }
 
 # check_wirelab: untimed runs of both views, so that we never time a program that fails early.
@@ -266,24 +254,6 @@ measure() {
     PEAK_MB=$(awk 'END { printf "%.1f", $1 / 1024 }' "$WORK/time")
     CPU_SECONDS=$(awk 'END { printf "%.2f", $2 + $3 }' "$WORK/time")
 }
-
-# smallest NUMBER...: the minimum; largest NUMBER...: the maximum.
-smallest() { printf '%s\n' "$@" | sort -g | head -1; }
-largest() { printf '%s\n' "$@" | sort -g | tail -1; }
-
-# report NAME PEER WIRELAB_VALUE PEER_VALUE UNIT: the result line, ratio = PEER / wirelab.
-report() {
-    local ratio
-    ratio=$(awk -v w="$3" -v p="$4" 'BEGIN { printf (w > 0 ? "%.2f" : "inf"), (w > 0 ? p / w : 0) }')
-    printf 'bench %s: wirelab=%s %s=%s %s ratio=%s\n' "$1" "$3" "$2" "$4" "$5" "$ratio"
-    RATIO=$ratio
-}
-
-# goal TEXT MET: a line that says whether a goal of issue 2 is met.
-goal() { printf '  goal %s: %s\n' "$1" "$([[ $2 == 1 ]] && echo met || echo 'NOT met')"; }
-# at_least A B, more_than A B: 1 if A ≥ B (A > B), else 0; for decimals, which bash cannot compare.
-at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
-more_than() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b) ? 1 : 0 }'; }
 
 # versus NAME PEER WIRELAB_CMD_ARRAY PEER_CMD_ARRAY: time both RUNS times, taking turns, and report
 # the best wall time of each (NAME), then the best CPU time (NAME-cpu: user + system seconds, which
@@ -364,7 +334,7 @@ human() {
 describe() {
     echo "wirelab benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "  capture: $BIG ($(packet_count "$BIG") packets, $(du -h "$BIG" | cut -f1)): iperf3 over a veth, tcpdump -s 96"
-    echo "  machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); each figure the best of $RUNS run(s)"
+    echo "  machine: $(machine); each figure the best of $RUNS run(s)"
     echo "  wirelab: $WIRELAB ($BUILT_WITH)"
     echo "  peers:   tshark $(tshark --version 2>/dev/null | awk 'NR == 1 { print $3 }')," \
         "tcpdump $(tcpdump --version 2>&1 | awk 'NR == 1 { print $3 }')"

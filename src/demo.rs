@@ -11,6 +11,22 @@ pub struct DemoArgs {
     /// The lesson to run; without it, the list of lessons.
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    #[command(flatten)]
+    pub params: DemoParams,
+    /// Wait for Enter between steps.
+    #[arg(long, conflicts_with = "json")]
+    pub step: bool,
+    /// Also save the trace as pcapng, the narration in each packet's comment.
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<String>,
+    /// Print the lesson as one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How a lesson runs: `wirelab demo` and `wirelab tui --demo` share these.
+#[derive(Args, Debug)]
+pub struct DemoParams {
     /// Seed of the lesson (ISNs, random loss, keys): the same seed gives the same trace.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -32,15 +48,23 @@ pub struct DemoArgs {
     /// Congestion control of both hosts.
     #[arg(long, value_enum)]
     pub cc: Option<CongestionControl>,
-    /// Wait for Enter between steps.
-    #[arg(long, conflicts_with = "json")]
-    pub step: bool,
-    /// Also save the trace as pcapng, the narration in each packet's comment.
-    #[arg(long, value_name = "FILE")]
-    pub pcap: Option<String>,
-    /// Print the lesson as one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl DemoParams {
+    pub fn to_params(&self) -> Params {
+        Params {
+            seed: self.seed,
+            loss: self.loss,
+            delay_ms: self.delay,
+            bandwidth: self.bandwidth,
+            mss: self.mss,
+            window: self.window,
+            congestion: self.cc.map(|cc| match cc {
+                CongestionControl::Newreno => wirelab_demos::Algorithm::NewReno,
+                CongestionControl::Cubic => wirelab_demos::Algorithm::Cubic,
+            }),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -55,18 +79,7 @@ pub fn run(args: &DemoArgs) -> Result<(), Failure> {
     let Some(name) = args.name.as_deref() else {
         return list();
     };
-    let params = Params {
-        seed: args.seed,
-        loss: args.loss,
-        delay_ms: args.delay,
-        bandwidth: args.bandwidth,
-        mss: args.mss,
-        window: args.window,
-        congestion: args.cc.map(|cc| match cc {
-            CongestionControl::Newreno => wirelab_demos::Algorithm::NewReno,
-            CongestionControl::Cubic => wirelab_demos::Algorithm::Cubic,
-        }),
-    };
+    let params = args.params.to_params();
     let lesson =
         run_lesson(name, &params).map_err(|error| Failure::Usage(format!("demo: {error}")))?;
     if let Some(path) = &args.pcap {
@@ -109,13 +122,20 @@ pub fn run(args: &DemoArgs) -> Result<(), Failure> {
         .or_else(output_error)
 }
 
+/// The lessons, one line each: name and what it shows.
+pub fn lesson_list() -> String {
+    let width = catalog().iter().map(|l| l.name.len()).max().unwrap_or(0);
+    catalog()
+        .iter()
+        .map(|lesson| format!("{:<width$}  {}\n", lesson.name, lesson.about))
+        .collect()
+}
+
 fn list() -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let width = catalog().iter().map(|l| l.name.len()).max().unwrap_or(0);
-    for lesson in catalog() {
-        writeln!(out, "{:<width$}  {}", lesson.name, lesson.about).or_else(output_error)?;
-    }
+    out.write_all(lesson_list().as_bytes())
+        .or_else(output_error)?;
     writeln!(
         out,
         "\nRun one with `wirelab demo NAME` (--step, --pcap FILE, --json, --seed N, --loss P...)."

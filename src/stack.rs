@@ -11,13 +11,21 @@
 //!
 //! `serve` runs a service until interrupted, `get` downloads one URL, `ping` sends echo
 //! requests, `udp-echo` answers UDP datagrams.
+//!
+//! The stack's events (state changes, segments and why they were sent, cwnd, SRTT/RTO...)
+//! are switched off for speed; `--trace` switches them on and prints one line per event:
+//!
+//! ```text
+//!   0.004387 10.77.0.2:80 10.77.0.1:40412 state SYN-RECEIVED -> ESTABLISHED (rcv ACK of SYN)
+//!   seconds  the connection (ours, the peer's)  the event as tcp::Event displays it
+//! ```
 
 use crate::Failure;
 use clap::{Args, Subcommand, ValueEnum};
 use rand::RngCore;
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{self, BufWriter, Write};
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -28,7 +36,7 @@ use wirelab_stack::engine::apps::{Chargen, Discard, Echo};
 use wirelab_stack::engine::http::{Download, HttpClient, HttpServer, Url};
 use wirelab_stack::engine::{run_device, Clock, Engine, Handler, Io, RunEnd};
 use wirelab_stack::iface::{IfaceEvent, Interface, InterfaceConfig};
-use wirelab_stack::tcp::ConnectionError;
+use wirelab_stack::tcp::{Connection, ConnectionError};
 use wirelab_stack::wire::EthernetAddress;
 
 #[derive(Args, Debug)]
@@ -79,6 +87,15 @@ pub struct DeviceArgs {
     /// Seed of the fault injector (the same seed, the same faults).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Print every event of the stack, one line each (seconds since start, the connection,
+    /// the event): state changes, segments sent (and why), received and dropped (and by
+    /// which rule), cwnd/ssthresh, windows, SRTT/RTO, ARP and ICMP. To stderr, or to
+    /// --trace-file.
+    #[arg(long)]
+    pub trace: bool,
+    /// Write the --trace lines to FILE instead of stderr (implies --trace).
+    #[arg(long, value_name = "FILE")]
+    pub trace_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -185,19 +202,29 @@ fn check_probability(name: &str, p: f64) -> Result<(), Failure> {
     }
 }
 
-/// The stack's interface and its device, set up as the arguments say.
-struct Setup {
-    iface: Interface,
-    device: Box<dyn FrameDevice>,
+/// The stack's interface and its device, set up as the arguments say (`wirelab stack` and
+/// `wirelab tui --tap` share it).
+pub(crate) struct Setup {
+    pub(crate) iface: Interface,
+    pub(crate) device: Box<dyn FrameDevice>,
     clock: Clock,
+    /// `--trace`: where the stack's events go.
+    tracer: Option<Rc<RefCell<Tracer>>>,
 }
 
 impl Setup {
     fn new(args: &DeviceArgs) -> Result<Setup, Failure> {
+        Setup::open(args, false)
+    }
+
+    /// As [`new`](Setup::new); `events` switches the stack's events on without `--trace`
+    /// (for an `Engine::observer`: the TUI charts them).
+    pub(crate) fn open(args: &DeviceArgs, events: bool) -> Result<Setup, Failure> {
         let (ip, prefix_len) = parse_cidr(&args.addr)?;
         check_probability("drop", args.drop)?;
         check_probability("dup", args.dup)?;
         check_probability("reorder", args.reorder)?;
+        let tracer = Tracer::from_args(args)?;
         let tap = if args.create {
             TapDevice::create(&args.tap)
         } else {
@@ -224,7 +251,8 @@ impl Setup {
         // Linux's minimum RTO: the RFC's 1 s makes every loss on a fast cable a long stall.
         config.tcp.min_rto = Duration::from_millis(200);
         config.tcp.msl = Duration::from_secs(2);
-        config.tcp.events = false;
+        // Events cost a queue entry per segment: only a trace pays for them.
+        config.tcp.events = events || tracer.is_some();
         rand::thread_rng().fill_bytes(&mut config.tcp.isn_secret);
         eprintln!(
             "wirelab stack: {ip}/{prefix_len} on {} (MAC {mac}, MTU {mtu})",
@@ -260,24 +288,174 @@ impl Setup {
             iface,
             device,
             clock: Clock::new(),
+            tracer: tracer.map(|t| Rc::new(RefCell::new(t))),
         })
     }
 
-    fn run(
+    /// Runs the stack until `done`. With a tracer, the engine shows it every connection
+    /// and, after each `done`, the interface's events and the lines due are written.
+    pub(crate) fn run(
         &mut self,
         engine: &mut Engine,
         limit: Option<Duration>,
-        done: impl FnMut(&mut Interface, &mut Engine, wirelab_stack::Instant) -> bool,
+        mut done: impl FnMut(&mut Interface, &mut Engine, wirelab_stack::Instant) -> bool,
     ) -> Result<RunEnd, Failure> {
-        run_device(
+        let Some(tracer) = self.tracer.clone() else {
+            return run_device(
+                &mut self.iface,
+                &mut self.device,
+                engine,
+                &self.clock,
+                limit,
+                done,
+            )
+            .map_err(|e| Failure::Input(format!("TAP device: {e}")));
+        };
+        let observed = tracer.clone();
+        engine.observer = Some(Box::new(move |connection: &mut Connection| {
+            observed.borrow_mut().connection_events(connection);
+        }));
+        let end = run_device(
             &mut self.iface,
             &mut self.device,
             engine,
             &self.clock,
             limit,
-            done,
+            |iface, engine, now| {
+                let finished = done(iface, engine, now);
+                let mut tracer = tracer.borrow_mut();
+                while let Some(event) = iface.poll_event() {
+                    tracer.iface_event(now, &event);
+                }
+                tracer.write_due();
+                finished
+            },
         )
-        .map_err(|e| Failure::Input(format!("TAP device: {e}")))
+        .map_err(|e| Failure::Input(format!("TAP device: {e}")));
+        // What happened since the last look (the last ACK of a download, say).
+        engine.observe(&mut self.iface);
+        let mut tracer = tracer.borrow_mut();
+        let now = self.clock.now();
+        while let Some(event) = self.iface.poll_event() {
+            tracer.iface_event(now, &event);
+        }
+        tracer.write_due();
+        tracer.finish()?;
+        end
+    }
+}
+
+/// `--trace`: the stack's events as lines of text, in the order of their times.
+struct Tracer {
+    out: Box<dyn Write>,
+    /// Where the lines go, for error messages.
+    destination: String,
+    /// Lines not yet written, with their time in microseconds. The engine shows the
+    /// connections one after the other, so two connections' events arrive out of order:
+    /// they wait here to be sorted.
+    due: Vec<(u64, String)>,
+    /// The first write that failed (the run goes on; the trace is reported broken at the end).
+    error: Option<io::Error>,
+}
+
+impl Tracer {
+    fn from_args(args: &DeviceArgs) -> Result<Option<Tracer>, Failure> {
+        let (out, destination): (Box<dyn Write>, String) = match &args.trace_file {
+            Some(path) => {
+                let file = File::create(path)
+                    .map_err(|e| Failure::Input(format!("--trace-file {}: {e}", path.display())))?;
+                (
+                    Box::new(BufWriter::new(file)),
+                    format!("--trace-file {}", path.display()),
+                )
+            }
+            None if args.trace => (
+                Box::new(BufWriter::new(io::stderr())),
+                "--trace (stderr)".to_string(),
+            ),
+            None => return Ok(None),
+        };
+        Ok(Some(Tracer {
+            out,
+            destination,
+            due: Vec::new(),
+            error: None,
+        }))
+    }
+
+    /// Takes every event the connection has queued.
+    fn connection_events(&mut self, connection: &mut Connection) {
+        let tuple = format!("{} {}", connection.local(), connection.remote());
+        while let Some((at, event)) = connection.poll_timed_event() {
+            self.due
+                .push((at.total_micros(), format!("{tuple} {event}")));
+        }
+    }
+
+    fn iface_event(&mut self, now: wirelab_stack::Instant, event: &IfaceEvent) {
+        self.due.push((now.total_micros(), iface_event(event)));
+    }
+
+    /// Writes the lines waiting, oldest first (a stable sort keeps one connection's order).
+    fn write_due(&mut self) {
+        if self.due.is_empty() {
+            return;
+        }
+        self.due.sort_by_key(|&(micros, _)| micros);
+        for (micros, line) in self.due.drain(..) {
+            let written = writeln!(
+                self.out,
+                "{:>4}.{:06} {line}",
+                micros / 1_000_000,
+                micros % 1_000_000
+            );
+            if let (Err(e), None) = (written, &self.error) {
+                self.error = Some(e);
+            }
+        }
+        if let (Err(e), None) = (self.out.flush(), &self.error) {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), Failure> {
+        match self.error.take() {
+            Some(e) => Err(Failure::Input(format!(
+                "{}: the trace could not be written: {e}",
+                self.destination
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// An event of the interface (no connection's): ARP, ICMP, frames that did not parse.
+pub(crate) fn iface_event(event: &IfaceEvent) -> String {
+    match event {
+        IfaceEvent::FrameDropped { why } => format!("frame dropped: {why}"),
+        IfaceEvent::ArpResolved { ip, mac } => format!("arp {ip} is at {mac}"),
+        IfaceEvent::Unresolved { ip, dropped } => {
+            format!("arp no answer for {ip}: {dropped} packet(s) waiting for it dropped")
+        }
+        IfaceEvent::EchoReply {
+            from,
+            ident,
+            seq,
+            len,
+        } => format!("icmp echo reply from {from}: id 0x{ident:04x} seq {seq}, {len} bytes"),
+        IfaceEvent::Unreachable { from, code } => {
+            format!("icmp destination unreachable from {from}, code {code}")
+        }
+        IfaceEvent::SynDropped { port } => {
+            format!("syn dropped: the SYN queue or backlog of port {port} is full")
+        }
+        IfaceEvent::NoRoute { dst } => format!("no route to {dst} (off-link, no gateway)"),
+        IfaceEvent::FragmentDropped { from, why } => {
+            format!("fragment from {from} dropped: {why:?}")
+        }
+        IfaceEvent::ReassemblyTimedOut { datagrams } => {
+            format!("reassembly timed out: {datagrams} datagram(s) incomplete")
+        }
     }
 }
 
@@ -346,47 +524,85 @@ impl Handler for Logged {
     }
 }
 
+/// What `--app`, `--root` and `--port` ask to serve (`wirelab stack serve` and
+/// `wirelab tui --tap` share it).
+pub(crate) struct Service {
+    app: App,
+    root: PathBuf,
+    pub(crate) port: u16,
+}
+
+impl Service {
+    /// Checks the arguments: `--app http` needs a directory.
+    pub(crate) fn new(
+        app: App,
+        root: Option<&PathBuf>,
+        port: Option<u16>,
+    ) -> Result<Service, Failure> {
+        let root = match (app, root) {
+            (App::Http, None) => {
+                return Err(Failure::Usage(
+                    "--app http needs --root DIR, the directory to serve".into(),
+                ))
+            }
+            (App::Http, Some(root)) if !root.is_dir() => {
+                return Err(Failure::Input(format!(
+                    "--root {}: not a directory",
+                    root.display()
+                )))
+            }
+            (_, root) => root.cloned().unwrap_or_default(),
+        };
+        let port = port.unwrap_or(match app {
+            App::Echo => 7,
+            App::Discard => 9,
+            App::Chargen => 19,
+            App::Http => 80,
+        });
+        Ok(Service { app, root, port })
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        match self.app {
+            App::Echo => "echo",
+            App::Discard => "discard",
+            App::Chargen => "chargen",
+            App::Http => "http",
+        }
+    }
+
+    /// Passive OPEN on the port, a new handler for each connection; `log` prints each
+    /// connection's start and end to stderr (not under the TUI, which owns the terminal).
+    pub(crate) fn listen(&self, iface: &mut Interface, engine: &mut Engine, log: bool) {
+        let (app, root) = (self.app, self.root.clone());
+        let acceptor = move |peer: SocketAddrV4| -> Box<dyn Handler> {
+            let inner: Box<dyn Handler> = match app {
+                App::Echo => Box::new(Echo),
+                App::Discard => Box::new(Discard::default()),
+                App::Chargen => Box::new(Chargen::default()),
+                App::Http => Box::new(HttpServer::new(root.clone())),
+            };
+            if log {
+                Box::new(Logged { peer, inner })
+            } else {
+                inner
+            }
+        };
+        engine.listen(iface, self.port, Box::new(acceptor));
+    }
+}
+
 fn serve(args: &ServeArgs) -> Result<(), Failure> {
-    let root = match (args.app, &args.root) {
-        (App::Http, None) => {
-            return Err(Failure::Usage(
-                "--app http needs --root DIR, the directory to serve".into(),
-            ))
-        }
-        (App::Http, Some(root)) if !root.is_dir() => {
-            return Err(Failure::Input(format!(
-                "--root {}: not a directory",
-                root.display()
-            )))
-        }
-        (_, root) => root.clone().unwrap_or_default(),
-    };
-    let port = args.port.unwrap_or(match args.app {
-        App::Echo => 7,
-        App::Discard => 9,
-        App::Chargen => 19,
-        App::Http => 80,
-    });
+    let service = Service::new(args.app, args.root.as_ref(), args.port)?;
     let mut setup = Setup::new(&args.device)?;
     let mut engine = Engine::new();
-    let app = args.app;
-    let acceptor = move |peer: SocketAddrV4| -> Box<dyn Handler> {
-        let inner: Box<dyn Handler> = match app {
-            App::Echo => Box::new(Echo),
-            App::Discard => Box::new(Discard::default()),
-            App::Chargen => Box::new(Chargen::default()),
-            App::Http => Box::new(HttpServer::new(root.clone())),
-        };
-        Box::new(Logged { peer, inner })
-    };
-    engine.listen(&mut setup.iface, port, Box::new(acceptor));
-    let name = match args.app {
-        App::Echo => "echo",
-        App::Discard => "discard",
-        App::Chargen => "chargen",
-        App::Http => "http",
-    };
-    eprintln!("serving {name} on {}:{port}", setup.iface.ip());
+    service.listen(&mut setup.iface, &mut engine, true);
+    eprintln!(
+        "serving {} on {}:{}",
+        service.name(),
+        setup.iface.ip(),
+        service.port
+    );
     let limit = args.connections;
     setup.run(&mut engine, None, |_, engine, _| {
         limit.is_some_and(|n| engine.finished >= n)
@@ -465,6 +681,8 @@ fn ping(args: &PingArgs) -> Result<(), Failure> {
     let mut received = 0u16;
     let count = args.count;
     let target = args.target;
+    // The replies are the interface's events: this loop takes them, so it hands them on.
+    let tracer = setup.tracer.clone();
     setup.run(&mut engine, None, |iface, _, now| {
         let seq = sent_at.len() as u16;
         let due = sent_at
@@ -475,6 +693,9 @@ fn ping(args: &PingArgs) -> Result<(), Failure> {
             sent_at.push(now);
         }
         while let Some(event) = iface.poll_event() {
+            if let Some(tracer) = &tracer {
+                tracer.borrow_mut().iface_event(now, &event);
+            }
             match event {
                 IfaceEvent::EchoReply {
                     from,

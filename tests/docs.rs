@@ -12,15 +12,21 @@
 //! ````
 //!
 //! Commands run from the repository root with the `wirelab` binary this build made. Arguments
-//! may be quoted as in a shell (`-Y 'tcp.flags.syn == 1'`); pipes and redirections are not
-//! supported. Standard error follows standard output, and a command that exits non-zero ends
-//! with a line `[exit status: N]`, so a page can show an error on purpose but never by accident.
+//! may be quoted as in a shell (`-Y 'tcp.flags.syn == 1'`); redirections are not supported.
+//! To show part of a long output, pipe it through filters that a reader's shell runs the same
+//! way: `| grep -F -e TEXT [-e TEXT…]` (lines containing any TEXT), `| sed -n 'A,Bp'` (lines
+//! A to B), `| head -n N` and `| tail -n N`. Standard error follows standard output (unfiltered), and a
+//! command that exits non-zero ends with a line `[exit status: N]`, so a page can show an
+//! error on purpose but never by accident.
 //!
 //! When the output changes on purpose, rewrite every block with the real output:
 //!
 //! ```sh
 //! WIRELAB_DOCS_REGENERATE=1 cargo test --test docs
 //! ```
+//!
+//! `WIRELAB_DOCS_ONLY=TEXT` checks (or rewrites) only the files whose path contains TEXT, so that
+//! regenerating one chapter leaves the others as they are.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -199,8 +205,74 @@ fn shell_words(line: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
+/// Cuts `wirelab … | filter | filter` at its unquoted single `|` (a `||` stays: filters use it).
+fn split_pipeline(line: &str) -> Vec<&str> {
+    let (mut stages, mut start, mut quote) = (Vec::new(), 0, None);
+    for (i, b) in line.bytes().enumerate() {
+        match (quote, b) {
+            (None, b'\'' | b'"') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'|') if !line[i..].starts_with("||") && !line[..i].ends_with('|') => {
+                stages.push(line[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    stages.push(line[start..].trim());
+    stages
+}
+
+/// Applies one filter stage, as grep, sed or head would.
+fn filter(stage: &str, mut lines: Vec<String>) -> Result<Vec<String>, String> {
+    let words = shell_words(stage)?;
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["grep", "-F", rest @ ..] if !rest.is_empty() && rest.len() % 2 == 0 => {
+            let mut texts = Vec::new();
+            for pair in rest.chunks(2) {
+                match pair {
+                    ["-e", text] => texts.push(*text),
+                    _ => return Err(format!("`{stage}`: expected -e TEXT pairs")),
+                }
+            }
+            Ok(lines
+                .into_iter()
+                .filter(|l| texts.iter().any(|t| l.contains(t)))
+                .collect())
+        }
+        ["sed", "-n", range] => {
+            let bad = || format!("`{stage}`: expected sed -n 'A,Bp'");
+            let (from, to) = range
+                .strip_suffix('p')
+                .and_then(|r| r.split_once(','))
+                .ok_or_else(bad)?;
+            let from: usize = from.parse().map_err(|_| bad())?;
+            let to: usize = to.parse().map_err(|_| bad())?;
+            Ok(lines
+                .into_iter()
+                .skip(from.saturating_sub(1))
+                .take((to + 1).saturating_sub(from))
+                .collect())
+        }
+        ["head", "-n", n] => {
+            let n: usize = n.parse().map_err(|_| format!("`{stage}`: not a count"))?;
+            Ok(lines.into_iter().take(n).collect())
+        }
+        ["tail", "-n", n] => {
+            let n: usize = n.parse().map_err(|_| format!("`{stage}`: not a count"))?;
+            Ok(lines.split_off(lines.len().saturating_sub(n)))
+        }
+        _ => Err(format!(
+            "`{stage}`: docs filters are grep -F -e TEXT…, sed -n 'A,Bp', head -n N, tail -n N"
+        )),
+    }
+}
+
 /// Run one docs command from the repository root and return what a reader would see.
 fn run(command: &str) -> Result<Vec<String>, String> {
+    let stages = split_pipeline(command);
+    let (command, filters) = stages.split_first().unwrap_or((&"", &[]));
     let words = shell_words(command)?;
     let args = words.get(1..).unwrap_or(&[]);
     let output = Command::new(env!("CARGO_BIN_EXE_wirelab"))
@@ -209,9 +281,13 @@ fn run(command: &str) -> Result<Vec<String>, String> {
         .env_remove("RUST_BACKTRACE")
         .output()
         .map_err(|e| format!("cannot run `{command}`: {e}"))?;
-    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&output.stderr));
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut lines: Vec<String> = stdout.lines().map(str::to_string).collect();
+    for stage in filters {
+        lines = filter(stage, lines)?;
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    lines.extend(stderr.lines().map(str::to_string));
     if let Some(code) = output.status.code().filter(|&code| code != 0) {
         lines.push(format!("[exit status: {code}]"));
     } else if !output.status.success() {
@@ -299,6 +375,7 @@ fn every_console_block_in_the_readme_and_the_book_shows_the_real_output() {
     let regenerate = std::env::var_os("WIRELAB_DOCS_REGENERATE").is_some_and(|v| v != "0");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut failures = String::new();
+    let only = std::env::var("WIRELAB_DOCS_ONLY").unwrap_or_default();
     let mut checked = 0;
     for path in doc_files() {
         let name = path
@@ -306,6 +383,9 @@ fn every_console_block_in_the_readme_and_the_book_shows_the_real_output() {
             .unwrap_or(&path)
             .display()
             .to_string();
+        if !name.contains(&only) {
+            continue;
+        }
         let markdown =
             fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
         let mut pieces = match parse(&markdown) {
@@ -399,6 +479,23 @@ fn shell_words_refuses_what_needs_a_real_shell() {
     assert!(shell_words("wirelab dissect x.pcap > out").is_err());
     assert!(shell_words("wirelab dissect $FILE").is_err());
     assert!(shell_words("wirelab dissect 'unterminated").is_err());
+}
+
+#[test]
+fn a_pipeline_keeps_the_lines_that_grep_sed_and_head_would_keep() {
+    let lines: Vec<String> = ["state A", "cwnd 1", "sent x", "state B", "cwnd 2"]
+        .map(String::from)
+        .to_vec();
+    let stages =
+        split_pipeline("wirelab demo x -Y 'a || b' | grep -F -e state -e cwnd | sed -n '2,3p'");
+    assert_eq!(stages.len(), 3);
+    assert_eq!(stages[0], "wirelab demo x -Y 'a || b'");
+    let kept = filter(stages[1], lines.clone()).unwrap();
+    assert_eq!(kept, ["state A", "cwnd 1", "state B", "cwnd 2"]);
+    assert_eq!(filter(stages[2], kept).unwrap(), ["cwnd 1", "state B"]);
+    assert_eq!(filter("head -n 1", lines.clone()).unwrap(), ["state A"]);
+    assert_eq!(filter("tail -n 1", lines.clone()).unwrap(), ["cwnd 2"]);
+    assert!(filter("sort", lines).is_err());
 }
 
 #[test]

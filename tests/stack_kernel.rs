@@ -12,7 +12,6 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -22,131 +21,52 @@ const ADDR: &str = "10.78.0.2/24";
 const TAP: &str = "wltap0";
 const TEN_MB: usize = 10 * 1024 * 1024;
 
-static NAMESPACES: AtomicU32 = AtomicU32::new(0);
+#[path = "support/netns.rs"]
+mod netns;
+use netns::Namespace;
 
-fn skip<T>(reason: &str) -> Option<T> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot run the kernel interop tests under CI=true: {reason}");
-    }
-    eprintln!("skipped: {reason}");
-    None
+/// A namespace with a persistent TAP device whose kernel side is 10.78.0.1/24 and up, for
+/// `wirelab stack` to open; deleting the namespace deletes the device.
+fn kernel_namespace() -> Option<Namespace> {
+    netns::require_programs(&["curl", "python3", "sha256sum", "ping"])?;
+    let namespace = Namespace::create("wlkern")?;
+    namespace.ip(&["tuntap", "add", TAP, "mode", "tap"]);
+    namespace.configure_kernel_end(TAP, "10.78.0.1/24");
+    namespace.ip(&["link", "set", "lo", "up"]);
+    Some(namespace)
 }
 
-/// A namespace with a persistent TAP device whose kernel side is 10.78.0.1/24 and up;
-/// deleting the namespace deletes the device.
-struct Namespace {
-    name: String,
-    dir: PathBuf,
+/// `wirelab stack ARGS…` in the namespace, to its end.
+fn wirelab(namespace: &Namespace, args: &[&str]) -> Output {
+    namespace.run(env!("CARGO_BIN_EXE_wirelab"), &stack_args(args))
 }
 
-impl Namespace {
-    fn new() -> Option<Namespace> {
-        if let Err(e) = std::fs::metadata("/dev/net/tun") {
-            return skip(&format!("no /dev/net/tun ({e})"));
+/// `wirelab stack ARGS…` in the namespace, in the background, once it says `ready` on stderr.
+fn wirelab_background(namespace: &Namespace, args: &[&str], ready: &str) -> Background {
+    let mut child = namespace
+        .command(env!("CARGO_BIN_EXE_wirelab"))
+        .args(stack_args(args))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting wirelab stack");
+    let (lines, receive) = mpsc::channel();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("  wirelab: {line}");
+            let _ = lines.send(line);
         }
-        for tool in ["curl", "python3", "sha256sum", "ping"] {
-            if Command::new("sh")
-                .args(["-c", &format!("command -v {tool}")])
-                .output()
-                .map_or(true, |o| !o.status.success())
-            {
-                return skip(&format!("{tool} is not installed"));
-            }
+    });
+    let background = Background { child };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match receive.recv_timeout(left) {
+            Ok(line) if line.contains(ready) => return background,
+            Ok(_) => {}
+            Err(e) => panic!("wirelab stack never said {ready:?}: {e}"),
         }
-        let n = NAMESPACES.fetch_add(1, Ordering::Relaxed);
-        let name = format!("wlkern-{}-{n}", std::process::id());
-        match Command::new("ip").args(["netns", "add", &name]).output() {
-            Ok(out) if out.status.success() => {}
-            Ok(out) => {
-                return skip(&format!(
-                    "`ip netns add` failed (not root?): {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ))
-            }
-            Err(e) => return skip(&format!("cannot run `ip`: {e}")),
-        }
-        let dir = std::env::temp_dir().join(&name);
-        let namespace = Namespace { name, dir };
-        std::fs::create_dir_all(&namespace.dir).expect("a temporary directory");
-        namespace.ip(&["tuntap", "add", TAP, "mode", "tap"]);
-        namespace.ip(&["addr", "add", "10.78.0.1/24", "dev", TAP]);
-        namespace.ip(&["link", "set", TAP, "up"]);
-        namespace.ip(&["link", "set", "lo", "up"]);
-        Some(namespace)
-    }
-
-    fn ip(&self, args: &[&str]) {
-        let out = Command::new("ip")
-            .args(["-n", &self.name])
-            .args(args)
-            .output()
-            .expect("running ip");
-        assert!(
-            out.status.success(),
-            "ip {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let mut command = Command::new("ip");
-        command.args(["netns", "exec", &self.name, program]);
-        command
-    }
-
-    /// Runs a command in the namespace to its end.
-    fn run(&self, program: &str, args: &[&str]) -> Output {
-        self.command(program)
-            .args(args)
-            .output()
-            .expect("running a command in the namespace")
-    }
-
-    /// `wirelab stack ARGS…` in the namespace, to its end.
-    fn wirelab(&self, args: &[&str]) -> Output {
-        self.run(env!("CARGO_BIN_EXE_wirelab"), &stack_args(args))
-    }
-
-    /// `wirelab stack ARGS…` in the background, once it says `ready` on stderr.
-    fn wirelab_background(&self, args: &[&str], ready: &str) -> Background {
-        let mut child = self
-            .command(env!("CARGO_BIN_EXE_wirelab"))
-            .args(stack_args(args))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starting wirelab stack");
-        let (lines, receive) = mpsc::channel();
-        let stderr = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                eprintln!("  wirelab: {line}");
-                let _ = lines.send(line);
-            }
-        });
-        let background = Background { child };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match receive.recv_timeout(left) {
-                Ok(line) if line.contains(ready) => return background,
-                Ok(_) => {}
-                Err(e) => panic!("wirelab stack never said {ready:?}: {e}"),
-            }
-        }
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-}
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .status();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -192,7 +112,7 @@ fn sha256(path: &Path) -> String {
 
 /// 10 MB that do not repeat (a pattern of a simple generator), in the namespace's directory.
 fn ten_megabytes(namespace: &Namespace) -> (PathBuf, PathBuf) {
-    let root = namespace.file("root");
+    let root = namespace.scratch_dir().join("root");
     std::fs::create_dir_all(&root).expect("the served directory");
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let mut content = Vec::with_capacity(TEN_MB);
@@ -208,7 +128,7 @@ fn ten_megabytes(namespace: &Namespace) -> (PathBuf, PathBuf) {
 }
 
 fn curl_downloads_ten_megabytes_from_our_server(faults: &[&str]) {
-    let Some(namespace) = Namespace::new() else {
+    let Some(namespace) = kernel_namespace() else {
         return;
     };
     let (root, file) = ten_megabytes(&namespace);
@@ -216,8 +136,8 @@ fn curl_downloads_ten_megabytes_from_our_server(faults: &[&str]) {
     let mut args = vec!["serve", "--tap", TAP, "--addr", ADDR, "--app", "http"];
     args.extend_from_slice(&["--root", root]);
     args.extend_from_slice(faults);
-    let _server = namespace.wirelab_background(&args, "serving");
-    let got = namespace.file("got.bin");
+    let _server = wirelab_background(&namespace, &args, "serving");
+    let got = namespace.scratch_dir().join("got.bin");
     let started = Instant::now();
     let out = namespace.run(
         "curl",
@@ -250,7 +170,7 @@ fn curl_downloads_ten_megabytes_through_five_percent_drop_and_one_percent_duplic
 }
 
 fn our_client_downloads_ten_megabytes_from_python(faults: &[&str]) {
-    let Some(namespace) = Namespace::new() else {
+    let Some(namespace) = kernel_namespace() else {
         return;
     };
     let (root, file) = ten_megabytes(&namespace);
@@ -268,12 +188,12 @@ fn our_client_downloads_ten_megabytes_from_python(faults: &[&str]) {
     let waited = namespace.run("python3", &["-c", probe]);
     assert!(waited.status.success(), "{}", said(&waited));
 
-    let got = namespace.file("got.bin");
+    let got = namespace.scratch_dir().join("got.bin");
     let url = format!("http://{KERNEL}:8000/big.bin");
     let mut args = vec!["get", "--tap", TAP, "--addr", ADDR, &url];
     args.extend_from_slice(&["-o", got.to_str().expect("a UTF-8 path")]);
     args.extend_from_slice(faults);
-    let out = namespace.wirelab(&args);
+    let out = wirelab(&namespace, &args);
     drop(server);
     assert!(
         out.status.success(),
@@ -296,12 +216,12 @@ fn our_http_client_downloads_ten_megabytes_from_python_through_injected_loss() {
 
 #[test]
 fn the_kernel_pings_our_stack_and_our_stack_pings_the_kernel() {
-    let Some(namespace) = Namespace::new() else {
+    let Some(namespace) = kernel_namespace() else {
         return;
     };
     {
         let args = ["serve", "--tap", TAP, "--addr", ADDR, "--app", "echo"];
-        let _server = namespace.wirelab_background(&args, "serving");
+        let _server = wirelab_background(&namespace, &args, "serving");
         let out = namespace.run("ping", &["-c", "3", "-i", "0.2", "-W", "5", OURS]);
         assert!(out.status.success(), "ping failed: {}", said(&out));
         assert!(String::from_utf8_lossy(&out.stdout).contains("3 received"));
@@ -309,7 +229,7 @@ fn the_kernel_pings_our_stack_and_our_stack_pings_the_kernel() {
     let args = [
         "ping", "--tap", TAP, "--addr", ADDR, KERNEL, "-c", "3", "-i", "0.2",
     ];
-    let out = namespace.wirelab(&args);
+    let out = wirelab(&namespace, &args);
     assert!(
         out.status.success(),
         "wirelab stack ping failed: {}",
@@ -325,11 +245,11 @@ fn the_kernel_pings_our_stack_and_our_stack_pings_the_kernel() {
 
 #[test]
 fn udp_echo_answers_the_kernel_and_a_closed_udp_port_answers_icmp_port_unreachable() {
-    let Some(namespace) = Namespace::new() else {
+    let Some(namespace) = kernel_namespace() else {
         return;
     };
     let args = ["udp-echo", "--tap", TAP, "--addr", ADDR, "--port", "7"];
-    let _echo = namespace.wirelab_background(&args, "echoing");
+    let _echo = wirelab_background(&namespace, &args, "echoing");
     let client = r#"
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -361,11 +281,11 @@ except ConnectionRefusedError:
 
 #[test]
 fn a_closed_tcp_port_answers_rst_so_curl_reports_connection_refused() {
-    let Some(namespace) = Namespace::new() else {
+    let Some(namespace) = kernel_namespace() else {
         return;
     };
     let args = ["serve", "--tap", TAP, "--addr", ADDR, "--app", "echo"];
-    let _server = namespace.wirelab_background(&args, "serving");
+    let _server = wirelab_background(&namespace, &args, "serving");
     // curl 7.88 tells the reason of the failed connect(2) only in its verbose lines.
     let out = namespace.run(
         "curl",
@@ -439,12 +359,12 @@ fn a_url_with_a_host_name_is_refused_because_the_stack_has_no_dns() {
 
 #[test]
 fn the_kernel_talks_to_our_echo_then_our_chargen_service() {
-    let Some(namespace) = Namespace::new() else {
+    let Some(namespace) = kernel_namespace() else {
         return;
     };
     {
         let args = ["serve", "--tap", TAP, "--addr", ADDR, "--app", "echo"];
-        let _echo = namespace.wirelab_background(&args, "serving");
+        let _echo = wirelab_background(&namespace, &args, "serving");
         let client = "import socket\n\
                       s = socket.create_connection(('10.78.0.2', 7), timeout=10)\n\
                       data = bytes(range(256)) * 400\n\
@@ -461,7 +381,7 @@ fn the_kernel_talks_to_our_echo_then_our_chargen_service() {
         );
     }
     let args = ["serve", "--tap", TAP, "--addr", ADDR, "--app", "chargen"];
-    let _chargen = namespace.wirelab_background(&args, "serving");
+    let _chargen = wirelab_background(&namespace, &args, "serving");
     let client = "import socket\n\
                   s = socket.create_connection(('10.78.0.2', 19), timeout=10)\n\
                   f = s.makefile('rb')\n\

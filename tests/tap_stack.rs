@@ -11,8 +11,7 @@
 //! `CI=true`, where they fail.
 
 use std::net::Ipv4Addr;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::{Child, Output};
 use std::time::Duration;
 use wirelab_capture::tap::{Faults, MAX_TAP_FRAME};
 use wirelab_capture::{FaultInjector, FrameDevice, TapDevice};
@@ -20,81 +19,21 @@ use wirelab_stack::iface::{IfaceEvent, Interface, InterfaceConfig};
 use wirelab_stack::wire::EthernetAddress;
 use wirelab_stack::Instant;
 
+#[path = "support/netns.rs"]
+mod netns;
+use netns::Namespace;
+
 const KERNEL_IP: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 1);
 const OUR_IP: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 2);
 const OUR_MAC: EthernetAddress = EthernetAddress([0x02, 0, 0, 0, 0, 0x02]);
 const TAP: &str = "wltap0";
 
-/// A network namespace that exists while this value does.
-struct Namespace {
-    name: String,
-}
-
-static NAMESPACES: AtomicU32 = AtomicU32::new(0);
-
-impl Namespace {
-    /// A namespace with the kernel's end of `wltap0` at 10.77.0.1/24 and our end opened.
-    fn with_tap() -> Option<(Namespace, TapDevice)> {
-        if let Err(reason) = std::fs::metadata("/dev/net/tun") {
-            return skip(&format!("no /dev/net/tun ({reason})"));
-        }
-        let n = NAMESPACES.fetch_add(1, Ordering::Relaxed);
-        let name = format!("wlstack-{}-{n}", std::process::id());
-        match Command::new("ip").args(["netns", "add", &name]).output() {
-            Ok(out) if out.status.success() => {}
-            Ok(out) => {
-                return skip(&format!(
-                    "`ip netns add` failed (not root?): {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ))
-            }
-            Err(e) => return skip(&format!("cannot run `ip`: {e}")),
-        }
-        let namespace = Namespace { name };
-        let tap = TapDevice::create_in_namespace(&namespace.name, TAP).expect("creating wltap0");
-        namespace.ip(&["addr", "add", "10.77.0.1/24", "dev", TAP]);
-        namespace.ip(&["link", "set", TAP, "up"]);
-        Some((namespace, tap))
-    }
-
-    fn ip(&self, args: &[&str]) {
-        let out = Command::new("ip")
-            .args(["-n", &self.name])
-            .args(args)
-            .output()
-            .expect("running ip");
-        assert!(
-            out.status.success(),
-            "ip {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn spawn(&self, command: &[&str]) -> Child {
-        Command::new("ip")
-            .args(["netns", "exec", &self.name])
-            .args(command)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starting a command in the namespace")
-    }
-}
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .status();
-    }
-}
-
-fn skip<T>(reason: &str) -> Option<T> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot run the TAP tests under CI=true: {reason}");
-    }
-    eprintln!("skipped: {reason}");
-    None
+/// A namespace with the kernel's end of `wltap0` at 10.77.0.1/24 and our end opened.
+fn namespace_with_tap() -> Option<(Namespace, TapDevice)> {
+    let namespace = Namespace::create("wlstack")?;
+    let tap = TapDevice::create_in_namespace(namespace.name(), TAP).expect("creating wltap0");
+    namespace.configure_kernel_end(TAP, "10.77.0.1/24");
+    Some((namespace, tap))
 }
 
 fn our_interface() -> Interface {
@@ -162,7 +101,7 @@ fn drive_until_exit<D: FrameDevice>(
 
 #[test]
 fn the_kernel_pings_the_user_space_stack_through_a_tap_device() {
-    let Some((namespace, mut tap)) = Namespace::with_tap() else {
+    let Some((namespace, mut tap)) = namespace_with_tap() else {
         return;
     };
     let mut iface = our_interface();
@@ -175,7 +114,7 @@ fn the_kernel_pings_the_user_space_stack_through_a_tap_device() {
 
 #[test]
 fn the_user_space_stack_pings_the_kernel_through_a_tap_device() {
-    let Some((_namespace, mut tap)) = Namespace::with_tap() else {
+    let Some((_namespace, mut tap)) = namespace_with_tap() else {
         return;
     };
     let mut iface = our_interface();
@@ -207,7 +146,7 @@ fn the_user_space_stack_pings_the_kernel_through_a_tap_device() {
 /// holds back 1% (reordering).
 #[test]
 fn tcp_echo_from_the_kernel_through_the_stack_survives_injected_loss_duplication_and_reordering() {
-    let Some((namespace, tap)) = Namespace::with_tap() else {
+    let Some((namespace, tap)) = namespace_with_tap() else {
         return;
     };
     let faults = Faults {

@@ -16,11 +16,15 @@ use etherparse::{
 };
 use std::io;
 use std::net::Ipv4Addr;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::{Child, Output};
 use std::time::{Duration, Instant};
 use wirelab_capture::tap::{Faults, MAX_TAP_FRAME};
 use wirelab_capture::{CaptureReader, FaultInjector, FrameDevice, PcapRecorder, TapDevice};
+
+// Shared with the workspace's kernel tests (tests/tap_stack.rs, tests/stack_kernel.rs).
+#[path = "../../../tests/support/netns.rs"]
+mod netns;
+use netns::Namespace;
 
 const KERNEL_IP: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 1);
 const OUR_IP: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 2);
@@ -31,103 +35,21 @@ const TAP: &str = "wltap0";
 // ---------------------------------------------------------------------------------------
 // The namespace
 
-/// A network namespace that exists while this value does.
-struct Namespace {
-    name: String,
-}
-
-static NAMESPACES: AtomicU32 = AtomicU32::new(0);
-
-impl Namespace {
-    /// Creates `wltap-PID-N` with a TAP device `wltap0` in it, configured as the kernel's
-    /// end (10.77.0.1/24, up); returns the namespace and our end of the device. `None` (with
-    /// the reason printed) when this machine cannot; under `CI=true` that is a failure.
-    fn with_tap() -> Option<(Namespace, TapDevice)> {
-        if let Err(reason) = std::fs::metadata("/dev/net/tun") {
-            return skip(&format!("no /dev/net/tun ({reason})"));
-        }
-        let n = NAMESPACES.fetch_add(1, Ordering::Relaxed);
-        let name = format!("wltap-{}-{n}", std::process::id());
-        let added = Command::new("ip").args(["netns", "add", &name]).output();
-        match added {
-            Ok(out) if out.status.success() => {}
-            Ok(out) => {
-                return skip(&format!(
-                    "`ip netns add` failed (not root?): {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ))
-            }
-            Err(e) => return skip(&format!("cannot run `ip`: {e}")),
-        }
-        let namespace = Namespace { name };
-        // No IPv6: its router solicitations would be noise in the frame counts below.
-        namespace.exec(&["sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"]);
-        namespace.exec(&["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
-        let device =
-            TapDevice::create_in_namespace(&namespace.name, TAP).expect("creating the TAP device");
-        namespace.ip(&["addr", "add", "10.77.0.1/24", "dev", TAP]);
-        namespace.ip(&["link", "set", TAP, "up"]);
-        Some((namespace, device))
-    }
-
-    /// Runs `ip -n NS ARGS`, which must succeed.
-    fn ip(&self, args: &[&str]) {
-        let out = Command::new("ip")
-            .args(["-n", &self.name])
-            .args(args)
-            .output()
-            .expect("running ip");
-        assert!(
-            out.status.success(),
-            "ip -n {} {}: {}",
-            self.name,
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn exec(&self, command: &[&str]) {
-        let out = self
-            .command(command)
-            .output()
-            .expect("running ip netns exec");
-        assert!(
-            out.status.success(),
-            "{command:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// `command` run inside the namespace.
-    fn command(&self, command: &[&str]) -> Command {
-        let mut c = Command::new("ip");
-        c.args(["netns", "exec", &self.name]).args(command);
-        c
-    }
-
-    fn spawn(&self, command: &[&str]) -> Child {
-        self.command(command)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starting a command in the namespace")
-    }
-}
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .status();
-    }
-}
-
-fn skip<T>(reason: &str) -> Option<T> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot run the TAP tests under CI=true: {reason}");
-    }
-    eprintln!("skipped: {reason}");
-    None
+/// Creates `wltap-PID-N` with a TAP device `wltap0` in it, configured as the kernel's end
+/// (10.77.0.1/24, up); returns the namespace and our end of the device. `None` (with the
+/// reason printed) when this machine cannot; under `CI=true` that is a failure.
+fn namespace_with_tap() -> Option<(Namespace, TapDevice)> {
+    let namespace = Namespace::create("wltap")?;
+    // No IPv6: its router solicitations would be noise in the frame counts below.
+    namespace.run_ok(
+        "sysctl",
+        &["-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"],
+    );
+    namespace.run_ok("sysctl", &["-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
+    let device =
+        TapDevice::create_in_namespace(namespace.name(), TAP).expect("creating the TAP device");
+    namespace.configure_kernel_end(TAP, "10.77.0.1/24");
+    Some((namespace, device))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -294,7 +216,7 @@ fn kind(frame: &[u8]) -> &'static str {
 
 #[test]
 fn the_kernel_pings_a_host_built_by_hand_through_the_tap_device() {
-    let Some((namespace, tap)) = Namespace::with_tap() else {
+    let Some((namespace, tap)) = namespace_with_tap() else {
         return;
     };
     assert_eq!(tap.name(), TAP);
@@ -325,7 +247,7 @@ fn the_kernel_pings_a_host_built_by_hand_through_the_tap_device() {
 
 #[test]
 fn the_kernel_asks_again_when_the_injector_drops_our_first_arp_reply() {
-    let Some((namespace, tap)) = Namespace::with_tap() else {
+    let Some((namespace, tap)) = namespace_with_tap() else {
         return;
     };
     let drop_everything = Faults {
@@ -363,7 +285,7 @@ fn the_kernel_asks_again_when_the_injector_drops_our_first_arp_reply() {
 
 #[test]
 fn the_kernel_retransmits_its_syn_when_the_injector_drops_the_first_and_a_reset_refuses_it() {
-    let Some((namespace, tap)) = Namespace::with_tap() else {
+    let Some((namespace, tap)) = namespace_with_tap() else {
         return;
     };
     // The recorder sits between the injector and the device: it shows what the kernel sent,
@@ -432,11 +354,11 @@ fn the_kernel_retransmits_its_syn_when_the_injector_drops_the_first_and_a_reset_
 
 #[test]
 fn opening_a_device_that_is_missing_busy_or_not_a_tap_says_what_to_do() {
-    let Some((namespace, _tap)) = Namespace::with_tap() else {
+    let Some((namespace, _tap)) = namespace_with_tap() else {
         return;
     };
     let error =
-        TapDevice::open_in_namespace(&namespace.name, "wlmissing0").expect_err("no such device");
+        TapDevice::open_in_namespace(namespace.name(), "wlmissing0").expect_err("no such device");
     assert_eq!(error.kind(), io::ErrorKind::NotFound);
     assert_eq!(
         error.to_string(),
@@ -444,7 +366,7 @@ fn opening_a_device_that_is_missing_busy_or_not_a_tap_says_what_to_do() {
          `ip tuntap add wlmissing0 mode tap user $USER` (as root), or let wirelab create it as root"
     );
     let taken =
-        TapDevice::create_in_namespace(&namespace.name, TAP).expect_err("the name is taken");
+        TapDevice::create_in_namespace(namespace.name(), TAP).expect_err("the name is taken");
     assert_eq!(taken.kind(), io::ErrorKind::AlreadyExists);
     let nowhere = TapDevice::open_in_namespace("wl-no-such-ns", TAP).expect_err("no namespace");
     assert_eq!(
@@ -452,14 +374,14 @@ fn opening_a_device_that_is_missing_busy_or_not_a_tap_says_what_to_do() {
         "no network namespace \"wl-no-such-ns\" (/run/netns/wl-no-such-ns): \
          create it with `ip netns add wl-no-such-ns`"
     );
-    let busy = TapDevice::open_in_namespace(&namespace.name, TAP).expect_err("open already");
+    let busy = TapDevice::open_in_namespace(namespace.name(), TAP).expect_err("open already");
     assert_eq!(
         busy.to_string(),
         "TUNSETIFF wltap0: Device or resource busy (os error 16) \
          (another program has wltap0 open)"
     );
     namespace.ip(&["tuntap", "add", "wltun0", "mode", "tun"]);
-    let tun = TapDevice::open_in_namespace(&namespace.name, "wltun0").expect_err("a TUN device");
+    let tun = TapDevice::open_in_namespace(namespace.name(), "wltun0").expect_err("a TUN device");
     assert_eq!(tun.kind(), io::ErrorKind::InvalidInput);
     assert_eq!(
         tun.to_string(),
@@ -470,11 +392,11 @@ fn opening_a_device_that_is_missing_busy_or_not_a_tap_says_what_to_do() {
 
 #[test]
 fn a_persistent_device_made_with_ip_tuntap_can_be_opened_waited_on_and_outlives_us() {
-    let Some((namespace, _created)) = Namespace::with_tap() else {
+    let Some((namespace, _created)) = namespace_with_tap() else {
         return;
     };
     namespace.ip(&["tuntap", "add", "wltap1", "mode", "tap"]);
-    let tap = TapDevice::open_in_namespace(&namespace.name, "wltap1").expect("opening wltap1");
+    let tap = TapDevice::open_in_namespace(namespace.name(), "wltap1").expect("opening wltap1");
     assert_eq!(tap.name(), "wltap1");
     namespace.ip(&["link", "set", "wltap1", "mtu", "9000"]);
     assert_eq!(tap.mtu().expect("MTU"), 9000);

@@ -56,6 +56,8 @@ pub struct TraceEvent {
     pub text: String,
     /// The TCP event itself, for viewers that chart cwnd, RTO or windows.
     pub tcp: Option<wirelab_stack::tcp::Event>,
+    /// For a TCP event: the reporting host's end of the connection, then its peer's.
+    pub endpoints: Option<(std::net::SocketAddrV4, std::net::SocketAddrV4)>,
     /// The interface event (ARP, ICMP...), when it is one.
     pub iface: Option<wirelab_stack::iface::IfaceEvent>,
 }

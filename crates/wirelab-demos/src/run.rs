@@ -258,6 +258,7 @@ fn collect(
                 host,
                 text: narrate::iface_event(&event),
                 tcp: None,
+                endpoints: None,
                 iface: Some(event),
             });
         }
@@ -268,6 +269,7 @@ fn collect(
             let Some(connection) = iface.tcp(handle) else {
                 continue;
             };
+            let endpoints = (connection.local(), connection.remote());
             while let Some((at, event)) = connection.poll_timed_event() {
                 if matches!(event, Event::SegmentReceived { .. }) {
                     continue;
@@ -284,6 +286,7 @@ fn collect(
                     host,
                     text: event.to_string(),
                     tcp: Some(event),
+                    endpoints: Some(endpoints),
                     iface: None,
                 });
             }

@@ -28,6 +28,8 @@ struct Options {
     megabytes: usize,
     runs: usize,
     settings: Settings,
+    /// `--only wirelab` or `--only smoltcp`: run one stack, to profile it alone (no ratio).
+    only: Option<String>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -35,6 +37,7 @@ fn parse_options() -> Result<Options, String> {
         megabytes: 256,
         runs: 3,
         settings: Settings::default(),
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -52,28 +55,65 @@ fn parse_options() -> Result<Options, String> {
             "--megabytes" => options.megabytes = number("--megabytes")?,
             "--runs" => options.runs = number("--runs")?,
             "--buffer" => options.settings.buffer = number("--buffer")?,
+            "--only" => match args.next().as_deref() {
+                Some(stack @ ("wirelab" | "smoltcp")) => options.only = Some(stack.to_string()),
+                other => return Err(format!("--only wants wirelab or smoltcp, not {other:?}")),
+            },
             other => return Err(format!("unknown option {other:?}")),
         }
     }
     Ok(options)
 }
 
-/// One timed transfer: Gbit/s of payload and the frames that crossed, or why it failed.
+/// What one transfer achieved.
+#[derive(Clone, Copy)]
+struct Measured {
+    /// Payload bits per wall-clock second.
+    gbits: f64,
+    /// Payload bits per second of CPU time of this thread: what other programs on a busy
+    /// machine disturb less (they delay the run more than they slow it). `None` where the
+    /// kernel does not say (no /proc/thread-self/schedstat).
+    cpu_gbits: Option<f64>,
+    frames: u64,
+}
+
+/// Nanoseconds this thread has run on a CPU (the first field of Linux's schedstat).
+fn thread_cpu_nanos() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// One timed transfer, or why it failed.
 fn measure<A: Host, B: Host>(
     mut pair: Pair<A, B>,
     source: &[u8],
     total: usize,
-) -> Result<(f64, u64), String> {
+) -> Result<Measured, String> {
+    let cpu_start = thread_cpu_nanos();
     let start = WallClock::now();
     let outcome = transfer(&mut pair, source, total, false, DEADLINE_MICROS);
     let seconds = start.elapsed().as_secs_f64();
+    let cpu_seconds = cpu_start
+        .zip(thread_cpu_nanos())
+        .map(|(before, after)| after.saturating_sub(before) as f64 / 1e9)
+        .filter(|s| *s > 0.0);
     if let Some(failure) = outcome.failure {
         return Err(failure);
     }
     if let Some(at) = outcome.first_difference {
         return Err(format!("byte {at} differs"));
     }
-    Ok((total as f64 * 8.0 / seconds / 1e9, pair.link.frames))
+    let bits = total as f64 * 8.0;
+    Ok(Measured {
+        gbits: bits / seconds / 1e9,
+        cpu_gbits: cpu_seconds.map(|s| bits / s / 1e9),
+        frames: pair.link.frames,
+    })
+}
+
+/// `12.3` or, when CPU time is unknown, `?`.
+fn gbits_text(gbits: Option<f64>) -> String {
+    gbits.map_or("?".to_string(), |g| format!("{g:.2}"))
 }
 
 fn main() -> ExitCode {
@@ -91,9 +131,12 @@ fn main() -> ExitCode {
         "  {} MB per run, one connection, MSS {}, {} B socket buffers, best of {} run(s)",
         options.megabytes, settings.mss, settings.buffer, options.runs
     );
+    if let Some(only) = &options.only {
+        return run_alone(only, &options, &source, total);
+    }
     for (name, loss) in [("stack-clean", 0.0), ("stack-loss-1pct", 0.01)] {
-        let mut best_ours = 0.0f64;
-        let mut best_smol = 0.0f64;
+        let mut ours_runs = Vec::new();
+        let mut smol_runs = Vec::new();
         for run in 0..options.runs {
             let seed = 100 + run as u64;
             let ours = measure(
@@ -115,15 +158,21 @@ fn main() -> ExitCode {
                 total,
             );
             match (ours, smol) {
-                (Ok((ours, our_frames)), Ok((smol, smol_frames))) => {
+                (Ok(ours), Ok(smol)) => {
                     eprintln!(
-                        "==> {name} run {}/{}: wirelab {ours:.2} Gbit/s ({our_frames} frames), \
-                         smoltcp {smol:.2} Gbit/s ({smol_frames} frames)",
+                        "==> {name} run {}/{}: wirelab {:.2} Gbit/s (cpu {}, {} frames), \
+                         smoltcp {:.2} Gbit/s (cpu {}, {} frames)",
                         run + 1,
-                        options.runs
+                        options.runs,
+                        ours.gbits,
+                        gbits_text(ours.cpu_gbits),
+                        ours.frames,
+                        smol.gbits,
+                        gbits_text(smol.cpu_gbits),
+                        smol.frames,
                     );
-                    best_ours = best_ours.max(ours);
-                    best_smol = best_smol.max(smol);
+                    ours_runs.push(ours);
+                    smol_runs.push(smol);
                 }
                 (Err(why), _) => {
                     eprintln!("bench_stack: {name}: wirelab failed: {why}");
@@ -135,14 +184,82 @@ fn main() -> ExitCode {
                 }
             }
         }
-        let ratio = if best_smol > 0.0 {
-            best_ours / best_smol
-        } else {
-            f64::INFINITY
+        // The best run of each: the one least disturbed by the rest of the machine.
+        let best = |runs: &[Measured], of: fn(&Measured) -> Option<f64>| {
+            runs.iter()
+                .filter_map(of)
+                .fold(None, |best: Option<f64>, g| {
+                    Some(best.map_or(g, |b| b.max(g)))
+                })
         };
-        println!(
-            "bench {name}: wirelab={best_ours:.2} smoltcp={best_smol:.2} Gbit/s ratio={ratio:.2}"
+        report(
+            name,
+            best(&ours_runs, |m| Some(m.gbits)),
+            best(&smol_runs, |m| Some(m.gbits)),
         );
+        report(
+            &format!("{name}-cpu"),
+            best(&ours_runs, |m| m.cpu_gbits),
+            best(&smol_runs, |m| m.cpu_gbits),
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Prints `bench NAME: wirelab=V smoltcp=V Gbit/s ratio=R`, ratio = wirelab / smoltcp.
+fn report(name: &str, ours: Option<f64>, smol: Option<f64>) {
+    let (Some(ours), Some(smol)) = (ours, smol) else {
+        return; // CPU time unknown on this system
+    };
+    let ratio = if smol > 0.0 {
+        ours / smol
+    } else {
+        f64::INFINITY
+    };
+    println!("bench {name}: wirelab={ours:.2} smoltcp={smol:.2} Gbit/s ratio={ratio:.2}");
+}
+
+/// `--only STACK`: the same runs for one stack, for a profiler; prints each run, no ratio.
+fn run_alone(only: &str, options: &Options, source: &[u8], total: usize) -> ExitCode {
+    let settings = options.settings;
+    for (name, loss) in [("stack-clean", 0.0), ("stack-loss-1pct", 0.01)] {
+        for run in 0..options.runs {
+            let link = Link::new(loss, 100 + run as u64, false);
+            let outcome = if only == "smoltcp" {
+                measure(
+                    Pair::new(
+                        SmolHost::new(MAC_A, ADDR_A, &settings),
+                        SmolHost::new(MAC_B, ADDR_B, &settings),
+                        link,
+                    ),
+                    source,
+                    total,
+                )
+            } else {
+                measure(
+                    Pair::new(
+                        OurHost::new(MAC_A, ADDR_A, &settings),
+                        OurHost::new(MAC_B, ADDR_B, &settings),
+                        link,
+                    ),
+                    source,
+                    total,
+                )
+            };
+            match outcome {
+                Ok(m) => println!(
+                    "{name} run {}: {only} {:.2} Gbit/s (cpu {}, {} frames)",
+                    run + 1,
+                    m.gbits,
+                    gbits_text(m.cpu_gbits),
+                    m.frames
+                ),
+                Err(why) => {
+                    eprintln!("bench_stack: {name}: {only} failed: {why}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
     }
     ExitCode::SUCCESS
 }

@@ -674,3 +674,36 @@ fn a_gratuitous_arp_announces_our_own_address_to_everyone() {
         (ADDR_A, ADDR_A, MAC_A)
     );
 }
+
+/// 5 % of the frames lost each way and 1 % duplicated, on a 20 ms round trip: what
+/// `stack_kernel`'s lossy download meets, on virtual time.
+fn five_percent_loss(seed: u64) -> SimConfig {
+    SimConfig {
+        faults: Faults {
+            loss: 0.05,
+            duplicate: 0.01,
+            ..Faults::default()
+        },
+        seed,
+        ..SimConfig::default()
+    }
+}
+
+#[test]
+fn ten_megabytes_through_five_percent_loss_are_repaired_mostly_without_timeouts() {
+    let data = pattern(10 << 20, 13);
+    let outcome = transfer(Sim::two_hosts(&five_percent_loss(17), None), &data, secs(3600));
+    assert_byte_exact(&outcome, &data);
+    let sent = &outcome.client_sent;
+    let rto = sent.get("RtoRetransmission").copied().unwrap_or(0);
+    let repaired_early: usize = ["FastRetransmission", "SackRetransmission", "EarlyRetransmission"]
+        .iter()
+        .filter_map(|reason| sent.get(*reason))
+        .sum();
+    println!(
+        "10 MB through 5 % loss: {} of virtual time, {rto} RTO and {repaired_early} fast, \
+         SACK or early retransmissions",
+        outcome.sim.now
+    );
+    assert!(repaired_early > 0, "{sent:?}");
+}

@@ -7,6 +7,7 @@
 //!  protect    record protection: AES-GCM, ChaCha20-Poly1305, AES-CBC + HMAC
 //!  client/    the client's handshake, one state per expected message     ─┐  conn: the record
 //!  server/    the server's handshake, the same way                        ─┘  layer under both
+//!  endpoint   what both ends share: records in and out, alerts, application data
 //!  event      every value a student should see, in the order it happens
 //!  keylog     the NSS key log (SSLKEYLOGFILE) that lets Wireshark decrypt a capture
 //!  cert       certificate summaries and a simple chain check
@@ -24,6 +25,7 @@ pub mod client;
 pub mod codec;
 pub mod conn;
 pub mod ecdh;
+pub mod endpoint;
 pub mod error;
 pub mod event;
 pub mod keylog;

@@ -3,8 +3,10 @@
 //! ratatui's `TestBackend`.
 
 use crate::index::{self, Cancel, SharedIndex};
-use crate::replay::{self, FrameDetail, Replay, SharedFilter};
-use crate::source::TraceSource;
+use crate::play::Playback;
+use crate::replay::{self, FrameDetail, Job, Replay, ReplayContext, SharedFilter};
+use crate::source::{TraceEvent, TraceSource};
+use crate::tls_pane::TlsSession;
 use crate::tree::TreeState;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -14,11 +16,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::Duration;
+use wirelab_analyze::app::tls::Secrets;
+use wirelab_analyze::ladder::Ladder;
+use wirelab_analyze::stream::Followed;
+use wirelab_wire::filter::Filter;
 
 /// What a replay thread gives back: the replay, to go on from, and the frame.
 type ReplayDone = (Option<Replay>, Result<Option<FrameDetail>, String>);
-use wirelab_analyze::stream::Followed;
-use wirelab_wire::filter::Filter;
 
 /// The panes Tab moves between, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,10 +32,18 @@ pub enum Pane {
     Hex,
     Ladder,
     Tcp,
+    Tls,
 }
 
 impl Pane {
-    const ORDER: [Pane; 5] = [Pane::List, Pane::Tree, Pane::Hex, Pane::Ladder, Pane::Tcp];
+    const ORDER: [Pane; 6] = [
+        Pane::List,
+        Pane::Tree,
+        Pane::Hex,
+        Pane::Ladder,
+        Pane::Tcp,
+        Pane::Tls,
+    ];
 
     fn step(self, forward: bool) -> Pane {
         let at = Pane::ORDER.iter().position(|p| *p == self).unwrap_or(0);
@@ -51,11 +63,18 @@ pub enum Overlay {
     Conversations {
         selected: usize,
     },
+    /// A followed stream; its lines are empty while it is being built.
     Follow {
         stream: u32,
         lines: Vec<(usize, String)>,
         scroll: usize,
     },
+}
+
+/// The TLS pane's session, for one stream.
+pub struct TlsText {
+    pub stream: u32,
+    pub session: Result<TlsSession, String>,
 }
 
 /// A display filter being applied or applied.
@@ -95,6 +114,21 @@ pub struct App {
     pub hex_scroll: usize,
     pub ladder: Option<LadderText>,
     pub ladder_scroll: usize,
+    /// The ladder of a stream, once built in the background, and the build under way.
+    pub(crate) ladder_built: Option<(u32, Result<Arc<Ladder>, String>)>,
+    pub(crate) ladder_job: Option<Job<Ladder>>,
+    pub(crate) follow_job: Option<Job<Followed>>,
+    pub tls: Option<TlsText>,
+    pub(crate) tls_job: Option<Job<TlsSession>>,
+    pub tls_scroll: usize,
+    /// Secrets from `--tls-keylog`: the detail tree and the TLS pane decrypt with them.
+    pub secrets: Secrets,
+    /// The source's events (narration, the stack's TCP events), as far as read.
+    pub events: Vec<TraceEvent>,
+    /// Play/pause, speed, following the newest frame.
+    pub playback: Playback,
+    /// The TCP panel's charts, for (stream, its segments, events) when they were made.
+    pub(crate) tcp_charts: Option<((u32, usize, usize), crate::tcp_model::Charts)>,
     /// Colours on (off when NO_COLOR is set); reverse video and bold are used either way.
     pub colors: bool,
     pub quit: bool,
@@ -110,6 +144,7 @@ pub struct Areas {
     pub hex: Rect,
     pub ladder: Rect,
     pub tcp: Rect,
+    pub tls: Rect,
 }
 
 impl App {
@@ -134,6 +169,16 @@ impl App {
             hex_scroll: 0,
             ladder: None,
             ladder_scroll: 0,
+            ladder_built: None,
+            ladder_job: None,
+            follow_job: None,
+            tls: None,
+            tls_job: None,
+            tls_scroll: 0,
+            secrets: Secrets::default(),
+            events: Vec::new(),
+            playback: Playback::default(),
+            tcp_charts: None,
             colors: true,
             quit: false,
             areas: Areas::default(),
@@ -158,6 +203,10 @@ impl App {
     /// Whether anything is still loading (the run loop redraws while it is).
     pub fn busy(&self) -> bool {
         self.pending.is_some()
+            || self.ladder_job.is_some()
+            || self.follow_job.is_some()
+            || self.tls_job.is_some()
+            || self.playback.playing
             || !index::lock(&self.index).done
             || self
                 .filter
@@ -221,7 +270,7 @@ impl App {
             }
         }
         if Replay::is_quick(&self.replay, number) {
-            let result = Replay::frame(&mut self.replay, &*self.source, number);
+            let result = Replay::frame(&mut self.replay, &*self.source, &self.secrets, number);
             self.set_detail(number, result);
             return;
         }
@@ -229,8 +278,9 @@ impl App {
         let (sender, receiver) = mpsc::channel();
         let mut replay = self.replay.take();
         let source = self.source.clone();
+        let secrets = self.secrets.clone();
         std::thread::spawn(move || {
-            let result = Replay::frame(&mut replay, &*source, number);
+            let result = Replay::frame(&mut replay, &*source, &secrets, number);
             let _ = sender.send((replay, result));
         });
         self.pending = Some((number, receiver));
@@ -262,44 +312,6 @@ impl App {
             .entry(number)?
             .tcp
             .map(|t| t.stream)
-    }
-
-    /// Make sure the ladder of the selected stream is drawn for this width.
-    pub fn refresh_ladder(&mut self, width: usize) {
-        let Some(stream) = self.selected_stream() else {
-            self.ladder = None;
-            return;
-        };
-        if self
-            .ladder
-            .as_ref()
-            .is_some_and(|l| l.stream == stream && l.width == width)
-        {
-            return;
-        }
-        let last = {
-            let index = index::lock(&self.index);
-            index
-                .tcp_streams
-                .get(stream as usize)
-                .and_then(|frames| frames.last().copied())
-                .unwrap_or(0)
-        };
-        let title = format!("TCP stream {stream}");
-        let lines = replay::ladder(&*self.source, stream, u64::from(last)).and_then(|ladder| {
-            let style = wirelab_analyze::ladder::TextStyle {
-                width,
-                ascii: false,
-            };
-            wirelab_analyze::ladder::render_text(&ladder, &title, style)
-                .map(|text| text.lines().map(str::to_string).collect())
-                .map_err(|error| error.to_string())
-        });
-        self.ladder = Some(LadderText {
-            stream,
-            width,
-            lines,
-        });
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) {
@@ -338,11 +350,17 @@ impl App {
             KeyCode::Tab => self.focus = self.focus.step(true),
             KeyCode::BackTab => self.focus = self.focus.step(false),
             KeyCode::Char('l') => self.focus = Pane::Ladder,
-            KeyCode::Char('t') => self.focus = Pane::Tcp,
+            KeyCode::Char('s') => self.focus = Pane::Tcp,
+            KeyCode::Char('t') => self.focus = Pane::Tls,
             KeyCode::Char('c') => self.overlay = Some(Overlay::Conversations { selected: 0 }),
             KeyCode::Char('f') => self.open_follow(),
-            KeyCode::Char('n') => self.step_packet(true),
-            KeyCode::Char('p') => self.step_packet(false),
+            KeyCode::Char('n') => self.step(true),
+            KeyCode::Char('p') => self.step(false),
+            KeyCode::Char(' ') => self.playback.toggle(),
+            KeyCode::Char('+') | KeyCode::Char('=') => self.playback.faster(),
+            KeyCode::Char('-') => self.playback.slower(),
+            KeyCode::Char('F') => self.toggle_follow_newest(),
+            KeyCode::End if self.source.is_live() => self.toggle_follow_newest(),
             KeyCode::Down | KeyCode::Char('j') => self.move_in_pane(1),
             KeyCode::Up | KeyCode::Char('k') => self.move_in_pane(-1),
             KeyCode::PageDown => self.move_in_pane(10),
@@ -364,6 +382,14 @@ impl App {
     }
 
     fn overlay_key(&mut self, key: KeyEvent) {
+        self.overlay_key_inner(key);
+        if !matches!(self.overlay, Some(Overlay::Follow { .. })) {
+            // A follow window closed before its stream was built: stop building it.
+            self.follow_job = None;
+        }
+    }
+
+    fn overlay_key_inner(&mut self, key: KeyEvent) {
         let conversations = index::lock(&self.index).conversations.len();
         match (&mut self.overlay, key.code) {
             (_, KeyCode::Esc | KeyCode::Char('q')) => self.overlay = None,
@@ -456,11 +482,12 @@ impl App {
                 .select(self.tree.selected.saturating_add_signed(by)),
             Pane::Hex => self.hex_scroll = self.hex_scroll.saturating_add_signed(by),
             Pane::Ladder => self.ladder_scroll = self.ladder_scroll.saturating_add_signed(by),
+            Pane::Tls => self.tls_scroll = self.tls_scroll.saturating_add_signed(by),
         }
     }
 
     /// n / p: the next or previous packet; in the ladder, of the same stream.
-    fn step_packet(&mut self, forward: bool) {
+    pub(crate) fn step_packet(&mut self, forward: bool) {
         if self.focus != Pane::Ladder {
             let row = if forward {
                 self.cursor + 1
@@ -528,7 +555,11 @@ impl App {
             match Filter::parse(text) {
                 Ok(filter) => {
                     let cancel: Cancel = Arc::new(AtomicBool::new(false));
-                    let result = replay::run_filter(self.source.clone(), filter, cancel.clone());
+                    let context = ReplayContext {
+                        secrets: self.secrets.clone(),
+                        cancel: cancel.clone(),
+                    };
+                    let result = replay::run_filter(self.source.clone(), filter, context);
                     self.filter = Some(ActiveFilter {
                         text: text.to_string(),
                         result,
@@ -549,79 +580,4 @@ impl App {
             }
         }
     }
-
-    fn open_follow(&mut self) {
-        let Some(stream) = self.selected_stream() else {
-            self.message = Some("f follows a TCP stream: select a TCP segment first".into());
-            return;
-        };
-        let last = index::lock(&self.index)
-            .tcp_streams
-            .get(stream as usize)
-            .and_then(|f| f.last().copied())
-            .unwrap_or(0);
-        match replay::follow(&*self.source, stream, u64::from(last)) {
-            Ok(followed) => {
-                self.overlay = Some(Overlay::Follow {
-                    stream,
-                    lines: follow_lines(&followed),
-                    scroll: 0,
-                })
-            }
-            Err(error) => self.message = Some(error),
-        }
-    }
-}
-
-/// A followed stream as lines, each with the node that sent it (0 or 1; 2 for notes).
-fn follow_lines(followed: &Followed) -> Vec<(usize, String)> {
-    use wirelab_analyze::stream::FollowContent;
-    let mut lines = Vec::new();
-    if let Some([a, b]) = followed.nodes {
-        lines.push((
-            0,
-            format!("Node 0: {}", index::endpoint_text(a.addr, a.port)),
-        ));
-        lines.push((
-            1,
-            format!("Node 1: {}", index::endpoint_text(b.addr, b.port)),
-        ));
-    }
-    for record in &followed.records {
-        match &record.content {
-            FollowContent::Data(bytes) => {
-                // Line ends (CR LF in HTTP) end the line; other control bytes show as dots.
-                let text: String = bytes
-                    .iter()
-                    .filter(|&&b| b != b'\r')
-                    .map(|&b| match b {
-                        b'\n' => '\n',
-                        b' '..=b'~' => b as char,
-                        _ => '.',
-                    })
-                    .collect();
-                for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
-                    lines.push((record.node, line.to_string()));
-                }
-            }
-            FollowContent::Missing { len, .. } => lines.push((
-                2,
-                format!("[{len} bytes missing in capture, frame {}]", record.frame),
-            )),
-            FollowContent::Overlap(overlap) => lines.push((
-                2,
-                format!(
-                    "[{} bytes sent again in frame {}{}]",
-                    overlap.compared,
-                    record.frame,
-                    if overlap.conflict > 0 {
-                        ", different the second time"
-                    } else {
-                        ""
-                    }
-                ),
-            )),
-        }
-    }
-    lines
 }

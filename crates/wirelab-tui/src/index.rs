@@ -10,6 +10,12 @@
 //! ```
 //!
 //! Memory: 64 bytes per frame plus its summary text (and 4 per TCP segment).
+//!
+//! A live source (a TAP device, an interface) never reaches its end while it runs: its reader
+//! blocks until the next frame. The loader then hands over every frame at once instead of
+//! batching, refreshes the conversations every second, and is `done` only when the source
+//! stops; meanwhile [`Index::live`] is set and the status line says "live" instead of a
+//! percentage.
 
 use crate::source::TraceSource;
 use std::io::{self, Read};
@@ -103,6 +109,8 @@ pub struct Index {
     pub bytes_read: u64,
     pub bytes_total: Option<u64>,
     pub done: bool,
+    /// The source is live: frames keep coming until it stops (`done` then follows).
+    pub live: bool,
     /// Why reading stopped before the end.
     pub error: Option<String>,
 }
@@ -162,6 +170,7 @@ pub fn lock(index: &SharedIndex) -> MutexGuard<'_, Index> {
 pub fn load(source: Arc<dyn TraceSource>) -> SharedIndex {
     let index: SharedIndex = Arc::new(Mutex::new(Index {
         bytes_total: source.size(),
+        live: source.is_live(),
         ..Index::default()
     }));
     let shared = index.clone();
@@ -172,6 +181,7 @@ pub fn load(source: Arc<dyn TraceSource>) -> SharedIndex {
             index.error = Some(error);
         }
         index.done = true;
+        index.live = false;
     });
     index
 }
@@ -194,6 +204,8 @@ impl<R: Read> Read for Counting<R> {
 /// the UI thread rarely waits for the lock and the first screen comes quickly.
 const BATCH_FRAMES: usize = 4096;
 const BATCH_TIME: Duration = Duration::from_millis(30);
+/// How often the conversations of a live source are counted again.
+const LIVE_CONVERSATIONS: Duration = Duration::from_secs(1);
 
 fn fill(source: &dyn TraceSource, shared: &SharedIndex) -> Result<(), String> {
     let name = source.name().to_string();
@@ -209,6 +221,10 @@ fn fill(source: &dyn TraceSource, shared: &SharedIndex) -> Result<(), String> {
     let mut batch = Batch::default();
     let mut first_ts = None;
     let mut last_flush = Instant::now();
+    let mut last_conversations = Instant::now();
+    // A live reader blocks after the newest frame: a frame held in a batch would not show
+    // until the next one came.
+    let live = source.is_live();
     let result = loop {
         let frame = match reader.next_frame() {
             Ok(Some(frame)) => frame,
@@ -224,9 +240,14 @@ fn fill(source: &dyn TraceSource, shared: &SharedIndex) -> Result<(), String> {
         dissector.dissect_with(&frame, &mut d, &mut facts);
         let (tcp, udp_stream) = (facts.tcp, facts.udp_stream);
         batch.push(&frame, first, &d, tcp, udp_stream);
-        if batch.frames.len() >= BATCH_FRAMES || last_flush.elapsed() >= BATCH_TIME {
+        if live || batch.frames.len() >= BATCH_FRAMES || last_flush.elapsed() >= BATCH_TIME {
             batch.flush(shared, count.load(Ordering::Relaxed));
             last_flush = Instant::now();
+        }
+        if live && last_conversations.elapsed() >= LIVE_CONVERSATIONS {
+            let rows = conversation_rows(&analyzer);
+            lock(shared).conversations = rows;
+            last_conversations = Instant::now();
         }
     };
     batch.flush(shared, count.load(Ordering::Relaxed));

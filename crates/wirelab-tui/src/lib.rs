@@ -16,14 +16,24 @@
 
 pub mod app;
 mod badge;
+mod builds;
 pub mod index;
+pub mod play;
 pub mod replay;
 pub mod source;
+pub mod source_demo;
+pub mod source_live;
+pub mod source_pnet;
+pub mod tcp_model;
+pub mod tls_pane;
 pub mod tree;
 pub mod view;
 
 pub use app::{App, Overlay, Pane};
 pub use source::{CaptureFile, EmbeddedCapture, EventKind, TraceEvent, TraceSource};
+pub use source_demo::DemoSource;
+pub use source_live::{LiveCapture, LiveFeed};
+pub use source_pnet::sniff_interface;
 
 use ratatui::crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,
@@ -31,7 +41,6 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::execute;
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Whether colours are wanted: not when `NO_COLOR` is set to anything non-empty
 /// (<https://no-color.org>).
@@ -42,7 +51,11 @@ pub fn colors_wanted() -> bool {
 /// Run the TUI over `source` until the user quits. The terminal is restored on every way out,
 /// a panic included (ratatui's `init` installs a hook for that).
 pub fn run(source: Arc<dyn TraceSource>) -> io::Result<()> {
-    let mut app = App::new(source);
+    run_app(App::new(source))
+}
+
+/// Run the TUI over an app the caller made (with TLS secrets, say) until the user quits.
+pub fn run_app(mut app: App) -> io::Result<()> {
     app.colors = colors_wanted();
     let mut terminal = ratatui::try_init()?;
     let result = execute!(io::stdout(), EnableMouseCapture)
@@ -55,13 +68,9 @@ pub fn run(source: Arc<dyn TraceSource>) -> io::Result<()> {
 fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
     terminal.draw(|frame| app.render(frame))?;
     while !app.quit {
-        // While the index or a filter is filling, redraw often for the progress indicator.
-        let wait = if app.busy() {
-            Duration::from_millis(50)
-        } else {
-            Duration::from_secs(1)
-        };
-        if event::poll(wait)? {
+        // While the index or a filter is filling, redraw often for the progress indicator;
+        // while playing, as often as the speed asks.
+        if event::poll(app.tick_wait())? {
             match event::read()? {
                 Event::Key(key) if key.kind != KeyEventKind::Release => app.handle_key(key),
                 Event::Mouse(mouse) => app.handle_mouse(mouse),
@@ -69,6 +78,7 @@ fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> io::Res
                 _ => {}
             }
         }
+        app.tick(std::time::Instant::now());
         terminal.draw(|frame| app.render(frame))?;
     }
     Ok(())

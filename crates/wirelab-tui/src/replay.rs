@@ -9,8 +9,10 @@ use crate::index::Cancel;
 use crate::source::TraceSource;
 use std::collections::VecDeque;
 use std::io::Read;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
+use wirelab_analyze::app::tls::Secrets;
 use wirelab_analyze::ladder::{Ladder, LadderBuilder};
 use wirelab_analyze::stream::{Followed, Proto, StreamOptions};
 use wirelab_analyze::Analyzer;
@@ -20,7 +22,7 @@ use wirelab_wire::{Dissection, Dissector};
 
 type Reader = CaptureReader<Box<dyn Read + Send>>;
 
-fn open(source: &dyn TraceSource) -> Result<Reader, String> {
+pub(crate) fn open(source: &dyn TraceSource) -> Result<Reader, String> {
     let name = source.name();
     let bytes = source.open().map_err(|e| format!("{name}: {e}"))?;
     CaptureReader::new(bytes).map_err(|e| format!("{name}: {e}"))
@@ -55,11 +57,11 @@ const RECENT: u64 = 64;
 pub const QUICK: u64 = 20_000;
 
 impl Replay {
-    pub fn start(source: &dyn TraceSource) -> Result<Replay, String> {
+    pub fn start(source: &dyn TraceSource, secrets: &Secrets) -> Result<Replay, String> {
         Ok(Replay {
             reader: open(source)?,
             dissector: Dissector::new(),
-            analyzer: Analyzer::default(),
+            analyzer: analyzer(StreamOptions::default(), secrets),
             next: 1,
             scratch: Dissection::columns_only(),
             recent: VecDeque::new(),
@@ -81,6 +83,7 @@ impl Replay {
     pub fn frame(
         replay: &mut Option<Replay>,
         source: &dyn TraceSource,
+        secrets: &Secrets,
         number: u64,
     ) -> Result<Option<FrameDetail>, String> {
         if let Some(kept) = replay
@@ -90,7 +93,7 @@ impl Replay {
             return Ok(Some(kept.clone()));
         }
         if replay.as_ref().is_none_or(|r| r.next > number) {
-            *replay = Some(Replay::start(source)?);
+            *replay = Some(Replay::start(source, secrets)?);
         }
         let Some(r) = replay.as_mut() else {
             return Ok(None);
@@ -124,19 +127,41 @@ impl Replay {
     }
 }
 
+/// An analysis that decrypts TLS with `secrets` (`--tls-keylog`), if any.
+pub(crate) fn analyzer(options: StreamOptions, secrets: &Secrets) -> Analyzer {
+    let mut analyzer = Analyzer::new(options);
+    analyzer.streams.set_tls_secrets(secrets.clone());
+    analyzer
+}
+
+/// What a replay needs besides the trace: the TLS secrets, and a flag that stops it when its
+/// result is no longer wanted.
+#[derive(Clone, Default)]
+pub struct ReplayContext {
+    pub secrets: Secrets,
+    pub cancel: Cancel,
+}
+
+/// Why a replay stopped when it was cancelled.
+pub const CANCELLED: &str = "cancelled";
+
 /// Run the analysis over the trace up to frame `last`, handing each frame's tree (without
 /// titles) to `visit`, which returns false to stop early.
 fn replay_until(
     source: &dyn TraceSource,
+    context: &ReplayContext,
     options: StreamOptions,
     last: u64,
     mut visit: impl FnMut(&wirelab_wire::Frame<'_>, &Dissection) -> bool,
 ) -> Result<Analyzer, String> {
     let mut reader = open(source)?;
     let mut dissector = Dissector::new();
-    let mut analyzer = Analyzer::new(options);
+    let mut analyzer = analyzer(options, &context.secrets);
     let mut d = Dissection::without_titles();
     loop {
+        if context.cancel.load(Ordering::Relaxed) {
+            return Err(CANCELLED.to_string());
+        }
         let frame = match reader.next_frame() {
             Ok(Some(frame)) => frame,
             Ok(None) => break,
@@ -151,9 +176,14 @@ fn replay_until(
 }
 
 /// The ladder of TCP stream `stream`, whose last frame is `last`.
-pub fn ladder(source: &dyn TraceSource, stream: u32, last: u64) -> Result<Ladder, String> {
+pub fn ladder(
+    source: &dyn TraceSource,
+    context: &ReplayContext,
+    stream: u32,
+    last: u64,
+) -> Result<Ladder, String> {
     let mut builder = LadderBuilder::new(Some(u64::from(stream)));
-    replay_until(source, StreamOptions::default(), last, |frame, d| {
+    replay_until(source, context, StreamOptions::default(), last, |frame, d| {
         builder.frame(frame, d);
         true
     })?;
@@ -161,12 +191,17 @@ pub fn ladder(source: &dyn TraceSource, stream: u32, last: u64) -> Result<Ladder
 }
 
 /// TCP stream `stream` reassembled, as `wirelab follow` shows it.
-pub fn follow(source: &dyn TraceSource, stream: u32, last: u64) -> Result<Followed, String> {
+pub fn follow(
+    source: &dyn TraceSource,
+    context: &ReplayContext,
+    stream: u32,
+    last: u64,
+) -> Result<Followed, String> {
     let options = StreamOptions {
         follow: Some((Proto::Tcp, stream)),
         ..StreamOptions::default()
     };
-    let analyzer = replay_until(source, options, last, |_, _| true)?;
+    let analyzer = replay_until(source, context, options, last, |_, _| true)?;
     analyzer
         .streams
         .followed()
@@ -187,7 +222,11 @@ pub struct FilterResult {
 pub type SharedFilter = Arc<std::sync::Mutex<FilterResult>>;
 
 /// Test every frame against `filter` in a background thread.
-pub fn run_filter(source: Arc<dyn TraceSource>, filter: Filter, cancel: Cancel) -> SharedFilter {
+pub fn run_filter(
+    source: Arc<dyn TraceSource>,
+    filter: Filter,
+    context: ReplayContext,
+) -> SharedFilter {
     let result: SharedFilter = Arc::default();
     let shared = result.clone();
     std::thread::spawn(move || {
@@ -199,10 +238,8 @@ pub fn run_filter(source: Arc<dyn TraceSource>, filter: Filter, cancel: Cancel) 
             r.tested = tested;
             r.done = done;
         };
-        let outcome = replay_until(&*source, StreamOptions::default(), u64::MAX, |frame, d| {
-            if cancel.load(Ordering::Relaxed) {
-                return false;
-            }
+        let options = StreamOptions::default();
+        let outcome = replay_until(&*source, &context, options, u64::MAX, |frame, d| {
             tested = frame.number;
             if filter.matches(d, frame.bytes) {
                 found.push(frame.number as u32);
@@ -213,9 +250,67 @@ pub fn run_filter(source: Arc<dyn TraceSource>, filter: Filter, cancel: Cancel) 
             true
         });
         flush(&mut found, tested, true);
-        if let Err(error) = outcome {
+        if let Err(error) = outcome.map(drop).or_else(|e| match e.as_str() {
+            CANCELLED => Ok(()),
+            _ => Err(e),
+        }) {
             shared.lock().unwrap_or_else(|p| p.into_inner()).error = Some(error);
         }
     });
     result
+}
+
+/// Work on the trace done in a background thread (a ladder, a followed stream, a TLS
+/// handshake), so that a long stream does not freeze the screen. Dropping the job cancels it.
+pub struct Job<T> {
+    /// What the job is for (a stream number), to know whether it is still wanted.
+    pub key: u32,
+    receiver: Receiver<Result<T, String>>,
+    cancel: Cancel,
+}
+
+impl<T: Send + 'static> Job<T> {
+    /// Start `work` in a thread; it gets a context whose cancel flag this job owns.
+    pub fn spawn(
+        key: u32,
+        secrets: &Secrets,
+        work: impl FnOnce(&ReplayContext) -> Result<T, String> + Send + 'static,
+    ) -> Job<T> {
+        let cancel: Cancel = Arc::new(AtomicBool::new(false));
+        let context = ReplayContext {
+            secrets: secrets.clone(),
+            cancel: cancel.clone(),
+        };
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(work(&context));
+        });
+        Job {
+            key,
+            receiver,
+            cancel,
+        }
+    }
+
+    /// The result, once the thread has finished.
+    pub fn poll(&self) -> Option<Result<T, String>> {
+        match self.receiver.try_recv() {
+            Ok(result) => Some(result),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err("the background reader stopped".into())),
+        }
+    }
+
+    /// Wait for the result (tests).
+    pub fn wait(&self) -> Result<T, String> {
+        self.receiver
+            .recv()
+            .unwrap_or_else(|_| Err("the background reader stopped".into()))
+    }
+}
+
+impl<T> Drop for Job<T> {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
 }

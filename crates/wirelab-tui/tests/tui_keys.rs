@@ -34,7 +34,7 @@ fn down_and_j_move_to_the_next_packet_and_up_and_k_back() {
 fn tab_moves_through_the_panes_and_shift_tab_back() {
     let mut app = app("http-ipv4.pcap");
     let mut seen = vec![app.focus];
-    for _ in 0..5 {
+    for _ in 0..6 {
         key(&mut app, KeyCode::Tab);
         seen.push(app.focus);
     }
@@ -46,11 +46,12 @@ fn tab_moves_through_the_panes_and_shift_tab_back() {
             Pane::Hex,
             Pane::Ladder,
             Pane::Tcp,
+            Pane::Tls,
             Pane::List
         ]
     );
     key(&mut app, KeyCode::BackTab);
-    assert_eq!(app.focus, Pane::Tcp);
+    assert_eq!(app.focus, Pane::Tls);
 }
 
 #[test]

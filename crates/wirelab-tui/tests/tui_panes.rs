@@ -62,7 +62,7 @@ fn the_ladder_of_the_http_stream_has_the_handshake_and_the_endpoint_states() {
 fn the_tcp_panel_of_the_lossy_stream_shows_both_sides_after_the_selected_frame() {
     let mut app = app("tcp-lossy.pcap");
     app.select_frame(10);
-    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('s'));
     let shown = screen(&mut app, 80, 24);
     assert!(shown.contains("ESTABLISHED"), "{shown}");
     golden("tcp-lossy-tcp-panel.txt", &shown);

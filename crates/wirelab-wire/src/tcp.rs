@@ -31,18 +31,26 @@
 //!
 //! Sequence numbers, stream indexes and scaled windows come from the trace's
 //! [`Conversations`](crate::conversation::Conversations): see that module for the rules.
+//!
+//! This file reads the header in order; beside it, in tcp/: `fields` (the field names),
+//! `flags` (the control bits), `options` (what follows the fixed header), `checksum`, and
+//! `facts` (what the analysis across frames is told about each segment).
 
-use crate::analysis::{PayloadUse, TcpSegment};
-use crate::checksum;
+use crate::analysis::PayloadUse;
 use crate::conversation::{Endpoint, Relative, WindowScale};
 use crate::dissector::{dissect_data, Ctx, IpContext};
-use crate::expert::{Group, Severity};
-use crate::field::{FieldDef, Value};
+use crate::field::Value;
 use crate::link::{be16, be32, report_short, reported_end};
-use crate::udp::{STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED};
+use checksum::verify_checksum;
+use facts::SegmentFacts;
+use flags::{connection_experts, flags_tree, FlagNames};
 use std::fmt::{self, Write};
 use std::ops::Range;
 
+mod checksum;
+mod facts;
+mod fields;
+mod flags;
 mod options;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -50,6 +58,7 @@ pub(crate) mod testing;
 mod tests;
 
 pub use crate::conversation::{ACK, SYN};
+pub use fields::*;
 
 /// The flag bits (RFC 9293 §3.1, RFC 3168 §6.1, RFC 9768 §3).
 pub const FIN: u16 = 0x001;
@@ -64,211 +73,6 @@ pub const RESERVED: u16 = 0xe00;
 
 /// The fixed header, without options.
 const MIN_HEADER_LEN: usize = 20;
-
-crate::field!(
-    TCP,
-    "tcp",
-    "Transmission Control Protocol",
-    Protocol,
-    "a reliable, ordered byte stream between two ports: the segment header (RFC 9293 §3.1)"
-);
-crate::field!(SRCPORT, "tcp.srcport", "Source Port", UInt 16, Dec, "the port of the process that sent this segment (RFC 9293 §3.1)");
-crate::field!(DSTPORT, "tcp.dstport", "Destination Port", UInt 16, Dec, "the port of the process this segment is for (RFC 9293 §3.1)");
-crate::field!(PORT, "tcp.port", "Source or Destination Port", UInt 16, Dec, "either port, so that one filter matches both directions (RFC 9293 §3.1)");
-crate::field!(STREAM, "tcp.stream", "Stream index", UInt 32, Dec, "which connection of the capture this segment belongs to, counting from 0 in order of first appearance (RFC 9293 §3.3.3)");
-crate::field!(LEN, "tcp.len", "TCP Segment Len", UInt 32, Dec, "how many bytes of data the segment carries: the IP payload minus the TCP header (RFC 9293 §3.1)");
-crate::field!(SEQ, "tcp.seq", "Sequence Number", UInt 32, Dec, "the number of the segment's first data byte, counted from the sender's initial sequence number (RFC 9293 §3.4)");
-crate::field!(SEQ_RAW, "tcp.seq_raw", "Sequence Number (raw)", UInt 32, Dec, "the sequence number as sent, before subtracting the initial sequence number (RFC 9293 §3.1)");
-crate::field!(NXTSEQ, "tcp.nxtseq", "Next Sequence Number", UInt 32, Dec, "the sequence number the sender's next new segment will carry: this one's plus its length, plus one for SYN or FIN (RFC 9293 §3.4)");
-crate::field!(ACK_FIELD, "tcp.ack", "Acknowledgment Number", UInt 32, Dec, "the next sequence number the sender expects from the other side: everything before it has arrived (RFC 9293 §3.4)");
-crate::field!(ACK_RAW, "tcp.ack_raw", "Acknowledgment number (raw)", UInt 32, Dec, "the acknowledgment number as sent (RFC 9293 §3.1)");
-crate::field!(HDR_LEN, "tcp.hdr_len", "Header Length", UInt 8, Dec, "the Data Offset times four: how many bytes of header, options included, come before the data (RFC 9293 §3.1)");
-crate::field!(FLAGS, "tcp.flags", "Flags", UInt 16, Hex, "the control bits that open, acknowledge, push, reset and close (RFC 9293 §3.1)");
-crate::field!(
-    FLAGS_RES,
-    "tcp.flags.res",
-    "Reserved",
-    Bool,
-    mask = 0xe00,
-    "three bits reserved for future use; senders must set them to zero (RFC 9293 §3.1)"
-);
-crate::field!(
-    FLAGS_AE,
-    "tcp.flags.ae",
-    "Accurate ECN",
-    Bool,
-    mask = 0x100,
-    "with CWR and ECE, asks for or counts Accurate ECN feedback (RFC 9768 §3.1)"
-);
-crate::field!(
-    FLAGS_CWR,
-    "tcp.flags.cwr",
-    "Congestion Window Reduced",
-    Bool,
-    mask = 0x080,
-    "the sender has reduced its congestion window in answer to an ECN-Echo (RFC 3168 §6.1.2)"
-);
-crate::field!(FLAGS_ECE, "tcp.flags.ece", "ECN-Echo", Bool, mask = 0x040, "on a SYN: the sender can do ECN; later: a packet marked Congestion Experienced arrived (RFC 3168 §6.1)");
-crate::field!(FLAGS_ACE, "tcp.flags.ace", "ACE", UInt 8, Dec, "after an Accurate ECN handshake, AE, CWR and ECE form a 3-bit counter of CE-marked packets (RFC 9768 §3.2.2)");
-crate::field!(
-    FLAGS_URG,
-    "tcp.flags.urg",
-    "Urgent",
-    Bool,
-    mask = 0x020,
-    "the Urgent Pointer field is significant (RFC 9293 §3.1)"
-);
-crate::field!(FLAGS_ACK, "tcp.flags.ack", "Acknowledgment", Bool, mask = 0x010, "the Acknowledgment Number field is significant; set on every segment after the first SYN (RFC 9293 §3.1)");
-crate::field!(FLAGS_PUSH, "tcp.flags.push", "Push", Bool, mask = 0x008, "deliver the data to the receiving application now rather than buffering it (RFC 9293 §3.9.1.2)");
-crate::field!(
-    FLAGS_RESET,
-    "tcp.flags.reset",
-    "Reset",
-    Bool,
-    mask = 0x004,
-    "abort the connection (RFC 9293 §3.5.2)"
-);
-crate::field!(
-    FLAGS_SYN,
-    "tcp.flags.syn",
-    "Syn",
-    Bool,
-    mask = 0x002,
-    "synchronize sequence numbers: the first segment from each side (RFC 9293 §3.5)"
-);
-crate::field!(
-    FLAGS_FIN,
-    "tcp.flags.fin",
-    "Fin",
-    Bool,
-    mask = 0x001,
-    "the sender has no more data to send (RFC 9293 §3.6)"
-);
-crate::field!(
-    FLAGS_STR,
-    "tcp.flags.str",
-    "TCP Flags",
-    Str,
-    "the twelve flag bits as letters, a dot for each bit not set (RFC 9293 §3.1)"
-);
-crate::field!(WINDOW_SIZE_VALUE, "tcp.window_size_value", "Window", UInt 16, Dec, "the window field as sent: how many more bytes the sender of this segment is ready to receive, before scaling (RFC 9293 §3.1)");
-crate::field!(WINDOW_SIZE, "tcp.window_size", "Calculated window size", UInt 32, Dec, "the window in bytes: the window field shifted left by the sender's window scale (RFC 7323 §2.3)");
-crate::field!(WINDOW_SIZE_SCALEFACTOR, "tcp.window_size_scalefactor", "Window size scaling factor", Int 32, Dec, "what the window field is multiplied by: -1 while unknown, -2 when the handshake turned scaling off (RFC 7323 §2.2)");
-crate::field!(CHECKSUM, "tcp.checksum", "Checksum", UInt 16, Hex, "the one's complement sum over a pseudo-header of the IP addresses and the whole segment, to detect damage (RFC 9293 §3.1)");
-pub static CHECKSUM_STATUS: FieldDef = crate::udp::checksum_status(
-    "tcp.checksum.status",
-    "whether the checksum verified: Good, Bad, or Unverified when the segment was not all captured or is an IP fragment (RFC 9293 §3.1)",
-);
-crate::field!(CHECKSUM_CALCULATED, "tcp.checksum_calculated", "Calculated Checksum", UInt 16, Hex, "the checksum this segment should carry, computed by wirelab (RFC 9293 §3.1)");
-crate::field!(URGENT_POINTER, "tcp.urgent_pointer", "Urgent Pointer", UInt 16, Dec, "with URG: the offset from this segment's sequence number to the end of urgent data (RFC 9293 §3.8.5)");
-crate::field!(
-    TIME_RELATIVE,
-    "tcp.time_relative",
-    "Time since first frame in this TCP stream",
-    RelTime,
-    "seconds since the first segment of this connection in the capture (RFC 9293 §3.3.3)"
-);
-crate::field!(
-    TIME_DELTA,
-    "tcp.time_delta",
-    "Time since previous frame in this TCP stream",
-    RelTime,
-    "seconds since the previous segment of this connection in the capture (RFC 9293 §3.3.3)"
-);
-crate::field!(
-    PAYLOAD,
-    "tcp.payload",
-    "TCP payload",
-    Bytes,
-    "the data the segment carries for the application (RFC 9293 §3.1)"
-);
-crate::field!(RESET_CAUSE, "tcp.reset_cause", "Reset cause", Str, "text carried by a reset segment, which may explain why the connection was aborted (RFC 9293 §3.5.3)");
-
-pub static FIELDS: &[&FieldDef] = &[
-    &TCP,
-    &SRCPORT,
-    &DSTPORT,
-    &PORT,
-    &STREAM,
-    &LEN,
-    &SEQ,
-    &SEQ_RAW,
-    &NXTSEQ,
-    &ACK_FIELD,
-    &ACK_RAW,
-    &HDR_LEN,
-    &FLAGS,
-    &FLAGS_RES,
-    &FLAGS_AE,
-    &FLAGS_CWR,
-    &FLAGS_ECE,
-    &FLAGS_ACE,
-    &FLAGS_URG,
-    &FLAGS_ACK,
-    &FLAGS_PUSH,
-    &FLAGS_RESET,
-    &FLAGS_SYN,
-    &FLAGS_FIN,
-    &FLAGS_STR,
-    &WINDOW_SIZE_VALUE,
-    &WINDOW_SIZE,
-    &WINDOW_SIZE_SCALEFACTOR,
-    &CHECKSUM,
-    &CHECKSUM_STATUS,
-    &CHECKSUM_CALCULATED,
-    &URGENT_POINTER,
-    &TIME_RELATIVE,
-    &TIME_DELTA,
-    &PAYLOAD,
-    &RESET_CAUSE,
-    // Options (tcp/options.rs).
-    &options::OPTIONS,
-    &options::KIND,
-    &options::LEN,
-    &options::EOL,
-    &options::NOP,
-    &options::MSS,
-    &options::MSS_VAL,
-    &options::WSCALE,
-    &options::WSCALE_SHIFT,
-    &options::WSCALE_MULTIPLIER,
-    &options::SACK_PERM,
-    &options::SACK,
-    &options::SACK_LE,
-    &options::SACK_RE,
-    &options::SACK_COUNT,
-    &options::DSACK_LE,
-    &options::DSACK_RE,
-    &options::ECHO,
-    &options::ECHO_REPLY,
-    &options::ECHO_VALUE,
-    &options::TIMESTAMP,
-    &options::TSVAL,
-    &options::TSECR,
-    &options::MD5,
-    &options::MD5_DIGEST,
-    &options::USER_TO,
-    &options::USER_TO_GRANULARITY,
-    &options::USER_TO_VAL,
-    &options::TFO,
-    &options::TFO_REQUEST,
-    &options::TFO_COOKIE,
-    &options::EXPERIMENTAL,
-    &options::EXP_EXID,
-    &options::EXP_DATA,
-    &options::ACC_ECN,
-    &options::ACC_ECN_EE0B,
-    &options::ACC_ECN_ECEB,
-    &options::ACC_ECN_EE1B,
-    &options::MPTCP,
-    &options::MPTCP_SUBTYPE,
-    &options::UNKNOWN,
-    &options::UNKNOWN_PAYLOAD,
-    &options::AO,
-    &options::AO_KEYID,
-    &options::AO_RNEXTKEYID,
-    &options::AO_MAC,
-];
 
 /// The header fields read before anything that depends on the conversation.
 #[derive(Clone, Copy)]
@@ -374,51 +178,6 @@ enum Outcome {
         /// in an ICMP error, nor an IP fragment).
         facts: Option<SegmentFacts>,
     },
-}
-
-/// The header values of a segment, kept for the analysis across frames.
-struct SegmentFacts {
-    stream: u32,
-    src: Endpoint,
-    dst: Endpoint,
-    header: Header,
-    shown: Relative,
-    window_scaled: u32,
-    window_scale: WindowScale,
-    len: u32,
-    checksum_bad: bool,
-}
-
-impl SegmentFacts {
-    fn segment<'a>(
-        &self,
-        cx: &Ctx<'a>,
-        start: usize,
-        payload_start: usize,
-        end: usize,
-    ) -> TcpSegment<'a> {
-        let payload_end = end.min(payload_start + self.len as usize);
-        TcpSegment {
-            frame_number: cx.frame_number,
-            ts: cx.ts,
-            stream: self.stream,
-            src: self.src,
-            dst: self.dst,
-            seq: self.header.seq,
-            ack: self.header.ack,
-            relative_seq: self.shown.seq,
-            relative_ack: self.shown.ack,
-            flags: self.header.flags,
-            window: self.header.window,
-            window_scaled: self.window_scaled,
-            window_scale: self.window_scale,
-            len: self.len,
-            payload: &cx.bytes[payload_start..payload_end],
-            payload_offset: payload_start,
-            options: &cx.bytes[(start + MIN_HEADER_LEN).min(payload_start)..payload_start],
-            checksum_bad: self.checksum_bad,
-        }
-    }
 }
 
 fn dissect_header(
@@ -693,232 +452,6 @@ pub(crate) fn push_ports(out: &mut String, sport: u16, dport: u16) {
 fn add_times(cx: &mut Ctx<'_>, times: crate::conversation::StreamTimes) {
     cx.d.add_generated(&TIME_RELATIVE, Value::Time(times.relative.as_nanos()));
     cx.d.add_generated(&TIME_DELTA, Value::Time(times.delta.as_nanos()));
-}
-
-/// The flags as Wireshark names them in its Info column and tree: `SYN, ACK`; after an
-/// Accurate ECN handshake, AE, CWR and ECE are shown as the counter `ACE=n` instead.
-struct FlagNames(u16, bool);
-
-impl fmt::Display for FlagNames {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_flag_names(f, self.0, self.1)
-    }
-}
-
-/// Write the flag names (see [`FlagNames`]) to any text sink: a `String` directly, without the
-/// formatting machinery, for the Info column of every segment.
-fn write_flag_names(out: &mut impl Write, flags: u16, ace: bool) -> fmt::Result {
-    const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
-    let mut first = true;
-    let named = if ace { 6 } else { 9 };
-    for (bit, name) in NAMES.iter().enumerate().take(named) {
-        if flags & (1 << bit) != 0 {
-            if !first {
-                out.write_str(", ")?;
-            }
-            out.write_str(name)?;
-            first = false;
-        }
-    }
-    if ace {
-        out.write_str(", ACE=")?;
-        out.write_char((b'0' + ace_value(flags)) as char)?;
-        first = false;
-    }
-    if flags & RESERVED != 0 {
-        if !first {
-            out.write_str(", ")?;
-        }
-        out.write_str("Reserved")?;
-        first = false;
-    }
-    if first {
-        out.write_str("<None>")?;
-    }
-    Ok(())
-}
-
-/// The ACE counter: AE, CWR and ECE read as one 3-bit number (RFC 9768 §3.2.2).
-fn ace_value(flags: u16) -> u8 {
-    ((flags >> 6) & 0b111) as u8
-}
-
-/// The twelve flag bits as letters, most significant first (`tcp.flags.str`).
-struct FlagLetters(u16, bool);
-
-impl fmt::Display for FlagLetters {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const LETTERS: &[u8; 12] = b"RRRACEUAPRSF";
-        let (flags, ace) = (self.0, self.1);
-        for (i, letter) in LETTERS.iter().enumerate() {
-            let bit = 11 - i;
-            if ace && (6..=8).contains(&bit) {
-                match bit {
-                    7 => write!(f, "{}", ace_value(flags))?,
-                    _ => f.write_char('-')?,
-                }
-            } else if flags & (1 << bit) != 0 {
-                f.write_char(*letter as char)?;
-            } else {
-                f.write_char('\u{b7}')?;
-            }
-        }
-        Ok(())
-    }
-}
-
-fn flags_tree(cx: &mut Ctx<'_>, range: Range<usize>, flags: u16, ace: bool) {
-    let first = range.start..range.start + 1;
-    let second = range.start + 1..range.end;
-    let item = cx.d.open(&FLAGS, range.clone(), Value::UInt(flags as u64));
-    cx.d.set_title(
-        item,
-        format_args!("Flags: 0x{flags:03x} ({})", FlagNames(flags, ace)),
-    );
-    cx.d.add(
-        &FLAGS_RES,
-        first.clone(),
-        Value::Bool(flags & RESERVED != 0),
-    );
-    if ace {
-        cx.d.add(
-            &FLAGS_ACE,
-            range.clone(),
-            Value::UInt(ace_value(flags) as u64),
-        );
-    } else {
-        cx.d.add(&FLAGS_AE, first, Value::Bool(flags & AE != 0));
-        cx.d.add(&FLAGS_CWR, second.clone(), Value::Bool(flags & CWR != 0));
-        cx.d.add(&FLAGS_ECE, second.clone(), Value::Bool(flags & ECE != 0));
-    }
-    cx.d.add(&FLAGS_URG, second.clone(), Value::Bool(flags & URG != 0));
-    cx.d.add(&FLAGS_ACK, second.clone(), Value::Bool(flags & ACK != 0));
-    cx.d.add(&FLAGS_PUSH, second.clone(), Value::Bool(flags & PSH != 0));
-    cx.d.add(&FLAGS_RESET, second.clone(), Value::Bool(flags & RST != 0));
-    cx.d.add(&FLAGS_SYN, second.clone(), Value::Bool(flags & SYN != 0));
-    cx.d.add(&FLAGS_FIN, second, Value::Bool(flags & FIN != 0));
-    if cx.d.keeps_tree() {
-        let letters = cx.d.text_value(format_args!("{}", FlagLetters(flags, ace)));
-        cx.d.add_generated(&FLAGS_STR, letters);
-    }
-    cx.d.close();
-}
-
-/// The chats and the warning `tshark -z expert` lists for the connection's events
-/// (`tcp.connection.syn`, `.synack`, `.fin`, `.rst`): the opening (RFC 9293 §3.5), the closing
-/// (§3.6) and a reset (§3.5.2). The server port is the SYN's destination, the SYN,ACK's source.
-fn connection_experts(cx: &mut Ctx<'_>, flags: u16, sport: u16, dport: u16) {
-    if flags & SYN != 0 {
-        let message = if flags & ACK != 0 {
-            format!("Connection establish acknowledge (SYN+ACK): server port {sport}")
-        } else {
-            format!("Connection establish request (SYN): server port {dport}")
-        };
-        cx.d.add_expert(Severity::Chat, Group::Sequence, "tcp", message);
-    }
-    if flags & FIN != 0 {
-        cx.d.add_expert(
-            Severity::Chat,
-            Group::Sequence,
-            "tcp",
-            "Connection finish (FIN)",
-        );
-    }
-    if flags & RST != 0 {
-        cx.d.add_expert(
-            Severity::Warning,
-            Group::Sequence,
-            "tcp",
-            "Connection reset (RST)",
-        );
-    }
-}
-
-/// Verify the checksum over the pseudo-header and the whole segment (RFC 9293 §3.1), when the
-/// whole segment was captured and is not an IP fragment; otherwise show it unverified.
-fn verify_checksum(
-    cx: &mut Ctx<'_>,
-    start: usize,
-    end: usize,
-    reported: usize,
-    sent: u16,
-    ip: IpContext,
-    columns: bool,
-) -> bool {
-    let field = start + 16..start + 18;
-    let item = cx.d.add(&CHECKSUM, field.clone(), Value::UInt(sent as u64));
-    if ip.fragmented || start + reported > end {
-        cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} [unverified]"));
-        cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_UNVERIFIED));
-        return false;
-    }
-    let segment = &cx.bytes[start..start + reported];
-    let sum = pseudo_header_sum(ip, reported);
-    let computed = checksum::finish(checksum::sum_words(sum, segment));
-    if computed == 0 && sent == 0xffff {
-        // RFC 1624 §3: one's complement arithmetic has two zeros; a sender should send
-        // 0x0000, not 0xffff. Wireshark counts it as bad.
-        cx.d.set_title(
-            item,
-            format_args!("Checksum: 0x{sent:04x} [should be 0x0000 (see RFC 1624)]"),
-        );
-        cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_BAD));
-        cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(0));
-        if columns {
-            cx.d.info.push_str(" [TCP CHECKSUM 0xFFFF]");
-        }
-        if !cx.quoted {
-            cx.d.add_expert(
-                Severity::Error,
-                Group::Checksum,
-                "tcp",
-                "Bad checksum [should be 0x0000]",
-            );
-        }
-        true
-    } else if computed == 0 {
-        cx.d.set_title(item, format_args!("Checksum: 0x{sent:04x} [correct]"));
-        cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_GOOD));
-        cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(sent as u64));
-        false
-    } else {
-        // What the sender should have written: the checksum computed with the field as zero.
-        let without = checksum::sum_words(checksum::sum_words(sum, &segment[..16]), &segment[18..]);
-        let should_be = checksum::finish(without);
-        cx.d.set_title(
-            item,
-            format_args!("Checksum: 0x{sent:04x} incorrect, should be 0x{should_be:04x}"),
-        );
-        cx.d.add_generated(&CHECKSUM_STATUS, Value::UInt(STATUS_BAD));
-        cx.d.add_generated(&CHECKSUM_CALCULATED, Value::UInt(should_be as u64));
-        if columns {
-            cx.d.info.push_str(" [TCP CHECKSUM INCORRECT]");
-        }
-        if !cx.quoted {
-            cx.d.add_expert(
-                Severity::Error,
-                Group::Checksum,
-                "tcp",
-                format!("Bad checksum [should be 0x{should_be:04x}]"),
-            );
-        }
-        true
-    }
-}
-
-/// The pseudo-header sum (RFC 9293 §3.1). Its IPv4 form has a 16-bit length; a segment longer
-/// than 65535 bytes (a "BIG TCP" capture) does not fit, and the sum is taken as Wireshark takes
-/// it, with the length's carry added to the protocol word, so that `tcp.checksum_calculated`
-/// matches tshark's.
-fn pseudo_header_sum(ip: IpContext, len: usize) -> u32 {
-    match (ip.src, ip.dst) {
-        (std::net::IpAddr::V4(src), std::net::IpAddr::V4(dst)) => {
-            let word = (6u32 << 16).wrapping_add(len as u32);
-            let sum = checksum::sum_words(checksum::sum_words(0, &src.octets()), &dst.octets());
-            checksum::sum_words(sum, &word.to_be_bytes())
-        }
-        _ => checksum::pseudo_header_sum(ip.src, ip.dst, 6, len as u32),
-    }
 }
 
 /// The data after the header: the application's bytes, or for a reset segment the text some

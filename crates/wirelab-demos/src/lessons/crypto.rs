@@ -107,6 +107,7 @@ fn computation(host: Host, micros: u64, computed: &Steps, why: String) -> Step {
                 format!("{} = {} = {}   ({})", s.name, s.formula, s.value, s.why)
             },
             tcp: None,
+            endpoints: None,
             iface: None,
         })
         .collect();

@@ -136,6 +136,7 @@ fn handshake(params: &Params, variant: Variant) -> Lesson {
                     host,
                     text: format!("TLS {event}"),
                     tcp: None,
+                    endpoints: None,
                     iface: None,
                 });
             }

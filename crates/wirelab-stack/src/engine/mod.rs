@@ -31,7 +31,7 @@ mod stream;
 pub use stream::Io;
 
 use crate::iface::{Interface, SocketHandle};
-use crate::tcp::{ConnectionError, State};
+use crate::tcp::{Connection, ConnectionError, State};
 use crate::Instant;
 use std::collections::HashMap;
 use std::io;
@@ -75,6 +75,9 @@ pub struct Engine {
     scratch: Vec<u8>,
     /// Connections whose `closed` has been called.
     pub finished: u64,
+    /// Sees every connection the engine holds before it may be forgotten: a driver that
+    /// traces drains its events here (`Connection::poll_timed_event`).
+    pub observer: Option<Box<dyn FnMut(&mut Connection)>>,
 }
 
 impl Engine {
@@ -134,6 +137,8 @@ impl Engine {
                 progress = true;
             }
         }
+        // Before each stream's service, which throws away the events left in its connection.
+        self.observe(iface);
         if self.scratch.len() < 64 * 1024 {
             self.scratch.resize(64 * 1024, 0);
         }
@@ -150,6 +155,8 @@ impl Engine {
                 index += 1;
             }
         }
+        // And after: what the handlers' calls caused, before a CLOSED connection is forgotten.
+        self.observe(iface);
         self.lingering.retain(|&handle| match iface.tcp(handle) {
             Some(c) if c.state() != State::Closed => true,
             _ => {
@@ -158,6 +165,20 @@ impl Engine {
             }
         });
         progress
+    }
+
+    /// Shows the [`observer`](Engine::observer) every connection of the applications and
+    /// every lingering one.
+    pub fn observe(&mut self, iface: &mut Interface) {
+        let Some(observer) = self.observer.as_mut() else {
+            return;
+        };
+        let streams = self.streams.iter().map(Stream::handle);
+        for handle in streams.chain(self.lingering.iter().copied()) {
+            if let Some(connection) = iface.tcp(handle) {
+                observer(connection);
+            }
+        }
     }
 }
 

@@ -28,6 +28,10 @@ struct Pending {
 #[derive(Debug)]
 pub struct ArpCache {
     entries: HashMap<Ipv4Addr, Entry>,
+    /// The entry `lookup` found last, checked before the table: a host sends nearly every
+    /// packet to one neighbour (its peer, or its gateway), and one comparison is cheaper
+    /// than hashing the address for every packet.
+    last_found: Option<(Ipv4Addr, EthernetAddress, Instant)>,
     pending: HashMap<Ipv4Addr, Pending>,
     lifetime: Duration,
     retry: Duration,
@@ -46,6 +50,7 @@ impl ArpCache {
     pub fn new(lifetime: Duration, retry: Duration) -> ArpCache {
         ArpCache {
             entries: HashMap::new(),
+            last_found: None,
             pending: HashMap::new(),
             lifetime,
             retry,
@@ -53,11 +58,15 @@ impl ArpCache {
     }
 
     /// The MAC of `ip`, if known and fresh.
-    pub fn lookup(&self, ip: Ipv4Addr, now: Instant) -> Option<EthernetAddress> {
-        self.entries
-            .get(&ip)
-            .filter(|e| e.expires > now)
-            .map(|e| e.mac)
+    pub fn lookup(&mut self, ip: Ipv4Addr, now: Instant) -> Option<EthernetAddress> {
+        if let Some((last_ip, mac, expires)) = self.last_found {
+            if last_ip == ip && expires > now {
+                return Some(mac);
+            }
+        }
+        let entry = self.entries.get(&ip).filter(|e| e.expires > now)?;
+        self.last_found = Some((ip, entry.mac, entry.expires));
+        Some(entry.mac)
     }
 
     /// Records a mapping; returns the packets that were waiting for it.
@@ -67,6 +76,7 @@ impl ArpCache {
         mac: EthernetAddress,
         now: Instant,
     ) -> VecDeque<Vec<u8>> {
+        self.last_found = None;
         self.entries.insert(
             ip,
             Entry {
@@ -109,6 +119,7 @@ impl ArpCache {
     /// Forgets stale entries, repeats requests, gives up after `MAX_REQUESTS` (3) requests.
     pub fn handle_timeout(&mut self, now: Instant) -> Expired {
         self.entries.retain(|_, e| e.expires > now);
+        self.last_found = None;
         let mut expired = Expired::default();
         let retry = self.retry;
         self.pending.retain(|ip, p| {

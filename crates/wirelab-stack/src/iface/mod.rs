@@ -21,6 +21,7 @@ pub use sockets::{Listener, SocketHandle, UdpSocket};
 
 use crate::tcp::{self, Connection};
 use crate::wire::icmp::PORT_UNREACHABLE;
+use crate::wire::{ethernet, ipv4};
 use crate::wire::{
     ArpOperation, ArpRepr, EtherType, EthernetAddress, EthernetRepr, IcmpRepr, IpProtocol,
     Ipv4Repr, TcpRepr, UdpRepr,
@@ -118,6 +119,21 @@ pub enum IfaceEvent {
     ReassemblyTimedOut {
         datagrams: usize,
     },
+}
+
+/// A TCP segment being built: its bytes (from the Ethernet header, or from the IPv4 header
+/// while the next hop's address is unknown) and where the TCP header starts.
+struct TcpPacket {
+    bytes: Vec<u8>,
+    tcp_start: usize,
+    framed: bool,
+}
+
+impl TcpPacket {
+    /// The TCP header and what follows it: what the TCP checksum covers.
+    fn segment(&mut self) -> &mut [u8] {
+        self.bytes.get_mut(self.tcp_start..).unwrap_or_default()
+    }
 }
 
 pub struct Interface {
@@ -324,14 +340,9 @@ impl Interface {
         }
         // No connection: RFC 9293 §3.10.7.1, "If the state is CLOSED".
         if let Some(rst) = tcp::reset_for_closed(&repr, payload.len()) {
-            let segment = tcp::Transmit {
-                src: local,
-                dst: remote,
-                repr: rst,
-                payload: Vec::new(),
-                reason: tcp::SendReason::Reset,
-            };
-            self.send_tcp(now, &segment);
+            let mut packet = self.tcp_packet(now, remote, &rst, 0);
+            TcpRepr::fill_checksum(packet.segment(), *local.ip(), *remote.ip());
+            self.send_packet(now, *remote.ip(), packet);
         }
     }
 
@@ -343,8 +354,16 @@ impl Interface {
             if let Some(frame) = self.tx.pop_front() {
                 return Some(frame);
             }
-            let segment = self.sockets.poll_transmit(now)?;
-            self.send_tcp(now, &segment);
+            let (segment, handle) = self.sockets.poll_transmit(now)?;
+            // Built in one buffer: the payload comes straight from the connection's send
+            // buffer (one copy), then the checksum is computed once over the segment.
+            let (src, dst) = (*segment.src.ip(), segment.dst);
+            let mut packet = self.tcp_packet(now, dst, &segment.repr, segment.payload.len());
+            if let Some(connection) = self.sockets.get(handle) {
+                connection.append_payload(&segment, &mut packet.bytes);
+            }
+            TcpRepr::fill_checksum(packet.segment(), src, *dst.ip());
+            self.send_packet(now, *dst.ip(), packet);
         }
     }
 
@@ -382,29 +401,47 @@ impl Interface {
         self.sockets.service_listeners();
     }
 
-    fn send_tcp(&mut self, now: Instant, segment: &tcp::Transmit) {
-        let dst = *segment.dst.ip();
-        let tcp_len = segment.repr.header_len() + segment.payload.len();
-        // When the next hop's address is known (nearly always), the whole frame is built in
-        // one buffer: the payload is copied once instead of once per layer.
-        let mac = self.next_hop(dst).and_then(|hop| self.arp.lookup(hop, now));
-        let mut packet = Vec::with_capacity(14 + 20 + tcp_len);
+    /// A TCP segment's frame up to its payload: Ethernet header when the next hop's address
+    /// is known (nearly always; else the packet waits for ARP without one), IPv4 header,
+    /// TCP header with a zero checksum. The caller appends the payload and fills the
+    /// checksum.
+    fn tcp_packet(
+        &mut self,
+        now: Instant,
+        dst: SocketAddrV4,
+        repr: &TcpRepr,
+        payload_len: usize,
+    ) -> TcpPacket {
+        let tcp_len = repr.header_len() + payload_len;
+        let mac = self
+            .next_hop(*dst.ip())
+            .and_then(|hop| self.arp.lookup(hop, now));
+        let mut bytes = Vec::with_capacity(ethernet::HEADER_LEN + ipv4::HEADER_LEN + tcp_len);
         if let Some(mac) = mac {
             EthernetRepr {
                 src: self.config.mac,
                 dst: mac,
                 ethertype: EtherType::IPV4,
             }
-            .emit(&mut packet);
+            .emit(&mut bytes);
         }
-        self.ip_header(dst, IpProtocol::TCP, tcp_len)
-            .emit(&mut packet);
-        segment
-            .repr
-            .emit(*segment.src.ip(), dst, &segment.payload, &mut packet);
-        match mac {
-            Some(_) => self.tx.push_back(packet),
-            None => self.send_ip(now, dst, packet),
+        self.ip_header(*dst.ip(), IpProtocol::TCP, tcp_len)
+            .emit(&mut bytes);
+        let tcp_start = bytes.len();
+        repr.emit_header(&mut bytes);
+        TcpPacket {
+            bytes,
+            tcp_start,
+            framed: mac.is_some(),
+        }
+    }
+
+    /// Queues a packet from `tcp_packet`: the frame as it is, or the IPv4 packet for ARP.
+    fn send_packet(&mut self, now: Instant, dst: Ipv4Addr, packet: TcpPacket) {
+        if packet.framed {
+            self.tx.push_back(packet.bytes);
+        } else {
+            self.send_ip(now, dst, packet.bytes);
         }
     }
 

@@ -77,6 +77,9 @@ impl UdpSocket {
 pub(super) struct Sockets {
     connections: Vec<Option<Connection>>,
     by_tuple: HashMap<(SocketAddrV4, SocketAddrV4), SocketHandle>,
+    /// The connection `find` found last: segments come in runs for one connection, and
+    /// comparing two addresses is cheaper than hashing them.
+    last_found: Option<SocketHandle>,
     pub listeners: HashMap<u16, Listener>,
     pub udp: HashMap<u16, UdpSocket>,
     next_ephemeral: u16,
@@ -107,7 +110,12 @@ impl Sockets {
             }
         };
         self.by_tuple.insert(key, handle);
+        self.last_found = None;
         handle
+    }
+
+    pub fn get(&self, handle: SocketHandle) -> Option<&Connection> {
+        self.connections.get(handle.0)?.as_ref()
     }
 
     pub fn get_mut(&mut self, handle: SocketHandle) -> Option<&mut Connection> {
@@ -115,6 +123,7 @@ impl Sockets {
     }
 
     pub fn remove(&mut self, handle: SocketHandle) {
+        self.last_found = None;
         if let Some(slot) = self.connections.get_mut(handle.0) {
             if let Some(c) = slot.take() {
                 if self.by_tuple.get(&(c.local(), c.remote())) == Some(&handle) {
@@ -130,7 +139,15 @@ impl Sockets {
 
     /// The live connection for this 4-tuple (a CLOSED one no longer answers).
     pub fn find(&mut self, local: SocketAddrV4, remote: SocketAddrV4) -> Option<&mut Connection> {
-        let handle = *self.by_tuple.get(&(local, remote))?;
+        let same_as_last = self
+            .last_found
+            .and_then(|handle| self.connections.get(handle.0)?.as_ref())
+            .is_some_and(|c| c.local() == local && c.remote() == remote);
+        let handle = match self.last_found {
+            Some(handle) if same_as_last => handle,
+            _ => *self.by_tuple.get(&(local, remote))?,
+        };
+        self.last_found = Some(handle);
         self.get_mut(handle).filter(|c| c.state() != State::Closed)
     }
 
@@ -164,6 +181,9 @@ impl Sockets {
 
     /// Moves finished handshakes to the backlog; forgets handshakes that failed.
     pub fn service_listeners(&mut self) {
+        if self.listeners.values().all(|l| l.syn_queue.is_empty()) {
+            return; // nothing in a handshake: the common case, checked on every frame
+        }
         let mut forget = Vec::new();
         for listener in self.listeners.values_mut() {
             let connections = &self.connections;
@@ -190,15 +210,18 @@ impl Sockets {
         }
     }
 
-    pub fn poll_transmit(&mut self, now: Instant) -> Option<Transmit> {
+    /// The next segment of any connection, taking turns, with the handle of the connection
+    /// that sent it (which holds the segment's payload).
+    pub fn poll_transmit(&mut self, now: Instant) -> Option<(Transmit, SocketHandle)> {
         let n = self.connections.len();
         for i in 0..n {
             let index = (self.next_to_poll + i) % n;
-            if let Some(Some(c)) = self.connections.get_mut(index) {
-                if let Some(t) = c.poll_transmit(now) {
-                    self.next_to_poll = index + 1;
-                    return Some(t);
-                }
+            let Some(Some(c)) = self.connections.get_mut(index) else {
+                continue;
+            };
+            if let Some(t) = c.poll_transmit(now) {
+                self.next_to_poll = index + 1;
+                return Some((t, SocketHandle(index)));
             }
         }
         None

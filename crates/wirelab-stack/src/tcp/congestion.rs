@@ -26,33 +26,35 @@ pub struct Congestion {
     /// Slow start threshold (ssthresh).
     pub ssthresh: usize,
     mss: usize,
-    /// Duplicate ACKs received in a row.
+    /// Duplicate ACKs received in a row (DupAcks).
     pub dup_acks: u32,
-    /// In fast recovery: the highest sequence number sent when it began ("recover",
-    /// RFC 6582 §3.2 step 2).
+    /// In loss recovery: one past the highest sequence number sent when it began
+    /// ("recover" in RFC 6582 §3.2 step 2, RecoveryPoint in RFC 6675 §5 step 4.1, both
+    /// naming the octet itself). Recovery ends when SND.UNA reaches it.
     pub recover: Option<SeqNumber>,
-    /// After a timeout: fast retransmit is not entered again for duplicate ACKs of data sent
-    /// before it (RFC 6582 §3.2 step 1, "recover" set on timeout).
+    /// After a timeout: recovery is not entered again for duplicate ACKs of data sent
+    /// before it (RFC 6582 §3.2 step 1, RFC 6675 §5.1).
     recover_after_timeout: Option<SeqNumber>,
     /// Bytes acknowledged during congestion avoidance, towards the next cwnd increase.
     bytes_acked: usize,
     cubic: Cubic,
-}
-
-/// What the sender should do after a duplicate ACK.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DupAckAction {
-    None,
-    /// Third duplicate: retransmit the first unacknowledged segment (RFC 5681 §3.2 step 4).
-    FastRetransmit,
+    /// SACK was negotiated: RFC 6675 decides what to send in recovery, by `pipe`, so
+    /// cwnd is not inflated by duplicate ACKs nor deflated by partial ones.
+    sack: bool,
+    /// Why cwnd fell outside recovery, for the next `CongestionChanged` event.
+    reduction: Option<&'static str>,
 }
 
 /// What the sender should do after an ACK of new data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AckAction {
     None,
-    /// A partial ACK in fast recovery: retransmit the next hole (RFC 6582 §3.2 step 5).
+    /// A partial ACK in NewReno's fast recovery: retransmit the first unacknowledged
+    /// segment (RFC 6582 §3.2 step 5).
     RetransmitNextHole,
+    /// The ACK covered the recovery point: recovery is over (RFC 6582 §3.2 step 6,
+    /// RFC 6675 §5 (A)).
+    RecoveryEnded,
 }
 
 impl Congestion {
@@ -76,15 +78,23 @@ impl Congestion {
             recover_after_timeout: None,
             bytes_acked: 0,
             cubic: Cubic::default(),
+            sack: false,
+            reduction: None,
         }
     }
 
-    /// The MSS became known (after the handshake): the initial window follows it.
-    pub fn set_mss(&mut self, mss: usize) {
+    /// The MSS became known (after the handshake): the initial window follows it. `sack`
+    /// says whether SACK was negotiated (RFC 6675 recovery instead of NewReno's).
+    pub fn set_mss(&mut self, mss: usize, sack: bool) {
         *self = Congestion {
             ssthresh: self.ssthresh,
+            sack,
             ..Congestion::new(mss, self.algorithm)
         };
+    }
+
+    pub fn mss(&self) -> usize {
+        self.mss
     }
 
     pub fn in_recovery(&self) -> bool {
@@ -94,6 +104,21 @@ impl Congestion {
     /// The CUBIC state, when CUBIC is in use.
     pub fn cubic(&self) -> Option<&Cubic> {
         (self.algorithm == Algorithm::Cubic).then_some(&self.cubic)
+    }
+
+    /// The phase to name in a `CongestionChanged` event: "fast recovery", "timeout",
+    /// "recovery ended", "slow start" or "congestion avoidance". Call once per change.
+    pub fn take_phase(&mut self) -> &'static str {
+        let reduction = self.reduction.take();
+        if self.in_recovery() {
+            "fast recovery"
+        } else if let Some(why) = reduction {
+            why
+        } else if self.cwnd < self.ssthresh {
+            "slow start"
+        } else {
+            "congestion avoidance"
+        }
     }
 
     /// The ssthresh after a loss (RFC 5681 §3.1 (4): max (FlightSize / 2, 2*SMSS); RFC 9438
@@ -118,17 +143,31 @@ impl Congestion {
         now: Instant,
         srtt: Option<Duration>,
     ) -> AckAction {
+        // RFC 6675 §5 (2): "If the incoming ACK is a cumulative acknowledgment, the TCP MUST
+        // reset DupAcks to zero."
         self.dup_acks = 0;
         if let Some(recover) = self.recover {
-            if una > recover {
-                // RFC 6582 §3.2 step 6, full acknowledgment: "Set cwnd to either
-                // (1) min (ssthresh, max(FlightSize, SMSS) + SMSS) or (2) ssthresh".
-                self.cwnd = self.ssthresh.min(flight.max(self.mss) + self.mss);
+            if una >= recover {
                 self.recover = None;
+                if self.sack {
+                    // RFC 6675 §5 (4.2) set cwnd = ssthresh on entry and left it there.
+                    self.cwnd = self.ssthresh;
+                } else {
+                    // RFC 6582 §3.2 step 6, full acknowledgment: "Set cwnd to either
+                    // (1) min (ssthresh, max(FlightSize, SMSS) + SMSS) or (2) ssthresh"
+                    // (the first: no burst if little is in flight).
+                    self.cwnd = self.ssthresh.min(flight.max(self.mss) + self.mss);
+                }
+                self.reduction = Some("recovery ended");
+                return AckAction::RecoveryEnded;
+            }
+            if self.sack {
+                // RFC 6675: pipe, not cwnd, follows the partial ACK.
                 return AckAction::None;
             }
-            // Step 5, partial acknowledgment: deflate cwnd by the amount acknowledged, add
-            // back one SMSS, and retransmit the first unacknowledged segment.
+            // RFC 6582 §3.2 step 5, partial acknowledgment: deflate cwnd by the amount
+            // acknowledged, add back one SMSS, and retransmit the first unacknowledged
+            // segment.
             self.cwnd = self.cwnd.saturating_sub(acked) + self.mss;
             self.cwnd = self.cwnd.max(self.mss);
             return AckAction::RetransmitNextHole;
@@ -155,49 +194,66 @@ impl Congestion {
         AckAction::None
     }
 
-    /// A duplicate ACK (RFC 5681 §2's definition). `max` is the highest sequence number
-    /// sent, `flight` the FlightSize.
-    pub fn on_duplicate_ack(
-        &mut self,
-        una: SeqNumber,
-        max: SeqNumber,
-        flight: usize,
-    ) -> DupAckAction {
-        self.dup_acks += 1;
+    /// A duplicate ACK (RFC 5681 §2's definition without SACK, RFC 6675 §2's with it):
+    /// counts it, and in NewReno's fast recovery inflates cwnd (RFC 5681 §3.2 step 5: "For
+    /// each additional duplicate ACK received (after the third), cwnd MUST be incremented
+    /// by SMSS", for the segment that left the network). Returns DupAcks.
+    pub fn on_duplicate_ack(&mut self) -> u32 {
         if self.in_recovery() {
-            // RFC 5681 §3.2 step 5: "For each additional duplicate ACK received (after the
-            // third), cwnd MUST be incremented by SMSS" (it inflates for the segment that
-            // left the network).
-            self.cwnd += self.mss;
-            return DupAckAction::None;
+            if !self.sack {
+                self.cwnd += self.mss;
+            }
+            return self.dup_acks;
         }
-        if self.dup_acks != 3 {
-            return DupAckAction::None;
-        }
-        // RFC 6582 §3.2 step 2: only if the ACK covers more than "recover" after a timeout.
-        if self
-            .recover_after_timeout
-            .is_some_and(|recover| una <= recover)
-        {
-            return DupAckAction::None;
-        }
-        // RFC 5681 §3.2 steps 2-3: ssthresh = max (FlightSize / 2, 2*SMSS), retransmit,
-        // cwnd = ssthresh + 3*SMSS.
+        self.dup_acks += 1;
+        self.dup_acks
+    }
+
+    /// Whether a loss found while SND.UNA is `una` may start a recovery: not during one,
+    /// and after a timeout not before SND.UNA reaches what had been sent then (RFC 6582
+    /// §3.2 step 2; RFC 6675 §5.1: "a new recovery phase ... MUST NOT be initiated until
+    /// HighACK is greater than or equal to the new value of RecoveryPoint").
+    pub fn may_enter_recovery(&self, una: SeqNumber) -> bool {
+        !self.in_recovery()
+            && self
+                .recover_after_timeout
+                .is_none_or(|recover| una >= recover)
+    }
+
+    /// Whether `seq` was sent before the last retransmission timeout and is being sent
+    /// again because of it (go-back-N from SND.UNA).
+    pub fn resending_after_timeout(&self, seq: SeqNumber) -> bool {
+        self.recover_after_timeout.is_some_and(|max| seq < max)
+    }
+
+    /// Enters loss recovery with `flight` bytes outstanding; `recovery_point` is SND.MAX.
+    /// ssthresh = max (FlightSize / 2, 2*SMSS) (RFC 5681 §3.2 step 2; CUBIC's beta instead).
+    /// Without SACK, cwnd = ssthresh + 3*SMSS ("artificially inflates the congestion window
+    /// by the number of segments (three) that have left the network", step 3); with SACK,
+    /// cwnd = ssthresh (RFC 6675 §5 (4.2)): `pipe` counts what left the network instead.
+    pub fn enter_recovery(&mut self, flight: usize, recovery_point: SeqNumber) {
         self.ssthresh = self.ssthresh_after_loss(flight);
-        self.cwnd = self.ssthresh + 3 * self.mss;
-        self.recover = Some(max);
-        DupAckAction::FastRetransmit
+        self.cwnd = if self.sack {
+            self.ssthresh
+        } else {
+            self.ssthresh + 3 * self.mss
+        };
+        self.recover = Some(recovery_point);
+        self.bytes_acked = 0;
     }
 
     /// RFC 5681 §3.1 (4): after a retransmission timeout, ssthresh = max (FlightSize / 2,
-    /// 2*SMSS) and cwnd = 1 SMSS (the loss window).
-    pub fn on_timeout(&mut self, flight: usize, max: SeqNumber) {
+    /// 2*SMSS) and cwnd = 1 SMSS (the loss window). A recovery in progress ends (RFC 6675
+    /// §5.1); returns whether one did.
+    pub fn on_timeout(&mut self, flight: usize, max: SeqNumber) -> bool {
         self.ssthresh = self.ssthresh_after_loss(flight);
         self.cwnd = self.mss;
         self.dup_acks = 0;
-        self.recover = None;
+        let was_in_recovery = self.recover.take().is_some();
         self.recover_after_timeout = Some(max);
         self.bytes_acked = 0;
+        self.reduction = Some("timeout");
+        was_in_recovery
     }
 }
 
@@ -206,6 +262,15 @@ mod tests {
     use super::*;
 
     const MSS: usize = 1000;
+
+    /// Three duplicate ACKs and the entry into recovery, as `recovery.rs` does it.
+    fn three_duplicate_acks(cc: &mut Congestion, flight: usize, max: u32) {
+        for expected in 1..=3 {
+            assert_eq!(cc.on_duplicate_ack(), expected);
+        }
+        assert!(cc.may_enter_recovery(SeqNumber(1)));
+        cc.enter_recovery(flight, SeqNumber(max));
+    }
 
     #[test]
     fn slow_start_grows_cwnd_by_one_mss_per_ack_of_a_full_segment() {
@@ -230,51 +295,54 @@ mod tests {
     #[test]
     fn the_third_duplicate_ack_halves_the_flight_and_inflates_by_three_segments() {
         let mut cc = Congestion::new(MSS, Algorithm::NewReno);
-        let una = SeqNumber(1);
-        assert_eq!(
-            cc.on_duplicate_ack(una, SeqNumber(10_001), 10 * MSS),
-            DupAckAction::None
-        );
-        assert_eq!(
-            cc.on_duplicate_ack(una, SeqNumber(10_001), 10 * MSS),
-            DupAckAction::None
-        );
-        assert_eq!(
-            cc.on_duplicate_ack(una, SeqNumber(10_001), 10 * MSS),
-            DupAckAction::FastRetransmit
-        );
+        three_duplicate_acks(&mut cc, 10 * MSS, 10_001);
         assert_eq!(cc.ssthresh, 5 * MSS);
         assert_eq!(cc.cwnd, 8 * MSS);
-        cc.on_duplicate_ack(una, SeqNumber(10_001), 10 * MSS);
+        cc.on_duplicate_ack();
         assert_eq!(cc.cwnd, 9 * MSS);
+    }
+
+    #[test]
+    fn with_sack_recovery_sets_cwnd_to_ssthresh_and_duplicate_acks_do_not_inflate_it() {
+        let mut cc = Congestion::new(MSS, Algorithm::NewReno);
+        cc.set_mss(MSS, true);
+        three_duplicate_acks(&mut cc, 10 * MSS, 10_001);
+        assert_eq!((cc.cwnd, cc.ssthresh), (5 * MSS, 5 * MSS));
+        cc.on_duplicate_ack();
+        assert_eq!(cc.cwnd, 5 * MSS);
+        assert_eq!(
+            cc.on_ack(2 * MSS, SeqNumber(2001), 8 * MSS, Instant::ZERO, None),
+            AckAction::None,
+            "a partial ACK: pipe decides"
+        );
+        assert_eq!(cc.cwnd, 5 * MSS);
     }
 
     #[test]
     fn a_partial_ack_retransmits_and_a_full_ack_ends_recovery() {
         let mut cc = Congestion::new(MSS, Algorithm::NewReno);
-        for _ in 0..3 {
-            cc.on_duplicate_ack(SeqNumber(1), SeqNumber(10_001), 10 * MSS);
-        }
+        three_duplicate_acks(&mut cc, 10 * MSS, 10_001);
         assert_eq!(
             cc.on_ack(2 * MSS, SeqNumber(2001), 8 * MSS, Instant::ZERO, None),
             AckAction::RetransmitNextHole
         );
         assert!(cc.in_recovery());
         assert_eq!(
-            cc.on_ack(8 * MSS, SeqNumber(10_002), 0, Instant::ZERO, None),
-            AckAction::None
+            cc.on_ack(8 * MSS, SeqNumber(10_001), 0, Instant::ZERO, None),
+            AckAction::RecoveryEnded,
+            "SND.UNA reached the recovery point"
         );
         assert!(!cc.in_recovery());
         assert_eq!(cc.cwnd, 2 * MSS); // min(ssthresh, max(0, MSS) + MSS)
+        assert_eq!(cc.take_phase(), "recovery ended");
+        assert_eq!(cc.take_phase(), "slow start", "told once");
     }
 
     #[test]
     fn cubic_keeps_seventy_percent_of_the_window_on_a_loss() {
         let mut cc = Congestion::new(MSS, Algorithm::Cubic);
         cc.cwnd = 20 * MSS;
-        for _ in 0..3 {
-            cc.on_duplicate_ack(SeqNumber(1), SeqNumber(20_001), 20 * MSS);
-        }
+        three_duplicate_acks(&mut cc, 20 * MSS, 20_001);
         assert_eq!(cc.ssthresh, 14 * MSS);
         assert_eq!(cc.cubic().map(|c| c.w_max), Some(20.0));
     }
@@ -285,5 +353,14 @@ mod tests {
         cc.on_timeout(8 * MSS, SeqNumber(8001));
         assert_eq!(cc.cwnd, MSS);
         assert_eq!(cc.ssthresh, 4 * MSS);
+        assert_eq!(cc.take_phase(), "timeout");
+    }
+
+    #[test]
+    fn after_a_timeout_recovery_waits_until_snd_una_passes_what_was_sent() {
+        let mut cc = Congestion::new(MSS, Algorithm::NewReno);
+        cc.on_timeout(8 * MSS, SeqNumber(8001));
+        assert!(!cc.may_enter_recovery(SeqNumber(4001)));
+        assert!(cc.may_enter_recovery(SeqNumber(8001)));
     }
 }

@@ -54,6 +54,10 @@ pub struct Connection {
     pub(super) challenge_acks: (Instant, u32),
     /// What the receiver SACKed (used only when SACK was negotiated).
     pub(super) scoreboard: Scoreboard,
+    /// The next SYN (or SYN,ACK) is sent again: the timer expired, or the peer's SYN came
+    /// again. Otherwise a SYN,ACK is a first one, even in a simultaneous open where our
+    /// SYN went out before.
+    pub(super) syn_retransmission: bool,
     /// The persist timer expired: send a window probe.
     pub(super) probe_due: bool,
     /// The keep-alive timer expired: send a keep-alive probe.
@@ -111,6 +115,7 @@ impl Connection {
             retransmit_at: None,
             scoreboard: Scoreboard::default(),
             challenge_acks: (Instant::ZERO, 0),
+            syn_retransmission: false,
             probe_due: false,
             keepalive_due: false,
             rtt_probe: None,
@@ -402,16 +407,10 @@ impl Connection {
             srtt: self.rtt.srtt(),
             rto: self.rtt.rto(),
         };
+        // Taken at every report, so that a reduction (a timeout, the end of recovery) names
+        // only the change it caused.
+        let why = self.cc.take_phase();
         if (now.cwnd, now.ssthresh) != (self.reported.cwnd, self.reported.ssthresh) {
-            let why = if self.cc.in_recovery() {
-                "fast recovery"
-            } else if now.cwnd < self.reported.cwnd {
-                "timeout"
-            } else if now.cwnd < now.ssthresh {
-                "slow start"
-            } else {
-                "congestion avoidance"
-            };
             self.event(Event::CongestionChanged {
                 cwnd: now.cwnd,
                 ssthresh: now.ssthresh,

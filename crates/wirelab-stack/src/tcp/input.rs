@@ -1,7 +1,7 @@
 //! SEGMENT ARRIVES (RFC 9293 §3.10.7), step by step, with RFC 5961's defences against
 //! blind resets and SYNs and RFC 7323's PAWS.
 
-use super::congestion::{AckAction, DupAckAction};
+use super::congestion::AckAction;
 use super::options::Negotiated;
 use super::{isn, Connection, ConnectionError, Event, SendReason, State};
 use crate::wire::{Control, SeqNumber, TcpRepr, TcpSummary};
@@ -127,7 +127,7 @@ impl Connection {
         );
         let ours = self.syn_options;
         self.opts.negotiate(&self.config, &ours, &repr.options);
-        self.cc.set_mss(self.effective_mss());
+        self.cc.set_mss(self.effective_mss(), self.opts.sack);
         // The window of a SYN is never scaled (RFC 7323 §2.2).
         self.snd.wnd = usize::from(repr.window);
         self.snd.max_wnd = self.snd.wnd;
@@ -171,7 +171,7 @@ impl Connection {
         self.rcv.synchronize(repr.seq);
         let ours = self.syn_options;
         self.opts.negotiate(&self.config, &ours, &repr.options);
-        self.cc.set_mss(self.effective_mss());
+        self.cc.set_mss(self.effective_mss(), self.opts.sack);
         self.snd.wnd = usize::from(repr.window);
         self.snd.max_wnd = self.snd.wnd;
         self.snd.wl1 = repr.seq;
@@ -359,6 +359,7 @@ impl Connection {
             }
             _ => {
                 self.snd.nxt = self.snd.iss;
+                self.syn_retransmission = true;
                 self.drop_segment(summary, "retransmitted SYN: SYN,ACK again");
             }
         }
@@ -377,19 +378,29 @@ impl Connection {
             // retransmission timer." (5.3): "When an ACK is received that acknowledges new
             // data, restart the retransmission timer".
             self.timers.retransmit = (self.snd.nxt > self.snd.una).then(|| now + self.rtt.rto());
-            if self.opts.sack {
-                let blocks = repr.options.sack_blocks;
-                self.scoreboard.update(self.snd.una, self.snd.max, &blocks);
-            }
+            let newly_sacked = self.update_scoreboard(repr);
             let flight = self.snd.in_flight();
             let srtt = self.rtt.srtt();
-            if self.cc.on_ack(acked_bytes, self.snd.una, flight, now, srtt)
-                == AckAction::RetransmitNextHole
-            {
-                // RFC 6582 §3.2 step 5 resends the first unacknowledged segment; with SACK,
-                // the first hole not yet resent in this recovery.
-                let first = self.next_hole().unwrap_or(self.snd.una);
-                self.retransmit_at = Some((first, SendReason::FastRetransmission));
+            match self.cc.on_ack(acked_bytes, self.snd.una, flight, now, srtt) {
+                AckAction::RetransmitNextHole => {
+                    // RFC 6582 §3.2 step 5 (no SACK): "retransmit the first unacknowledged
+                    // segment".
+                    self.retransmit_at = Some((self.snd.una, SendReason::FastRetransmission));
+                }
+                AckAction::RecoveryEnded => {
+                    self.recovery_ended("the ACK covers the recovery point (RFC 6675 §5 (A), RFC 6582 §3.2 step 6)")
+                }
+                AckAction::None => {}
+            }
+            // RFC 6675 §2: an ACK that SACKs new data is a duplicate ACK "even if it carries
+            // new data, changes the advertised window, or moves the cumulative
+            // acknowledgment point".
+            if newly_sacked > 0 {
+                self.on_duplicate_ack();
+            }
+        } else if self.opts.sack {
+            if self.update_scoreboard(repr) > 0 && self.snd.max > self.snd.una {
+                self.on_duplicate_ack();
             }
         } else if ack == self.snd.una
             && payload.is_empty()
@@ -399,23 +410,7 @@ impl Connection {
         {
             // RFC 5681 §2: a duplicate ACK acknowledges nothing new, carries no data, no SYN
             // or FIN, does not change the window, and data is outstanding.
-            if self.opts.sack {
-                let blocks = repr.options.sack_blocks;
-                self.scoreboard.update(self.snd.una, self.snd.max, &blocks);
-            }
-            let flight = self.snd.max.len_since(self.snd.una);
-            let was_in_recovery = self.cc.in_recovery();
-            if self.cc.on_duplicate_ack(self.snd.una, self.snd.max, flight)
-                == DupAckAction::FastRetransmit
-            {
-                self.scoreboard.high_rxt = self.snd.una;
-                self.retransmit_at = Some((self.snd.una, SendReason::FastRetransmission));
-                self.rtt_probe = None; // Karn: the sample would be ambiguous
-            } else if was_in_recovery && self.retransmit_at.is_none() {
-                if let Some(hole) = self.next_hole() {
-                    self.retransmit_at = Some((hole, SendReason::SackRetransmission));
-                }
-            }
+            self.on_duplicate_ack();
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If
         // (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set
@@ -571,17 +566,6 @@ impl Connection {
         } else {
             self.challenge_acks = (since, count);
         }
-    }
-
-    /// The next SACK hole not yet resent in this recovery, if SACK is in use.
-    fn next_hole(&self) -> Option<SeqNumber> {
-        if !self.opts.sack {
-            return None;
-        }
-        let from = self.scoreboard.high_rxt.max(self.snd.una);
-        self.scoreboard
-            .next_hole(self.snd.una, from)
-            .map(|(start, _)| start)
     }
 
     /// The largest payload per segment: the peer's MSS less the options every segment

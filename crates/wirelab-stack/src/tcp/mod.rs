@@ -11,7 +11,8 @@
 //! | `timer.rs`      | RTO (RFC 6298), persist, delayed ACK, TIME-WAIT                |
 //! | `congestion.rs` | slow start, congestion avoidance, fast recovery (NewReno)      |
 //! | `cubic.rs`      | CUBIC's window growth and decrease (RFC 9438), selectable      |
-//! | `sack.rs`       | the sender's SACK scoreboard for fast recovery (RFC 2018)     |
+//! | `sack.rs`       | the SACK scoreboard: IsLost, SetPipe, NextSeg (RFC 6675 §4)    |
+//! | `recovery.rs`   | entering and leaving loss recovery (RFC 6675, 6582, 5827)      |
 //! | `options.rs`    | MSS, window scale, SACK-permitted, timestamps                  |
 //! | `isn.rs`        | initial sequence numbers (RFC 6528)                            |
 //! | `connection.rs` | the TCB, the user calls (OPEN, SEND, RECEIVE, CLOSE, ABORT)    |
@@ -26,6 +27,7 @@ mod isn;
 pub mod options;
 mod output;
 mod recv;
+mod recovery;
 mod sack;
 mod send;
 mod state;
@@ -40,11 +42,11 @@ pub use cubic::Cubic;
 pub use input::reset_for_closed;
 pub use isn::initial_sequence_number;
 pub use recv::RecvSequence;
-pub use send::SendSequence;
+pub use send::{SendRange, SendSequence};
 pub use state::State;
 pub use timer::RttEstimator;
 
-use crate::wire::{TcpRepr, TcpSummary};
+use crate::wire::{SeqNumber, TcpRepr, TcpSummary};
 use crate::Duration;
 use std::fmt;
 use std::net::SocketAddrV4;
@@ -134,8 +136,14 @@ pub enum SendReason {
     LimitedTransmit,
     RtoRetransmission,
     FastRetransmission,
-    /// During fast recovery, a hole the receiver's SACK blocks reported (RFC 2018).
+    /// A fast retransmission on fewer than three duplicate ACKs, because too little data
+    /// was outstanding for three to come (RFC 5827).
+    EarlyRetransmission,
+    /// During SACK-based recovery, a hole NextSeg() chose (RFC 6675 §4, rules 1 and 3).
     SackRetransmission,
+    /// The one "rescue" retransmission of a recovery, of the highest unSACKed segment, when
+    /// nothing else may be sent (RFC 6675 §4, NextSeg() rule 4).
+    RescueRetransmission,
     WindowProbe,
     /// A keep-alive probe: `<SEQ=SND.NXT-1>`, an old sequence number the peer must ACK.
     KeepAlive,
@@ -205,6 +213,16 @@ pub enum Event {
         ssthresh: usize,
         why: &'static str,
     },
+    /// Loss recovery began (RFC 5681 §3.2, RFC 6582, RFC 6675 §5 step 4, RFC 5827); it
+    /// lasts until SND.UNA reaches `recovery_point` (SND.MAX when it began).
+    RecoveryEntered {
+        why: &'static str,
+        recovery_point: SeqNumber,
+    },
+    /// Loss recovery ended: its data was acknowledged, or the retransmission timer expired.
+    RecoveryExited {
+        why: &'static str,
+    },
     WindowChanged {
         /// SND.WND (scaled).
         send: usize,
@@ -239,6 +257,11 @@ impl fmt::Display for Event {
                     write!(f, "cwnd {cwnd} ssthresh {ssthresh} ({why})")
                 }
             }
+            Event::RecoveryEntered {
+                why,
+                recovery_point,
+            } => write!(f, "recovery until {recovery_point} ({why})"),
+            Event::RecoveryExited { why } => write!(f, "recovery ended ({why})"),
             Event::WindowChanged { send, receive } => write!(f, "window snd {send} rcv {receive}"),
             Event::RttChanged { srtt, rttvar, rto } => write!(
                 f,
@@ -258,7 +281,9 @@ pub struct Transmit {
     pub src: SocketAddrV4,
     pub dst: SocketAddrV4,
     pub repr: TcpRepr,
-    pub payload: Vec<u8>,
+    /// The data it carries, still in the send buffer: the interface copies it into the
+    /// frame with [`Connection::append_payload`].
+    pub payload: SendRange,
     pub reason: SendReason,
 }
 

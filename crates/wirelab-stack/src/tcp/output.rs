@@ -5,15 +5,19 @@
 //!
 //! 1. a queued RST;
 //! 2. the SYN (SYN-SENT) or SYN,ACK (SYN-RECEIVED) when SND.NXT is back at ISS;
-//! 3. a fast retransmission of the segment at SND.UNA;
-//! 4. data and FIN from SND.NXT, within the send window and cwnd, unless Nagle or sender
-//!    SWS avoidance say to wait (after a timeout this resends from SND.UNA: go-back-N);
-//! 5. a zero-window probe, when the persist timer expired;
-//! 6. a pure ACK, when one is owed.
+//! 3. a fast (or early) retransmission of the segment at SND.UNA, or NewReno's
+//!    retransmission after a partial ACK;
+//! 4. in SACK-based recovery, what RFC 6675's NextSeg() chooses while cwnd - pipe allows
+//!    (`recovery.rs`);
+//! 5. data and FIN from SND.NXT, within the send window and cwnd, unless Nagle or sender
+//!    SWS avoidance say to wait (after a timeout this resends from SND.UNA: go-back-N,
+//!    skipping what the peer SACKed since);
+//! 6. a zero-window probe, when the persist timer expired;
+//! 7. a pure ACK, when one is owed.
 //!
 //! Every segment after the SYN carries an ACK, so any segment sent pays the ACK owed.
 
-use super::{Connection, ConnectionError, Event, SendReason, State, Transmit};
+use super::{Connection, ConnectionError, Event, SendRange, SendReason, State, Transmit};
 use crate::wire::{Control, SeqNumber, TcpOptions, TcpRepr};
 use crate::Instant;
 
@@ -99,14 +103,25 @@ impl Connection {
         if matches!(self.state, State::SynSent | State::SynReceived) {
             self.timers.syn_timed_out = true;
         }
+        if matches!(self.state, State::SynSent | State::SynReceived) {
+            self.syn_retransmission = true;
+        }
         let flight = self.snd.max.len_since(self.snd.una);
-        if self.state.synchronized() && self.state != State::SynReceived {
-            self.cc.on_timeout(flight, self.snd.max);
+        if self.state.synchronized()
+            && self.state != State::SynReceived
+            && self.cc.on_timeout(flight, self.snd.max)
+        {
+            // RFC 6675 §5.1: "If an RTO occurs during loss recovery as specified in this
+            // document, RecoveryPoint MUST be set to HighData. Further, the new value of
+            // RecoveryPoint MUST be preserved and the loss recovery algorithm outlined in this
+            // document MUST be terminated."
+            self.recovery_ended("retransmission timeout (RFC 6675 §5.1)");
         }
         self.rtt_probe = None;
         self.retransmit_at = None;
         // RFC 2018 §8: "after a retransmit timeout the data sender SHOULD turn off all of
-        // the SACKed bits".
+        // the SACKed bits" (RFC 6675 §5.1 likewise); SACKs that come after the timeout are
+        // used again, to skip what the receiver holds (`data_segment`).
         self.scoreboard.clear();
         self.snd.nxt = self.snd.una;
         let _ = now;
@@ -159,7 +174,7 @@ impl Connection {
                 src: self.local,
                 dst,
                 repr,
-                payload: Vec::new(),
+                payload: SendRange::EMPTY,
                 reason: SendReason::Reset,
             });
         }
@@ -172,11 +187,15 @@ impl Connection {
         }
         if self.state.synchronized() && self.state != State::TimeWait {
             if let Some((seq, reason)) = self.retransmit_at.take() {
-                if let Some(t) = self.retransmit_from(now, seq, reason) {
+                if let Some(t) = self.retransmit_from(now, seq, usize::MAX, reason) {
                     return Some(t);
                 }
             }
-            if let Some(t) = self.data_segment(now) {
+            if self.opts.sack && self.cc.in_recovery() {
+                if let Some(t) = self.sack_recovery_segment(now) {
+                    return Some(t);
+                }
+            } else if let Some(t) = self.data_segment(now, None) {
                 return Some(t);
             }
             if self.probe_due {
@@ -194,15 +213,24 @@ impl Connection {
                     now,
                     seq,
                     Control::None,
-                    Vec::new(),
+                    SendRange::EMPTY,
                     SendReason::KeepAlive,
                 ));
             }
         }
         if self.state.synchronized() {
             if let Some(reason) = self.ack_now.take() {
+                // A window update (RFC 9293 §3.8.6.2.2) repeats the last ACK with a larger
+                // window; an ACK that also acknowledges new data is an ordinary ACK
+                // (Wireshark's tcp.analysis.window_update says the same).
+                let reason = match reason {
+                    SendReason::WindowUpdate if self.rcv.nxt != self.opts.last_ack_sent => {
+                        SendReason::PureAck
+                    }
+                    reason => reason,
+                };
                 let seq = self.snd.nxt;
-                return Some(self.segment(now, seq, Control::None, Vec::new(), reason));
+                return Some(self.segment(now, seq, Control::None, SendRange::EMPTY, reason));
             }
         }
         None
@@ -210,27 +238,35 @@ impl Connection {
 
     /// `<SEQ=ISS><CTL=SYN>` or, once the peer's SYN is known, `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>`.
     fn syn_segment(&mut self, now: Instant) -> Transmit {
-        let first_time = self.snd.max == self.snd.iss;
-        let reason = if first_time {
-            self.rtt_probe = Some((self.snd.iss + 1, now));
-            SendReason::Syn
-        } else {
+        // A SYN-ACK answering the peer's SYN in a simultaneous open is our first SYN-ACK,
+        // though our SYN went out before: only a timeout (or the peer's SYN again) makes
+        // it a retransmission.
+        let reason = if std::mem::take(&mut self.syn_retransmission) {
             SendReason::RtoRetransmission
+        } else {
+            SendReason::Syn
         };
+        if self.snd.max == self.snd.iss {
+            self.rtt_probe = Some((self.snd.iss + 1, now));
+        } else if !self.opts.timestamps {
+            self.rtt_probe = None; // Karn's rule
+        }
         let iss = self.snd.iss;
-        let t = self.segment(now, iss, Control::Syn, Vec::new(), reason);
+        let t = self.segment(now, iss, Control::Syn, SendRange::EMPTY, reason);
         self.snd.nxt = iss + 1;
         self.snd.max = self.snd.max.max(self.snd.nxt);
         self.timers.retransmit.get_or_insert(now + self.rtt.rto());
         t
     }
 
-    /// Fast retransmit (RFC 5681 §3.2 step 4), NewReno's partial-ACK retransmission
-    /// (RFC 6582 §3.2 step 5) or a SACK hole: one segment from `seq`, not into SACKed data.
-    fn retransmit_from(
+    /// Fast or early retransmit (RFC 5681 §3.2 step 4, RFC 5827), NewReno's partial-ACK
+    /// retransmission (RFC 6582 §3.2 step 5) or a segment NextSeg() chose (RFC 6675): one
+    /// segment of at most `max_len` bytes from `seq`, not into SACKed data.
+    pub(super) fn retransmit_from(
         &mut self,
         now: Instant,
         seq: SeqNumber,
+        max_len: usize,
         reason: SendReason,
     ) -> Option<Transmit> {
         if seq < self.snd.una || seq >= self.snd.max {
@@ -244,8 +280,13 @@ impl Connection {
             .map(|(left, _)| *left)
             .find(|left| *left > seq);
         let room = sacked_after.map_or(usize::MAX, |left| left.len_since(seq));
-        let len = self.snd.bytes_from(una).min(self.effective_mss()).min(room);
-        let payload = self.snd.copy_out(una, len);
+        let len = self
+            .snd
+            .bytes_from(una)
+            .min(self.effective_mss())
+            .min(room)
+            .min(max_len);
+        let payload = self.snd.range(una, len);
         let fin = self.snd.fin_seq() == Some(una + len);
         if payload.is_empty() && !fin {
             return None;
@@ -260,12 +301,25 @@ impl Connection {
             self.snd.nxt = end;
         }
         self.scoreboard.high_rxt = self.scoreboard.high_rxt.max(end);
+        if matches!(
+            reason,
+            SendReason::FastRetransmission | SendReason::EarlyRetransmission
+        ) && self.cc.in_recovery()
+        {
+            // RFC 6675 §5 (4.3): RescueRxt too is set to the end of the first retransmission.
+            self.scoreboard.rescue_rxt = Some(end);
+        }
         self.timers.retransmit.get_or_insert(now + self.rtt.rto());
         Some(t)
     }
 
-    /// New data (or data again after a timeout) and the FIN, from SND.NXT.
-    fn data_segment(&mut self, now: Instant) -> Option<Transmit> {
+    /// New data (or data again after a timeout) and the FIN, from SND.NXT. `cwnd_room` is
+    /// what RFC 6675's recovery allows (cwnd - pipe); `None` computes it outside recovery.
+    pub(super) fn data_segment(
+        &mut self,
+        now: Instant,
+        cwnd_room: Option<usize>,
+    ) -> Option<Transmit> {
         if !matches!(
             self.state,
             State::Established
@@ -276,30 +330,28 @@ impl Connection {
         ) {
             return None;
         }
+        self.skip_sacked_after_timeout();
         let nxt = self.snd.nxt;
         let mss = self.effective_mss();
-        let unsent = self.snd.bytes_from(nxt);
-        let cwnd_room = self.cc.cwnd.saturating_sub(self.snd.in_flight());
-        // Limited transmit (RFC 3042): "a TCP sender SHOULD send a segment of previously
-        // unsent data in response to each of the first two duplicate acknowledgments",
-        // beyond cwnd by at most two segments. It gives a small window the extra duplicate
-        // ACKs that fast retransmit needs.
-        let limited = match self.cc.dup_acks {
-            1 | 2 if !self.cc.in_recovery() && nxt == self.snd.max => (self.cc.cwnd
-                + self.cc.dup_acks as usize * mss)
-                .saturating_sub(self.snd.in_flight()),
-            _ => 0,
+        let sacked_ahead = self.sacked_ahead(nxt);
+        let unsent = self.snd.bytes_from(nxt).min(sacked_ahead);
+        let (cwnd_room, limited) = match cwnd_room {
+            Some(room) => (room, 0),
+            None => self.cwnd_room(),
         };
         let len = unsent
             .min(self.snd.usable_window())
             .min(cwnd_room.max(limited))
             .min(mss);
         let limited_transmit = len > cwnd_room;
-        let fin = len == unsent && self.snd.fin_seq() == Some(nxt + len);
+        let fin = len == self.snd.bytes_from(nxt) && self.snd.fin_seq() == Some(nxt + len);
         if len == 0 && !fin {
             return None;
         }
+        // Below SND.MAX: sent before. After a timeout that is a retransmission; otherwise it
+        // is the byte of a window probe the peer did not take, now sent with new data.
         let retransmission = nxt < self.snd.max;
+        let after_timeout = self.cc.resending_after_timeout(nxt);
         let in_flight = self.snd.in_flight() > 0;
         if !retransmission && len < mss && in_flight && !fin {
             // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): a segment shorter than the MSS
@@ -315,8 +367,8 @@ impl Connection {
                 return None;
             }
         }
-        let payload = self.snd.copy_out(nxt, len);
-        let reason = if retransmission {
+        let payload = self.snd.range(nxt, len);
+        let reason = if after_timeout {
             SendReason::RtoRetransmission
         } else if limited_transmit {
             SendReason::LimitedTransmit
@@ -343,7 +395,7 @@ impl Connection {
     /// peer takes it, its ACK will (see `SendSequence::acknowledge`).
     fn window_probe(&mut self, now: Instant) -> Option<Transmit> {
         let nxt = self.snd.nxt;
-        let payload = self.snd.copy_out(nxt, 1);
+        let payload = self.snd.range(nxt, 1);
         if payload.is_empty() {
             return None;
         }
@@ -357,7 +409,7 @@ impl Connection {
         now: Instant,
         seq: SeqNumber,
         control: Control,
-        payload: Vec<u8>,
+        payload: SendRange,
         reason: SendReason,
     ) -> Transmit {
         let ack = self.state.synchronized().then_some(self.rcv.nxt);

@@ -140,6 +140,14 @@ impl RecvSequence {
 
     /// Inserts a range into the out-of-order queue, merging with its neighbours.
     fn hold(&mut self, start: SeqNumber, data: &[u8]) {
+        // The common case while a hole waits for its retransmission: the next segment in
+        // order after the last held range, appended to it.
+        if let Some((last_start, last)) = self.out_of_order.last_mut() {
+            if *last_start + last.len() == start {
+                last.extend_from_slice(data);
+                return;
+            }
+        }
         let end = start + data.len();
         let mut merged_start = start;
         let mut merged: Vec<u8> = data.to_vec();

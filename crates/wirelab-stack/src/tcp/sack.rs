@@ -1,30 +1,62 @@
-//! The sender's SACK scoreboard (RFC 2018 §5): which bytes above SND.UNA the receiver holds,
-//! so that fast recovery can resend every hole it reports instead of one hole per round
-//! trip (NewReno without SACK).
+//! The sender's SACK scoreboard and the routines RFC 6675 §4 builds on it: `Update()`,
+//! `IsLost()`, `SetPipe()` and `NextSeg()`. Read it beside RFC 6675 ("A Conservative Loss
+//! Recovery Algorithm Based on Selective Acknowledgment (SACK) for TCP"); `recovery.rs`
+//! uses these routines to decide when recovery begins and ends, and what to send.
 //!
 //! ```text
-//!   SND.UNA                                                    SND.MAX
-//!      |  hole  |## SACKed ##|  hole  |##### SACKed #####|  not yet known  |
-//!      ^ fast retransmit      ^ next_hole after HighRxt
+//!   SND.UNA (HighACK+1)                                     SND.MAX (HighData+1)
+//!      |  hole  |## SACKed ##|  hole  |##### SACKed #####|  hole  |
+//!      |<-lost->|            |<-lost->|                  |<- not lost: nothing SACKed
+//!                                                           above it yet
+//!      IsLost(S): at least DupThresh SACKed blocks above S, or more than
+//!      (DupThresh - 1) * SMSS SACKed bytes above S.
+//!
+//!      pipe = unSACKed bytes not lost  +  unSACKed bytes already retransmitted (< HighRxt)
 //! ```
 //!
-//! This is a simplification of RFC 6675: holes below the highest SACKed byte are resent one
-//! per ACK during fast recovery (`HighRxt` remembers how far that got), while the amount in
-//! flight is still NewReno's inflated cwnd rather than RFC 6675's "pipe". After a
-//! retransmission timeout the scoreboard is cleared (RFC 2018 §8: the receiver may have
-//! discarded what it SACKed).
+//! Sequence numbers: RFC 6675 names octets (HighACK is the highest octet acknowledged,
+//! HighData the highest sent, HighRxt the highest retransmitted). wirelab keeps the
+//! boundaries one past them, as TCP's variables do: SND.UNA = HighACK + 1,
+//! SND.MAX = HighData + 1, and `high_rxt`/`rescue_rxt` are one past the last octet of
+//! those retransmissions. So the RFC's "S2 > HighRxt" reads `s2 >= high_rxt` here.
+//!
+//! After a retransmission timeout the SACKed ranges are forgotten (RFC 2018 §8, RFC 6675
+//! §5.1: the receiver may have discarded data it SACKed).
 
 use crate::wire::SeqNumber;
 
+/// DupThresh (RFC 6675 §2, RFC 5681 §3.2): the duplicate ACKs that signal a loss. Early
+/// retransmit (RFC 5827, `recovery.rs`) lowers it when little data is outstanding.
+pub const DUP_THRESH: u32 = 3;
+
 #[derive(Clone, Debug, Default)]
 pub struct Scoreboard {
-    /// Disjoint SACKed ranges [left, right), sorted.
+    /// Disjoint SACKed ranges [left, right), sorted, all above SND.UNA.
     sacked: Vec<(SeqNumber, SeqNumber)>,
-    /// HighRxt (RFC 6675 §2): the end of the highest retransmission in this recovery.
+    /// HighRxt (RFC 6675 §2), one past the highest octet retransmitted in this recovery.
     pub high_rxt: SeqNumber,
+    /// RescueRxt (RFC 6675 §2), one past the highest octet of the rescue retransmission
+    /// (NextSeg rule 4); `None` while undefined.
+    pub rescue_rxt: Option<SeqNumber>,
+}
+
+/// What NextSeg() (RFC 6675 §4) says to send next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextSeg {
+    /// Rule 1: the first unSACKed range above HighRxt that IsLost() says is lost.
+    Lost { seq: SeqNumber, len: usize },
+    /// Rule 2: previously unsent data, from HighData + 1.
+    NewData,
+    /// Rule 3: no loss known and no new data: the first unSACKed range above HighRxt
+    /// below the highest SACKed octet, though not known to be lost.
+    Unsacked { seq: SeqNumber, len: usize },
+    /// Rule 4: the rescue retransmission, once per recovery: the segment that ends with
+    /// the highest unSACKed octet.
+    Rescue { seq: SeqNumber, len: usize },
 }
 
 impl Scoreboard {
+    /// Forgets every SACKed range (after a retransmission timeout).
     pub fn clear(&mut self) {
         self.sacked.clear();
     }
@@ -33,24 +65,28 @@ impl Scoreboard {
         &self.sacked
     }
 
-    /// Adds the blocks of an ACK, ignoring blocks that make no sense (RFC 2018 §5 leaves
-    /// that to the sender; RFC 6675 §5.1 asks to ignore blocks below SND.UNA), and forgets
-    /// what SND.UNA passed.
+    /// Update() (RFC 6675 §4): records the blocks of an ACK, ignoring blocks that make no
+    /// sense (RFC 6675 §5.1 says to ignore blocks below SND.UNA; blocks beyond what was
+    /// sent are ignored too), and forgets what SND.UNA passed. Returns how many bytes were
+    /// SACKed for the first time: an ACK that SACKs new bytes is a "duplicate
+    /// acknowledgment" in RFC 6675 §2's sense.
     pub fn update(
         &mut self,
         una: SeqNumber,
         max: SeqNumber,
         blocks: &[Option<(SeqNumber, SeqNumber)>],
-    ) {
+    ) -> usize {
+        self.sacked.retain_mut(|(left, right)| {
+            *left = (*left).max(una);
+            una < *right
+        });
+        let before = self.sacked_bytes();
         for &(left, right) in blocks.iter().flatten() {
             if left < right && una < right && right <= max {
                 self.insert(left.max(una), right);
             }
         }
-        self.sacked.retain_mut(|(left, right)| {
-            *left = (*left).max(una);
-            una < *right
-        });
+        self.sacked_bytes() - before
     }
 
     fn insert(&mut self, left: SeqNumber, right: SeqNumber) {
@@ -71,17 +107,132 @@ impl Scoreboard {
         self.sacked.insert(at, (left, right));
     }
 
-    /// The first hole (unSACKed range below the highest SACKed byte) that ends after
-    /// `from`, starting no earlier than `from`.
-    pub fn next_hole(&self, una: SeqNumber, from: SeqNumber) -> Option<(SeqNumber, SeqNumber)> {
+    fn sacked_bytes(&self) -> usize {
+        self.sacked.iter().map(|(l, r)| r.len_since(*l)).sum()
+    }
+
+    /// SACKed bytes below `seq`: sent, not acknowledged, but no longer in the network.
+    pub fn sacked_below(&self, seq: SeqNumber) -> usize {
+        self.sacked
+            .iter()
+            .filter(|&&(left, _)| left < seq)
+            .map(|&(left, right)| right.min(seq).len_since(left))
+            .sum()
+    }
+
+    /// One past the highest SACKed octet, if anything is SACKed.
+    pub fn highest_sacked(&self) -> Option<SeqNumber> {
+        self.sacked.last().map(|&(_, right)| right)
+    }
+
+    pub fn is_sacked(&self, seq: SeqNumber) -> bool {
+        self.sacked.iter().any(|&(l, r)| l <= seq && seq < r)
+    }
+
+    /// IsLost(SeqNum) (RFC 6675 §4): "true when either DupThresh discontiguous SACKed
+    /// sequences have arrived above 'SeqNum' or more than (DupThresh - 1) * SMSS bytes with
+    /// sequence numbers greater than 'SeqNum' have been SACKed". wirelab counts the
+    /// discontiguous sequences as the separate SACKed ranges above `seq`.
+    pub fn is_lost(&self, seq: SeqNumber, dup_thresh: u32, smss: usize) -> bool {
+        let above = self.sacked.iter().filter(|&&(_, right)| right > seq + 1);
+        let (blocks, bytes) = above.fold((0u32, 0usize), |(blocks, bytes), &(left, right)| {
+            (blocks + 1, bytes + right.len_since(left.max(seq + 1)))
+        });
+        blocks >= dup_thresh || bytes > dup_thresh.saturating_sub(1) as usize * smss
+    }
+
+    /// The unSACKed ranges ("holes") between `una` and `high_data` (SND.MAX), in order.
+    pub fn holes(
+        &self,
+        una: SeqNumber,
+        high_data: SeqNumber,
+    ) -> impl Iterator<Item = (SeqNumber, SeqNumber)> + '_ {
         let mut start = una;
-        for &(left, right) in &self.sacked {
-            if start < left && from < left {
-                return Some((start.max(from), left));
-            }
+        let ends = self
+            .sacked
+            .iter()
+            .copied()
+            .chain(std::iter::once((high_data, high_data)));
+        ends.filter_map(move |(left, right)| {
+            let hole = (start, left.min(high_data));
             start = start.max(right);
+            (hole.0 < hole.1).then_some(hole)
+        })
+    }
+
+    /// SetPipe() (RFC 6675 §4): the bytes the sender believes are still in the network.
+    /// For each octet from HighACK + 1 to HighData that is not SACKed: "(a) If IsLost (S1)
+    /// returns false: pipe is incremented by 1 octet. (b) If S1 <= HighRxt: pipe is
+    /// incremented by 1 octet." Within one hole nothing is SACKed, so IsLost gives the same
+    /// answer for all its octets: it is asked once per hole.
+    pub fn pipe(&self, una: SeqNumber, high_data: SeqNumber, dup_thresh: u32, smss: usize) -> usize {
+        self.holes(una, high_data)
+            .map(|(start, end)| {
+                let not_lost = if self.is_lost(start, dup_thresh, smss) {
+                    0
+                } else {
+                    end.len_since(start)
+                };
+                let retransmitted = end.min(self.high_rxt).len_since(start.min(self.high_rxt));
+                not_lost + retransmitted
+            })
+            .sum()
+    }
+
+    /// NextSeg() (RFC 6675 §4): what to send next during recovery, or `None`. `new_data`
+    /// says whether unsent data exists and the receiver's window allows it (rule 2).
+    /// Rule 4 also needs HighACK + 1 (`una`); the caller sets RescueRxt when it sends a
+    /// rescue (rule 4.b).
+    pub fn next_seg(
+        &self,
+        una: SeqNumber,
+        high_data: SeqNumber,
+        dup_thresh: u32,
+        smss: usize,
+        new_data: bool,
+    ) -> Option<NextSeg> {
+        // (1.a) "S2 > HighRxt" and (1.b) "S2 < [the] highest octet covered by any received
+        // SACK": the first hole at or above HighRxt (in wirelab's one-past convention).
+        // IsLost can only turn false further up (fewer SACKed bytes lie above), so if the
+        // smallest candidate is not lost, none is.
+        let candidate = self.highest_sacked().and_then(|highest| {
+            let (start, end) = self
+                .holes(una.max(self.high_rxt), high_data)
+                .find(|&(start, _)| start < highest)?;
+            Some((start, end.len_since(start).min(smss)))
+        });
+        if let Some((seq, len)) = candidate {
+            // (1.c) "IsLost (S2) returns true."
+            if self.is_lost(seq, dup_thresh, smss) {
+                return Some(NextSeg::Lost { seq, len });
+            }
         }
-        None
+        // (2) "If no sequence number 'S2' per rule (1) exists but there exists available
+        // unsent data and the receiver's advertised window allows, the sequence range of one
+        // segment of up to SMSS octets of previously unsent data starting with sequence
+        // number HighData+1 MUST be returned."
+        if new_data {
+            return Some(NextSeg::NewData);
+        }
+        // (3) An unSACKed range meeting (1.a) and (1.b) but not known lost.
+        if let Some((seq, len)) = candidate {
+            return Some(NextSeg::Unsacked { seq, len });
+        }
+        // (4) "If conditions (1)-(3) fail, but there exists outstanding unSACKed data, we
+        // provide the opportunity for a single 'rescue' retransmission per entry into loss
+        // recovery. If HighACK is greater than RescueRxt (or RescueRxt is undefined), then one
+        // segment of upto SMSS octets that MUST include the highest outstanding unSACKed
+        // sequence number SHOULD be returned".
+        let rescue_allowed = self.rescue_rxt.is_none_or(|rescue| una > rescue);
+        let (start, end) = self.holes(una, high_data).last()?;
+        if !rescue_allowed {
+            return None;
+        }
+        let len = end.len_since(start).min(smss);
+        Some(NextSeg::Rescue {
+            seq: SeqNumber(end.0.wrapping_sub(len as u32)),
+            len,
+        })
     }
 }
 
@@ -89,21 +240,39 @@ impl Scoreboard {
 mod tests {
     use super::*;
 
+    const SMSS: usize = 100;
+
     fn s(n: u32) -> SeqNumber {
         SeqNumber(n)
+    }
+
+    /// A scoreboard after SND.UNA = 1000 with `blocks` SACKed (SND.MAX = 2000).
+    fn board(blocks: &[(u32, u32)]) -> Scoreboard {
+        let mut board = Scoreboard::default();
+        let blocks: Vec<_> = blocks.iter().map(|&(l, r)| Some((s(l), s(r)))).collect();
+        board.update(s(1000), s(2000), &blocks);
+        board
     }
 
     #[test]
     fn blocks_merge_and_are_forgotten_below_snd_una() {
         let mut board = Scoreboard::default();
-        board.update(
+        let new = board.update(
             s(100),
             s(1000),
             &[Some((s(300), s(400))), Some((s(400), s(500))), None],
         );
         assert_eq!(board.ranges(), [(s(300), s(500))]);
-        board.update(s(350), s(1000), &[]);
+        assert_eq!(new, 200);
+        assert_eq!(board.update(s(350), s(1000), &[]), 0);
         assert_eq!(board.ranges(), [(s(350), s(500))]);
+    }
+
+    #[test]
+    fn a_block_sacked_again_brings_no_new_bytes() {
+        let mut board = board(&[(1100, 1200)]);
+        assert_eq!(board.update(s(1000), s(2000), &[Some((s(1100), s(1200)))]), 0);
+        assert_eq!(board.update(s(1000), s(2000), &[Some((s(1100), s(1300)))]), 100);
     }
 
     #[test]
@@ -122,20 +291,101 @@ mod tests {
     }
 
     #[test]
-    fn holes_are_found_one_after_the_other() {
-        let mut board = Scoreboard::default();
-        board.update(
-            s(100),
-            s(1000),
-            &[Some((s(200), s(300))), Some((s(400), s(500))), None],
-        );
-        assert_eq!(board.next_hole(s(100), s(100)), Some((s(100), s(200))));
-        assert_eq!(board.next_hole(s(100), s(200)), Some((s(300), s(400))));
-        assert_eq!(board.next_hole(s(100), s(350)), Some((s(350), s(400))));
+    fn holes_lie_between_snd_una_the_sacked_ranges_and_snd_max() {
+        let board = board(&[(1100, 1200), (1300, 1400)]);
+        let holes: Vec<_> = board.holes(s(1000), s(1500)).collect();
         assert_eq!(
-            board.next_hole(s(100), s(400)),
-            None,
-            "nothing is known beyond 500"
+            holes,
+            [(s(1000), s(1100)), (s(1200), s(1300)), (s(1400), s(1500))]
         );
+    }
+
+    #[test]
+    fn a_hole_is_lost_once_three_segments_are_sacked_above_it() {
+        // 1000..1100 missing; 1100..1300 SACKed: two segments above, not yet lost.
+        let mut board = board(&[(1100, 1300)]);
+        assert!(!board.is_lost(s(1000), DUP_THRESH, SMSS));
+        // A third segment: more than (3 - 1) * SMSS bytes above.
+        board.update(s(1000), s(2000), &[Some((s(1300), s(1400)))]);
+        assert!(board.is_lost(s(1000), DUP_THRESH, SMSS));
+        assert!(!board.is_lost(s(1400), DUP_THRESH, SMSS), "nothing above it");
+    }
+
+    #[test]
+    fn three_small_sacked_blocks_above_a_hole_make_it_lost() {
+        let board = board(&[(1100, 1110), (1200, 1210), (1300, 1310)]);
+        assert!(board.is_lost(s(1000), DUP_THRESH, SMSS));
+        assert!(!board.is_lost(s(1110), DUP_THRESH, SMSS), "two blocks above");
+    }
+
+    #[test]
+    fn pipe_counts_holes_not_lost_and_retransmissions() {
+        // Sent 1000..1600. SACKed 1100..1400 (3 segments): the hole 1000..1100 is lost;
+        // 1400..1600 has nothing SACKed above it, so it is still in the network.
+        let mut board = board(&[(1100, 1400)]);
+        assert_eq!(board.pipe(s(1000), s(1600), DUP_THRESH, SMSS), 200);
+        // The lost segment is retransmitted: HighRxt = 1100.
+        board.high_rxt = s(1100);
+        assert_eq!(board.pipe(s(1000), s(1600), DUP_THRESH, SMSS), 300);
+    }
+
+    #[test]
+    fn next_seg_resends_a_lost_hole_before_new_data() {
+        let board = board(&[(1100, 1400)]);
+        assert_eq!(
+            board.next_seg(s(1000), s(1600), DUP_THRESH, SMSS, true),
+            Some(NextSeg::Lost {
+                seq: s(1000),
+                len: 100
+            })
+        );
+    }
+
+    #[test]
+    fn next_seg_skips_what_high_rxt_covers_and_then_sends_new_data() {
+        let mut board = board(&[(1100, 1400)]);
+        board.high_rxt = s(1100);
+        assert_eq!(
+            board.next_seg(s(1000), s(1600), DUP_THRESH, SMSS, true),
+            Some(NextSeg::NewData)
+        );
+    }
+
+    #[test]
+    fn next_seg_resends_a_hole_not_known_lost_when_there_is_no_new_data() {
+        // 1000..1100 was resent; 1200..1300 has only one segment SACKed above it.
+        let mut board = board(&[(1100, 1200), (1300, 1400)]);
+        board.high_rxt = s(1100);
+        assert_eq!(
+            board.next_seg(s(1000), s(1400), DUP_THRESH, SMSS, false),
+            Some(NextSeg::Unsacked {
+                seq: s(1200),
+                len: 100
+            })
+        );
+    }
+
+    #[test]
+    fn the_rescue_retransmission_ends_at_the_highest_unsacked_octet_once() {
+        // Everything up to HighRxt was resent, the tail 1400..1600 is unSACKed, nothing new.
+        let mut board = board(&[(1100, 1400)]);
+        board.high_rxt = s(1100);
+        board.rescue_rxt = Some(s(1100));
+        // HighACK has not passed RescueRxt: no rescue yet.
+        assert_eq!(board.next_seg(s(1100), s(1600), DUP_THRESH, SMSS, false), None);
+        let board_after_partial_ack = {
+            let mut b = board.clone();
+            b.update(s(1400), s(1600), &[]);
+            b
+        };
+        assert_eq!(
+            board_after_partial_ack.next_seg(s(1400), s(1600), DUP_THRESH, SMSS, false),
+            Some(NextSeg::Rescue {
+                seq: s(1500),
+                len: 100
+            })
+        );
+        board.rescue_rxt = Some(s(1600));
+        assert_eq!(board.next_seg(s(1400), s(1600), DUP_THRESH, SMSS, false), None);
     }
 }

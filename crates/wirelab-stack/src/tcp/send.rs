@@ -18,8 +18,51 @@
 //! data sent before the timeout is still recognised as acceptable, and a segment below
 //! SND.MAX is known to be a retransmission.
 
+use super::{Connection, Transmit};
 use crate::wire::SeqNumber;
 use std::collections::VecDeque;
+
+/// Bytes of the send buffer, named by the sequence number of the first: what a segment
+/// carries. The bytes stay in the buffer (they are needed again if the segment is lost);
+/// the interface copies them straight into the frame it builds
+/// ([`Connection::append_payload`]), so that a segment's data is copied once on its way out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SendRange {
+    pub seq: SeqNumber,
+    pub len: usize,
+}
+
+impl SendRange {
+    /// No data: a SYN, a pure ACK, a FIN alone, a RST.
+    pub const EMPTY: SendRange = SendRange {
+        seq: SeqNumber(0),
+        len: 0,
+    };
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Connection {
+    /// Appends the payload of a segment this connection just sent (`poll_transmit`) to
+    /// `out`. Call it before the connection handles anything else: an ACK removes
+    /// acknowledged bytes from the send buffer.
+    pub fn append_payload(&self, segment: &Transmit, out: &mut Vec<u8>) {
+        self.snd.append(segment.payload, out);
+    }
+
+    /// The payload of a segment this connection just sent, as bytes of its own.
+    pub fn payload_bytes(&self, segment: &Transmit) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(segment.payload.len);
+        self.append_payload(segment, &mut bytes);
+        bytes
+    }
+}
 
 #[derive(Debug)]
 pub struct SendSequence {
@@ -114,14 +157,25 @@ impl SendSequence {
         self.buffer.len().saturating_sub(offset)
     }
 
-    /// Copies up to `len` bytes starting at sequence number `seq`.
-    pub fn copy_out(&self, seq: SeqNumber, len: usize) -> Vec<u8> {
+    /// Up to `len` bytes from sequence number `seq`, as far as the buffer holds them.
+    pub fn range(&self, seq: SeqNumber, len: usize) -> SendRange {
         let start = seq.len_since(self.buffer_start).min(self.buffer.len());
         let end = start.saturating_add(len).min(self.buffer.len());
-        // Slice copies (memcpy) of the ring buffer's two halves, not a byte-by-byte iterator:
-        // this copy is on every data segment's path.
+        SendRange {
+            seq: self.buffer_start + start,
+            len: end - start,
+        }
+    }
+
+    /// Appends the bytes of `range` to `out`: one or two slice copies (memcpy) of the ring
+    /// buffer's halves, not a byte-by-byte iterator, since every byte sent passes here.
+    pub fn append(&self, range: SendRange, out: &mut Vec<u8>) {
+        let start = range
+            .seq
+            .len_since(self.buffer_start)
+            .min(self.buffer.len());
+        let end = start.saturating_add(range.len).min(self.buffer.len());
         let (front, back) = self.buffer.as_slices();
-        let mut out = Vec::with_capacity(end - start);
         out.extend_from_slice(
             front
                 .get(start.min(front.len())..end.min(front.len()))
@@ -130,7 +184,6 @@ impl SendSequence {
         let back_start = start.saturating_sub(front.len());
         let back_end = end.saturating_sub(front.len());
         out.extend_from_slice(back.get(back_start..back_end).unwrap_or_default());
-        out
     }
 
     /// Sequence space in flight: sent and not acknowledged (SND.NXT - SND.UNA).

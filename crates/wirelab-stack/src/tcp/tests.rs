@@ -15,6 +15,8 @@ mod established;
 mod keepalive;
 #[path = "tests_random.rs"]
 mod random;
+#[path = "tests_recovery.rs"]
+mod recovery;
 
 pub(super) const LOCAL_PORT: u16 = 80;
 pub(super) const REMOTE_PORT: u16 = 49500;
@@ -122,7 +124,7 @@ impl Harness {
             );
         };
         assert_eq!(
-            (t.repr, t.payload.as_slice()),
+            (t.repr, self.c.payload_bytes(&t).as_slice()),
             (repr, payload),
             "\ntrace:\n{}",
             self.trace_text()

@@ -270,15 +270,13 @@ fn unacknowledged_data_is_sent_again_when_the_rto_expires() {
 #[test]
 fn three_duplicate_acks_trigger_a_fast_retransmission() {
     let mut h = established();
-    h.c.send(&[7; 4000]);
+    h.c.send(&[7; 5000]);
     for i in 0..4 {
-        let psh = i == 3;
         recv!(
             h,
             TcpRepr {
                 seq: LOCAL_SEQ + 1 + 1000 * i,
                 ack: Some(REMOTE_SEQ + 1),
-                psh,
                 ..RECV_TEMPL
             },
             &[7; 1000]
@@ -290,6 +288,18 @@ fn three_duplicate_acks_trigger_a_fast_retransmission() {
         ..SEND_TEMPL
     };
     send!(h, ack(1000));
+    // cwnd grew by one segment: the fifth goes out, and four are outstanding, enough for
+    // three duplicate ACKs (fewer would mean early retransmit, RFC 5827).
+    recv!(
+        h,
+        TcpRepr {
+            seq: LOCAL_SEQ + 4001,
+            ack: Some(REMOTE_SEQ + 1),
+            psh: true,
+            ..RECV_TEMPL
+        },
+        &[7; 1000]
+    );
     for _ in 0..3 {
         send!(h, ack(1000));
     }
@@ -304,7 +314,7 @@ fn three_duplicate_acks_trigger_a_fast_retransmission() {
     );
     assert_eq!(reason, SendReason::FastRetransmission);
     let cc = h.c.congestion();
-    // FlightSize was 3000 bytes: ssthresh = max(1500, 2000), cwnd = ssthresh + 3 * 1000.
+    // FlightSize was 4000 bytes: ssthresh = max(2000, 2000), cwnd = ssthresh + 3 * 1000.
     assert_eq!((cc.ssthresh, cc.cwnd), (2000, 5000));
 }
 
@@ -684,81 +694,4 @@ fn paws_drops_a_segment_with_an_old_timestamp() {
         b"new"
     );
     assert_eq!(h.c.recv_queue(), 3);
-}
-
-// =====================================================================================
-// Fast recovery with SACK.
-// =====================================================================================
-
-#[test]
-fn with_sack_fast_recovery_resends_a_second_hole_without_waiting_a_round_trip() {
-    let sack = Config {
-        sack: true,
-        ..config()
-    };
-    let mut h = established_with(
-        sack,
-        TcpOptions {
-            sack_permitted: true,
-            ..MSS_1000
-        },
-    );
-    // Grow cwnd to 8 segments: four segments, four ACKs (slow start).
-    h.c.send(&[1; 4000]);
-    for _ in 0..4 {
-        h.poll().expect("a segment");
-    }
-    for n in 1..=4 {
-        send!(
-            h,
-            TcpRepr {
-                seq: REMOTE_SEQ + 1,
-                ack: Some(LOCAL_SEQ + 1 + 1000 * n),
-                window: 16_000,
-                ..SEND_TEMPL
-            }
-        );
-    }
-    assert_eq!(h.c.congestion().cwnd, 8000);
-    let base = LOCAL_SEQ + 4001;
-    h.c.send(&[2; 8000]);
-    for _ in 0..8 {
-        h.poll().expect("a segment");
-    }
-    // Segments 0 and 4 are lost; each other one brings a duplicate ACK with SACK blocks.
-    let dup_ack = |blocks: [Option<(SeqNumber, SeqNumber)>; 3]| TcpRepr {
-        seq: REMOTE_SEQ + 1,
-        ack: Some(base),
-        window: 16_000,
-        options: TcpOptions {
-            sack_blocks: blocks,
-            ..TcpOptions::NONE
-        },
-        ..SEND_TEMPL
-    };
-    for k in 1..=3 {
-        send!(
-            h,
-            dup_ack([Some((base + 1000, base + 1000 * (k + 1))), None, None])
-        );
-    }
-    let fast = h.poll().expect("the fast retransmission");
-    assert_eq!(
-        (fast.reason, fast.repr.seq, fast.payload.len()),
-        (SendReason::FastRetransmission, base, 1000)
-    );
-    send!(
-        h,
-        dup_ack([
-            Some((base + 5000, base + 6000)),
-            Some((base + 1000, base + 4000)),
-            None
-        ])
-    );
-    let hole = h.poll().expect("the second hole");
-    assert_eq!(
-        (hole.reason, hole.repr.seq, hole.payload.len()),
-        (SendReason::SackRetransmission, base + 4000, 1000)
-    );
-    h.expect_nothing();
 }

@@ -16,7 +16,6 @@
 //! back together by the interface (`iface/reassembly.rs`).
 
 use super::{checksum, Error};
-use etherparse::{IpNumber, Ipv4Header, Ipv4HeaderSlice};
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -31,6 +30,21 @@ impl IpProtocol {
 }
 
 pub const HEADER_LEN: usize = 20;
+
+/// Byte offsets of the header's fields, as in the diagram above.
+mod field {
+    use std::ops::Range;
+    /// Version in the high four bits, IHL (header length in 32-bit words) in the low four.
+    pub const VERSION_IHL: usize = 0;
+    pub const TOTAL_LENGTH: Range<usize> = 2..4;
+    pub const CHECKSUM: Range<usize> = 10..12;
+}
+
+/// Bytes 6 and 7: the flags in the high three bits (reserved, DF, MF), the fragment offset
+/// in 8-byte units in the other thirteen.
+const DONT_FRAGMENT: u16 = 0x4000;
+const MORE_FRAGMENTS: u16 = 0x2000;
+const FRAGMENT_OFFSET: u16 = 0x1fff;
 
 /// Where a fragment's payload sits in the original datagram (RFC 791 §3.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,69 +82,119 @@ pub struct Ipv4Repr {
 
 impl Ipv4Repr {
     /// Parses and checks the header (version, lengths, checksum) and returns the payload as
-    /// the total length declares it (Ethernet padding after it is cut off).
+    /// the total length declares it (Ethernet padding after it is cut off). Options are
+    /// skipped.
     pub fn parse(bytes: &[u8]) -> Result<(Ipv4Repr, &[u8]), Error> {
-        let header =
-            Ipv4HeaderSlice::from_slice(bytes).map_err(|e| Error::new("ipv4", 0, e.to_string()))?;
-        let header_len = header.slice().len();
-        let stored = header.header_checksum();
-        if checksum(0, header.slice()) != 0 {
-            let computed = header.to_header().calc_header_checksum();
+        let Some(fixed) = bytes.first_chunk::<HEADER_LEN>() else {
+            return Err(Error::truncated("ipv4", HEADER_LEN, bytes.len()));
+        };
+        // The fixed header, named as in the diagram at the top of this file.
+        let [version_ihl, _tos, len0, len1, id0, id1, ff0, ff1, ttl, protocol, ck0, ck1, s0, s1, s2, s3, d0, d1, d2, d3] =
+            *fixed;
+        if version_ihl >> 4 != 4 {
             return Err(Error::new(
                 "ipv4",
-                10,
-                format!("expected a header checksum of 0x{computed:04x}, found 0x{stored:04x}"),
+                field::VERSION_IHL,
+                format!("expected version 4, found {}", version_ihl >> 4),
             ));
         }
-        let total = usize::from(header.total_len());
-        if total < header_len || total > bytes.len() {
+        let header_len = usize::from(version_ihl & 0x0f) * 4;
+        let Some(header) = bytes.get(..header_len).filter(|_| header_len >= HEADER_LEN) else {
             return Err(Error::new(
                 "ipv4",
-                2,
+                field::VERSION_IHL,
+                format!(
+                    "expected a header length (IHL) of 5 to 15 words within the {} bytes there are, found {}",
+                    bytes.len(),
+                    version_ihl & 0x0f
+                ),
+            ));
+        };
+        if checksum(0, header) != 0 {
+            let mut zeroed = header.to_vec();
+            if let Some(field) = zeroed.get_mut(field::CHECKSUM) {
+                field.fill(0);
+            }
+            return Err(Error::new(
+                "ipv4",
+                field::CHECKSUM.start,
+                format!(
+                    "expected a header checksum of 0x{:04x}, found 0x{:04x}",
+                    checksum(0, &zeroed),
+                    u16::from_be_bytes([ck0, ck1])
+                ),
+            ));
+        }
+        let total = usize::from(u16::from_be_bytes([len0, len1]));
+        let Some(payload) = bytes.get(header_len..total).filter(|_| total >= header_len) else {
+            return Err(Error::new(
+                "ipv4",
+                field::TOTAL_LENGTH.start,
                 format!(
                     "expected a total length between {header_len} and {} (the bytes there are), found {total}",
                     bytes.len()
                 ),
             ));
-        }
+        };
+        let flags_fragment = u16::from_be_bytes([ff0, ff1]);
         let fragment = Fragment {
-            offset: usize::from(header.fragments_offset().value()) * 8,
-            more: header.more_fragments(),
+            offset: usize::from(flags_fragment & FRAGMENT_OFFSET) * 8,
+            more: flags_fragment & MORE_FRAGMENTS != 0,
         };
         let repr = Ipv4Repr {
-            src: header.source_addr(),
-            dst: header.destination_addr(),
-            protocol: IpProtocol(header.protocol().0),
-            ttl: header.ttl(),
+            src: Ipv4Addr::new(s0, s1, s2, s3),
+            dst: Ipv4Addr::new(d0, d1, d2, d3),
+            protocol: IpProtocol(protocol),
+            ttl,
             payload_len: total - header_len,
-            identification: header.identification(),
+            identification: u16::from_be_bytes([id0, id1]),
             fragment,
         };
-        let payload = bytes.get(header_len..total).unwrap_or_default();
         Ok((repr, payload))
     }
 
-    /// Appends a 20-byte header with DF set and its checksum.
+    /// Appends a 20-byte header (no options) with its checksum; DF is set on a whole
+    /// datagram, which the stack never fragments.
     pub fn emit(&self, out: &mut Vec<u8>) {
-        let payload_len = u16::try_from(self.payload_len).unwrap_or(u16::MAX);
-        let mut header = Ipv4Header::new(
-            payload_len.saturating_sub(HEADER_LEN as u16),
+        let total_len = u16::try_from(HEADER_LEN + self.payload_len).unwrap_or(u16::MAX);
+        let mut flags_fragment = ((self.fragment.offset / 8) as u16) & FRAGMENT_OFFSET;
+        if self.fragment.is_whole() {
+            flags_fragment |= DONT_FRAGMENT;
+        }
+        if self.fragment.more {
+            flags_fragment |= MORE_FRAGMENTS;
+        }
+        let [len0, len1] = total_len.to_be_bytes();
+        let [id0, id1] = self.identification.to_be_bytes();
+        let [ff0, ff1] = flags_fragment.to_be_bytes();
+        let [s0, s1, s2, s3] = self.src.octets();
+        let [d0, d1, d2, d3] = self.dst.octets();
+        // Version 4, IHL 5; type of service 0; the checksum field zero while it is computed.
+        let mut header = [
+            0x45,
+            0,
+            len0,
+            len1,
+            id0,
+            id1,
+            ff0,
+            ff1,
             self.ttl,
-            IpNumber(self.protocol.0),
-            self.src.octets(),
-            self.dst.octets(),
-        )
-        .unwrap_or_default();
-        // Ipv4Header::new takes the payload length; set it exactly (it may be near 65515).
-        let _ = header.set_payload_len(self.payload_len);
-        header.identification = self.identification;
-        header.dont_fragment = self.fragment.is_whole();
-        header.more_fragments = self.fragment.more;
-        header.fragment_offset =
-            etherparse::IpFragOffset::try_new((self.fragment.offset / 8) as u16)
-                .unwrap_or_default();
-        header.header_checksum = header.calc_header_checksum();
-        out.extend_from_slice(&header.to_bytes());
+            self.protocol.0,
+            0,
+            0,
+            s0,
+            s1,
+            s2,
+            s3,
+            d0,
+            d1,
+            d2,
+            d3,
+        ];
+        let sum = checksum(0, &header);
+        header[field::CHECKSUM].copy_from_slice(&sum.to_be_bytes());
+        out.extend_from_slice(&header);
     }
 }
 

@@ -21,7 +21,6 @@
 //! advises new applications not to use it) and is ignored on input.
 
 use super::{checksum, pseudo_header_sum, Error, IpProtocol};
-use etherparse::{TcpHeader, TcpHeaderSlice};
 use std::cmp::Ordering;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -93,6 +92,30 @@ pub enum Control {
     Syn,
     Fin,
     Rst,
+}
+
+/// Byte offsets of the fixed header's fields, as in the diagram above.
+mod field {
+    use std::ops::Range;
+    pub const SRC_PORT: Range<usize> = 0..2;
+    pub const DST_PORT: Range<usize> = 2..4;
+    pub const SEQ_NUM: Range<usize> = 4..8;
+    pub const ACK_NUM: Range<usize> = 8..12;
+    /// Data Offset in the high four bits; the low four are reserved.
+    pub const DATA_OFFSET: usize = 12;
+    pub const FLAGS: usize = 13;
+    pub const WINDOW: Range<usize> = 14..16;
+    pub const CHECKSUM: Range<usize> = 16..18;
+    pub const URGENT: Range<usize> = 18..20;
+}
+
+/// The flag bits of byte 13 (CWR, ECE and URG are neither sent nor read).
+mod flag {
+    pub const FIN: u8 = 0x01;
+    pub const SYN: u8 = 0x02;
+    pub const RST: u8 = 0x04;
+    pub const PSH: u8 = 0x08;
+    pub const ACK: u8 = 0x10;
 }
 
 /// Option kinds (IANA "TCP Option Kind Numbers").
@@ -296,6 +319,8 @@ pub struct TcpRepr {
 }
 
 pub const HEADER_LEN: usize = 20;
+/// The longest header: Data Offset 15 (60 bytes), 40 of them options.
+pub const MAX_HEADER_LEN: usize = 60;
 
 impl TcpRepr {
     /// The sequence space the segment occupies: payload plus one for SYN and one for FIN
@@ -307,20 +332,53 @@ impl TcpRepr {
     /// Parses a segment sent from `src` to `dst`, checking its checksum over the
     /// pseudo-header, and returns the payload.
     pub fn parse(bytes: &[u8], src: Ipv4Addr, dst: Ipv4Addr) -> Result<(TcpRepr, &[u8]), Error> {
-        let header =
-            TcpHeaderSlice::from_slice(bytes).map_err(|e| Error::new("tcp", 0, e.to_string()))?;
+        let Some(fixed) = bytes.first_chunk::<HEADER_LEN>() else {
+            return Err(Error::truncated("tcp", HEADER_LEN, bytes.len()));
+        };
+        // The fixed header, named as in the diagram at the top of this file.
+        let [sp0, sp1, dp0, dp1, sq0, sq1, sq2, sq3, ak0, ak1, ak2, ak3, offset, flags, wn0, wn1, ck0, ck1, _, _] =
+            *fixed;
+        // Data Offset counts 32-bit words.
+        let header_len = usize::from(offset >> 4) * 4;
+        if header_len < HEADER_LEN {
+            return Err(Error::new(
+                "tcp",
+                field::DATA_OFFSET,
+                format!(
+                    "expected a data offset of at least 5 words (20 bytes), found {}",
+                    offset >> 4
+                ),
+            ));
+        }
+        let (Some(options), Some(payload)) =
+            (bytes.get(HEADER_LEN..header_len), bytes.get(header_len..))
+        else {
+            return Err(Error::new(
+                "tcp",
+                field::DATA_OFFSET,
+                format!(
+                    "expected the {header_len}-byte header its data offset declares, found {} bytes",
+                    bytes.len()
+                ),
+            ));
+        };
         let sum = pseudo_header_sum(src, dst, IpProtocol::TCP.0, bytes.len());
         if checksum(sum, bytes) != 0 {
             return Err(Error::new(
                 "tcp",
-                16,
+                field::CHECKSUM.start,
                 format!(
                     "expected a valid checksum, found 0x{:04x}",
-                    header.checksum()
+                    u16::from_be_bytes([ck0, ck1])
                 ),
             ));
         }
-        let control = match (header.syn(), header.fin(), header.rst()) {
+        let (syn, fin, rst) = (
+            flags & flag::SYN != 0,
+            flags & flag::FIN != 0,
+            flags & flag::RST != 0,
+        );
+        let control = match (syn, fin, rst) {
             (false, false, false) => Control::None,
             (true, false, false) => Control::Syn,
             (false, true, false) => Control::Fin,
@@ -328,27 +386,24 @@ impl TcpRepr {
             (syn, fin, rst) => {
                 return Err(Error::new(
                     "tcp",
-                    13,
+                    field::FLAGS,
                     format!(
                     "expected at most one of SYN, FIN, RST, found SYN={syn} FIN={fin} RST={rst}"
                 ),
                 ))
             }
         };
-        let options = TcpOptions::parse(header.options(), HEADER_LEN)?;
         let repr = TcpRepr {
-            src_port: header.source_port(),
-            dst_port: header.destination_port(),
-            seq: SeqNumber(header.sequence_number()),
-            ack: header
-                .ack()
-                .then(|| SeqNumber(header.acknowledgment_number())),
+            src_port: u16::from_be_bytes([sp0, sp1]),
+            dst_port: u16::from_be_bytes([dp0, dp1]),
+            seq: SeqNumber(u32::from_be_bytes([sq0, sq1, sq2, sq3])),
+            ack: (flags & flag::ACK != 0)
+                .then(|| SeqNumber(u32::from_be_bytes([ak0, ak1, ak2, ak3]))),
             control,
-            psh: header.psh(),
-            window: header.window_size(),
-            options,
+            psh: flags & flag::PSH != 0,
+            window: u16::from_be_bytes([wn0, wn1]),
+            options: TcpOptions::parse(options, HEADER_LEN)?,
         };
-        let payload = bytes.get(header.slice().len()..).unwrap_or_default();
         Ok((repr, payload))
     }
 
@@ -359,27 +414,57 @@ impl TcpRepr {
 
     /// Appends header and payload with the checksum for `src` -> `dst`.
     pub fn emit(&self, src: Ipv4Addr, dst: Ipv4Addr, payload: &[u8], out: &mut Vec<u8>) {
-        let mut header = TcpHeader::new(self.src_port, self.dst_port, self.seq.0, self.window);
-        header.acknowledgment_number = self.ack.map_or(0, |a| a.0);
-        header.ack = self.ack.is_some();
-        header.psh = self.psh;
-        header.syn = self.control == Control::Syn;
-        header.fin = self.control == Control::Fin;
-        header.rst = self.control == Control::Rst;
-        let mut options = Vec::with_capacity(40);
-        self.options.emit(&mut options);
-        options.truncate(40);
-        let _ = header.set_options_raw(&options);
-        // The checksum over the segment as written with a zero checksum field (RFC 9293
-        // §3.1), then stored in that field (bytes 16 and 17).
-        header.checksum = 0;
         let start = out.len();
-        out.extend_from_slice(&header.to_bytes());
+        self.emit_header(out);
         out.extend_from_slice(payload);
-        let segment = out.get(start..).unwrap_or_default();
+        if let Some(segment) = out.get_mut(start..) {
+            TcpRepr::fill_checksum(segment, src, dst);
+        }
+    }
+
+    /// Appends the header with its options and a zero checksum field. The checksum covers
+    /// the payload too: append the payload, then call [`TcpRepr::fill_checksum`]. (The
+    /// interface appends the payload straight from the connection's send buffer.)
+    pub fn emit_header(&self, out: &mut Vec<u8>) {
+        // At most 40 bytes of options fit (Data Offset is at most 15 words).
+        let options_len = self.options.emitted_len().min(MAX_HEADER_LEN - HEADER_LEN);
+        let mut flags = 0;
+        match self.control {
+            Control::None => {}
+            Control::Syn => flags |= flag::SYN,
+            Control::Fin => flags |= flag::FIN,
+            Control::Rst => flags |= flag::RST,
+        }
+        if self.psh {
+            flags |= flag::PSH;
+        }
+        if self.ack.is_some() {
+            flags |= flag::ACK;
+        }
+        let mut fixed = [0u8; HEADER_LEN];
+        fixed[field::SRC_PORT].copy_from_slice(&self.src_port.to_be_bytes());
+        fixed[field::DST_PORT].copy_from_slice(&self.dst_port.to_be_bytes());
+        fixed[field::SEQ_NUM].copy_from_slice(&self.seq.0.to_be_bytes());
+        // "If the ACK control bit is set", else zero.
+        fixed[field::ACK_NUM].copy_from_slice(&self.ack.map_or(0, |a| a.0).to_be_bytes());
+        fixed[field::DATA_OFFSET] = (((HEADER_LEN + options_len) / 4) as u8) << 4;
+        fixed[field::FLAGS] = flags;
+        fixed[field::WINDOW].copy_from_slice(&self.window.to_be_bytes());
+        // The checksum is computed over the segment with this field zero (RFC 9293 §3.1).
+        fixed[field::CHECKSUM].fill(0);
+        fixed[field::URGENT].fill(0);
+        let start = out.len();
+        out.extend_from_slice(&fixed);
+        self.options.emit(out);
+        out.truncate(start + HEADER_LEN + options_len);
+    }
+
+    /// Computes the checksum of a segment whose checksum field is zero (as `emit_header`
+    /// leaves it) over the pseudo-header for `src` -> `dst`, and stores it in that field.
+    pub fn fill_checksum(segment: &mut [u8], src: Ipv4Addr, dst: Ipv4Addr) {
         let sum = pseudo_header_sum(src, dst, IpProtocol::TCP.0, segment.len());
         let value = checksum(sum, segment);
-        if let Some(field) = out.get_mut(start + 16..start + 18) {
+        if let Some(field) = segment.get_mut(field::CHECKSUM) {
             field.copy_from_slice(&value.to_be_bytes());
         }
     }

@@ -258,7 +258,7 @@ fn checksum_word_by_word(initial: u32, data: &[u8]) -> u16 {
 }
 
 #[test]
-fn the_checksum_summed_four_bytes_at_a_time_equals_the_word_by_word_sum() {
+fn the_checksum_equals_the_word_by_word_sum_for_every_short_length() {
     // Lengths 0 to 199 (every remainder of 4 and of 2), many 0xff bytes to force carries.
     let mut x = 0x9e37_79b9_u32;
     let bytes: Vec<u8> = (0..200)
@@ -310,4 +310,30 @@ fn the_header_length_counted_equals_the_header_written_for_every_mix_of_options(
             }
         }
     }
+}
+
+#[test]
+fn the_checksum_summed_in_eight_lanes_equals_the_word_by_word_sum_at_every_alignment() {
+    // Segment-sized lengths (whole 32-byte chunks and the tails after them), each starting
+    // at every offset modulo 4, and a long run of 0xff where every lane carries.
+    let bytes: Vec<u8> = (0..2000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    for start in 0..4 {
+        for len in [31, 32, 33, 63, 64, 65, 1459, 1460, 1479, 1480, 1500, 1995] {
+            let data = &bytes[start..start + len];
+            for initial in [0, 0x1_2345, 0xf_ffff] {
+                assert_eq!(
+                    checksum(initial, data),
+                    checksum_word_by_word(initial, data),
+                    "start {start}, length {len}, initial sum 0x{initial:x}"
+                );
+            }
+        }
+    }
+    let ones = vec![0xff; 100_003];
+    assert_eq!(
+        checksum(0xf_ffff, &ones),
+        checksum_word_by_word(0xf_ffff, &ones)
+    );
 }

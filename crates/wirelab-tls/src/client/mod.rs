@@ -1,16 +1,5 @@
-//! A TLS 1.2 client, sans-IO: it never touches a socket or a clock, and its randomness is
-//! given to it. A driver moves bytes:
-//!
-//! ```text
-//!  let mut client = Client::new(config, rng);          // the ClientHello is ready to send
-//!  loop {
-//!      socket.write_all(&client.take_output())?;
-//!      client.receive(&socket_bytes)?;                   // advances the handshake
-//!      while let Some(event) = client.poll_event() { … } // randoms, secrets, keys, records
-//!      if client.is_established() { client.send(b"GET / HTTP/1.1 …")?; }
-//!      let data = client.take_received();
-//!  }
-//! ```
+//! A TLS 1.2 client: an [`Endpoint`] (sans-IO, driven as its documentation shows) whose
+//! [`ClientRole`] sends the ClientHello and then expects the server's flight (RFC 5246 §7.3).
 
 pub(crate) mod kx;
 mod states;
@@ -19,9 +8,11 @@ mod states;
 mod tests;
 
 use crate::codec::{
-    Alert, AlertDescription, AlertLevel, CipherSuite, Handshake, NamedGroup, SignatureScheme,
+    Alert, AlertDescription, AlertLevel, CipherSuite, Context, Handshake, NamedGroup,
+    SignatureScheme,
 };
-use crate::conn::{Connection, Incoming};
+use crate::conn::Connection;
+use crate::endpoint::{Endpoint, Role};
 use crate::error::TlsError;
 use crate::event::Event;
 use crate::keylog;
@@ -91,111 +82,73 @@ impl Default for ClientConfig {
     }
 }
 
-pub struct Client {
+/// A TLS 1.2 client.
+pub type Client = Endpoint<ClientRole>;
+
+/// The client's side of the handshake: what it offers, where it is, and what its key log needs.
+pub struct ClientRole {
     config: ClientConfig,
-    conn: Connection,
     state: State,
-    received: Vec<u8>,
-    peer_closed: bool,
     /// The session's secrets for a key log, once known.
-    client_random: Option<[u8; 32]>,
+    client_random: [u8; 32],
     master_secret: Option<Vec<u8>>,
 }
 
-impl Client {
-    /// A client whose ClientHello is ready in [`Client::take_output`].
+impl Endpoint<ClientRole> {
+    /// A client whose ClientHello is ready in [`Endpoint::take_output`].
     pub fn new(config: ClientConfig, rng: Box<dyn RngCore + Send>) -> Client {
         let mut conn = Connection::new(rng);
         let first = states::start(&config, &mut conn);
-        let client_random = Some(first.client_hello.random);
-        Client {
+        let role = ClientRole {
+            client_random: first.client_hello.random,
             config,
-            conn,
             state: State::ExpectServerHello(first),
-            received: Vec::new(),
-            peer_closed: false,
-            client_random,
             master_secret: None,
-        }
+        };
+        Endpoint::with_role(role, conn)
     }
 
-    /// The state's name (`ExpectServerHello`…), for traces.
-    pub fn state_name(&self) -> &'static str {
+    /// The NSS key log line of this session, once the master secret is known.
+    pub fn keylog_line(&self) -> Option<String> {
+        Some(keylog::client_random_line(
+            &self.role.client_random,
+            self.role.master_secret.as_ref()?,
+        ))
+    }
+}
+
+impl Role for ClientRole {
+    const PEER: &'static str = "server";
+
+    fn state_name(&self) -> &'static str {
         self.state.name()
     }
 
-    pub fn is_established(&self) -> bool {
+    fn is_established(&self) -> bool {
         matches!(self.state, State::Traffic)
     }
 
-    /// Whether the server sent close_notify (RFC 5246 §7.2.1).
-    pub fn peer_closed(&self) -> bool {
-        self.peer_closed
+    fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed)
     }
 
-    /// Bytes from the server. On a failure, the fatal alert to send is already in the output
-    /// and the connection is closed.
-    pub fn receive(&mut self, bytes: &[u8]) -> Result<(), TlsError> {
-        if matches!(self.state, State::Closed) {
-            return Ok(());
-        }
-        self.conn.receive(bytes);
-        let result = self.process();
-        if let Err(error) = &result {
-            self.conn.fail(error);
-            self.state = State::Closed;
-        }
-        result
+    fn close(&mut self) {
+        self.state = State::Closed;
     }
 
-    fn process(&mut self) -> Result<(), TlsError> {
-        while let Some(incoming) = self.conn.next_incoming()? {
-            let state = std::mem::replace(&mut self.state, State::Closed);
-            self.state = match (state, incoming) {
-                (state, Incoming::Handshake { message, offset }) => {
-                    let decoded = Handshake::decode(&message, offset, state.context())?;
-                    self.conn.note_received(&decoded, message.len());
-                    self.handle_message(state, decoded, &message)?
-                }
-                (State::ExpectChangeCipherSpec(s), Incoming::ChangeCipherSpec) => {
-                    s.handle_change_cipher_spec(&mut self.conn)
-                }
-                (state, Incoming::ChangeCipherSpec) => {
-                    return Err(TlsError::unexpected(state.name(), "ChangeCipherSpec"));
-                }
-                (state, Incoming::Alert(alert)) => {
-                    if alert.description == AlertDescription::CLOSE_NOTIFY {
-                        self.peer_closed = true;
-                        State::Closed
-                    } else if alert.level == AlertLevel::FATAL {
-                        return Err(TlsError::new(
-                            alert.description,
-                            format!("the server sent a fatal alert: {alert}"),
-                        ));
-                    } else {
-                        state
-                    }
-                }
-                (State::Traffic, Incoming::ApplicationData(data)) => {
-                    self.received.extend_from_slice(&data);
-                    State::Traffic
-                }
-                (state, Incoming::ApplicationData(_)) => {
-                    return Err(TlsError::unexpected(state.name(), "application data"));
-                }
-            };
-        }
-        Ok(())
+    fn context(&self) -> Context {
+        self.state.context()
     }
 
-    fn handle_message(
+    fn handle_handshake(
         &mut self,
-        state: State,
         message: Handshake,
         raw: &[u8],
-    ) -> Result<State, TlsError> {
-        let conn = &mut self.conn;
-        let next = match state {
+        conn: &mut Connection,
+    ) -> Result<(), TlsError> {
+        // A failing state leaves `Closed` behind: the connection is over.
+        let state = std::mem::replace(&mut self.state, State::Closed);
+        self.state = match state {
             State::ExpectServerHello(s) => s.handle(message, raw, conn)?,
             State::ExpectCertificate(s) => s.handle(message, raw, conn, &self.config)?,
             State::ExpectServerKeyExchange(s) => s.handle(message, raw, conn, &self.config)?,
@@ -212,50 +165,19 @@ impl Client {
             other => return Err(TlsError::unexpected(other.name(), message.handshake_type())),
         };
         if self.master_secret.is_none() {
-            self.master_secret = self.conn.events.iter().find_map(|e| match e {
+            self.master_secret = conn.events.iter().find_map(|e| match e {
                 Event::MasterSecret(secret) => Some(secret.clone()),
                 _ => None,
             });
         }
-        Ok(next)
+        Ok(())
     }
 
-    /// Bytes to send to the server.
-    pub fn take_output(&mut self) -> Vec<u8> {
-        self.conn.take_output()
-    }
-
-    pub fn poll_event(&mut self) -> Option<Event> {
-        self.conn.events.pop_front()
-    }
-
-    /// Send application data (after the handshake).
-    pub fn send(&mut self, data: &[u8]) -> Result<(), TlsError> {
-        if !self.is_established() {
-            return Err(TlsError::new(
-                AlertDescription::INTERNAL_ERROR,
-                format!("cannot send data in state {}", self.state.name()),
-            ));
-        }
-        self.conn.send_application_data(data)
-    }
-
-    /// Application data received so far, taken.
-    pub fn take_received(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.received)
-    }
-
-    /// Send close_notify (RFC 5246 §7.2.1).
-    pub fn close(&mut self) {
-        self.conn.close_notify();
-        self.state = State::Closed;
-    }
-
-    /// The NSS key log line of this session, once the master secret is known.
-    pub fn keylog_line(&self) -> Option<String> {
-        Some(keylog::client_random_line(
-            &self.client_random?,
-            self.master_secret.as_ref()?,
-        ))
+    fn handle_change_cipher_spec(&mut self, conn: &mut Connection) -> Result<(), TlsError> {
+        self.state = match std::mem::replace(&mut self.state, State::Closed) {
+            State::ExpectChangeCipherSpec(s) => s.handle_change_cipher_spec(conn),
+            other => return Err(TlsError::unexpected(other.name(), "ChangeCipherSpec")),
+        };
+        Ok(())
     }
 }

@@ -1,15 +1,16 @@
-//! A TLS 1.2 server, sans-IO, driven like the client (see `crate::client`): bytes in with
-//! `receive`, bytes out with `take_output`, events out with `poll_event`.
+//! A TLS 1.2 server: an [`Endpoint`] (sans-IO, driven like the client: bytes in with
+//! `receive`, bytes out with `take_output`, events out with `poll_event`) whose [`ServerRole`]
+//! waits for a ClientHello and answers it (RFC 5246 §7.3).
 
 mod states;
 
 #[cfg(test)]
 mod tests;
 
-use crate::codec::{AlertDescription, CipherSuite, Handshake};
-use crate::conn::{Connection, Incoming};
+use crate::codec::{CipherSuite, Context, Handshake};
+use crate::conn::Connection;
+use crate::endpoint::{Endpoint, Role};
 use crate::error::TlsError;
-use crate::event::Event;
 use rand::RngCore;
 use states::State;
 use wirelab_crypto::dh::Group;
@@ -41,125 +42,70 @@ impl ServerConfig {
     }
 }
 
-pub struct Server {
+/// A TLS 1.2 server.
+pub type Server = Endpoint<ServerRole>;
+
+/// The server's side of the handshake: its certificate, key and preferences, and where it is.
+pub struct ServerRole {
     config: ServerConfig,
-    conn: Connection,
     state: State,
-    received: Vec<u8>,
-    peer_closed: bool,
 }
 
-impl Server {
+impl Endpoint<ServerRole> {
+    /// A server waiting for a ClientHello.
     pub fn new(config: ServerConfig, rng: Box<dyn RngCore + Send>) -> Server {
-        Server {
+        let role = ServerRole {
             config,
-            conn: Connection::new(rng),
             state: State::ExpectClientHello(states::ExpectClientHello),
-            received: Vec::new(),
-            peer_closed: false,
-        }
+        };
+        Endpoint::with_role(role, Connection::new(rng))
     }
+}
 
-    pub fn state_name(&self) -> &'static str {
+impl Role for ServerRole {
+    const PEER: &'static str = "client";
+
+    fn state_name(&self) -> &'static str {
         self.state.name()
     }
 
-    pub fn is_established(&self) -> bool {
+    fn is_established(&self) -> bool {
         matches!(self.state, State::Traffic)
     }
 
-    pub fn peer_closed(&self) -> bool {
-        self.peer_closed
+    fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed)
     }
 
-    /// Bytes from the client; on a failure the fatal alert is already in the output.
-    pub fn receive(&mut self, bytes: &[u8]) -> Result<(), TlsError> {
-        if matches!(self.state, State::Closed) {
-            return Ok(());
-        }
-        self.conn.receive(bytes);
-        let result = self.process();
-        if let Err(error) = &result {
-            self.conn.fail(error);
-            self.state = State::Closed;
-        }
-        result
+    fn close(&mut self) {
+        self.state = State::Closed;
     }
 
-    fn process(&mut self) -> Result<(), TlsError> {
-        while let Some(incoming) = self.conn.next_incoming()? {
-            let state = std::mem::replace(&mut self.state, State::Closed);
-            let conn = &mut self.conn;
-            self.state = match (state, incoming) {
-                (state, Incoming::Handshake { message, offset }) => {
-                    let decoded = Handshake::decode(&message, offset, state.context())?;
-                    conn.note_received(&decoded, message.len());
-                    match state {
-                        State::ExpectClientHello(s) => {
-                            s.handle(decoded, &message, conn, &self.config)?
-                        }
-                        State::ExpectClientKeyExchange(s) => {
-                            s.handle(decoded, &message, conn, &self.config)?
-                        }
-                        State::ExpectFinished(s) => s.handle(decoded, &message, conn)?,
-                        other => {
-                            return Err(TlsError::unexpected(
-                                other.name(),
-                                decoded.handshake_type(),
-                            ))
-                        }
-                    }
-                }
-                (State::ExpectChangeCipherSpec(s), Incoming::ChangeCipherSpec) => {
-                    s.handle_change_cipher_spec(conn)
-                }
-                (state, Incoming::ChangeCipherSpec) => {
-                    return Err(TlsError::unexpected(state.name(), "ChangeCipherSpec"))
-                }
-                (state, Incoming::Alert(alert)) => match conn.peer_alert(alert)? {
-                    true => {
-                        self.peer_closed = true;
-                        State::Closed
-                    }
-                    false => state,
-                },
-                (State::Traffic, Incoming::ApplicationData(data)) => {
-                    self.received.extend_from_slice(&data);
-                    State::Traffic
-                }
-                (state, Incoming::ApplicationData(_)) => {
-                    return Err(TlsError::unexpected(state.name(), "application data"))
-                }
-            };
-        }
+    fn context(&self) -> Context {
+        self.state.context()
+    }
+
+    fn handle_handshake(
+        &mut self,
+        message: Handshake,
+        raw: &[u8],
+        conn: &mut Connection,
+    ) -> Result<(), TlsError> {
+        // A failing state leaves `Closed` behind: the connection is over.
+        self.state = match std::mem::replace(&mut self.state, State::Closed) {
+            State::ExpectClientHello(s) => s.handle(message, raw, conn, &self.config)?,
+            State::ExpectClientKeyExchange(s) => s.handle(message, raw, conn, &self.config)?,
+            State::ExpectFinished(s) => s.handle(message, raw, conn)?,
+            other => return Err(TlsError::unexpected(other.name(), message.handshake_type())),
+        };
         Ok(())
     }
 
-    pub fn take_output(&mut self) -> Vec<u8> {
-        self.conn.take_output()
-    }
-
-    pub fn poll_event(&mut self) -> Option<Event> {
-        self.conn.events.pop_front()
-    }
-
-    pub fn send(&mut self, data: &[u8]) -> Result<(), TlsError> {
-        if !self.is_established() {
-            return Err(TlsError::new(
-                AlertDescription::INTERNAL_ERROR,
-                format!("cannot send data in state {}", self.state.name()),
-            ));
-        }
-        self.conn.send_application_data(data)
-    }
-
-    pub fn take_received(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.received)
-    }
-
-    /// Send close_notify (RFC 5246 §7.2.1).
-    pub fn close(&mut self) {
-        self.conn.close_notify();
-        self.state = State::Closed;
+    fn handle_change_cipher_spec(&mut self, conn: &mut Connection) -> Result<(), TlsError> {
+        self.state = match std::mem::replace(&mut self.state, State::Closed) {
+            State::ExpectChangeCipherSpec(s) => s.handle_change_cipher_spec(conn),
+            other => return Err(TlsError::unexpected(other.name(), "ChangeCipherSpec")),
+        };
+        Ok(())
     }
 }

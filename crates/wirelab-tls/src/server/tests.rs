@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::client::{Client, ClientConfig};
-use crate::codec::SignatureScheme;
+use crate::codec::{AlertDescription, SignatureScheme};
+use crate::event::Event;
 use crate::keys::Side;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;

@@ -8,20 +8,28 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use std::path::PathBuf;
 use std::sync::Arc;
-use wirelab_tui::{App, EmbeddedCapture};
+use wirelab_tui::{App, EmbeddedCapture, TraceSource};
+
+/// The path of `pcaps/NAME`.
+pub fn pcap_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../pcaps")
+        .join(name)
+}
 
 /// An app over `pcaps/NAME`, fully loaded, without colours (the text is what is compared).
 pub fn app(name: &str) -> App {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../pcaps")
-        .join(name);
+    let path = pcap_path(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut app = App::new(Arc::new(EmbeddedCapture::new(
-        format!("pcaps/{name}"),
-        bytes,
-    )));
+    app_over(Arc::new(EmbeddedCapture::new(format!("pcaps/{name}"), bytes)))
+}
+
+/// An app over any source, fully loaded, without colours.
+pub fn app_over(source: Arc<dyn TraceSource>) -> App {
+    let mut app = App::new(source);
     app.colors = false;
     app.wait_until_loaded();
+    app.refresh_events();
     app
 }
 
@@ -35,11 +43,19 @@ pub fn keys(app: &mut App, text: &str) {
     }
 }
 
-/// Draw the app at `width`×`height` and return the buffer.
-pub fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+/// Draw the app at `width`×`height` and return the buffer, as the first screen after a key
+/// shows it: a ladder, a followed stream or a TLS session may still be building.
+pub fn draw_now(app: &mut App, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal.draw(|frame| app.render(frame)).expect("draw");
     terminal.backend().buffer().clone()
+}
+
+/// Draw the app at `width`×`height` once what it builds in the background is built.
+pub fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+    draw_now(app, width, height);
+    app.wait_for_builds();
+    draw_now(app, width, height)
 }
 
 /// The buffer's text, one line per row, trailing spaces removed.

@@ -1,0 +1,250 @@
+//! Loss recovery: when a loss is believed, when recovery begins and ends, and what is sent
+//! during it.
+//!
+//! | negotiated | how a loss is found                      | what is sent in recovery       |
+//! |------------|------------------------------------------|--------------------------------|
+//! | no SACK    | DupThresh duplicate ACKs (RFC 5681 §3.2) | NewReno: one hole per partial  |
+//! |            |                                          | ACK, cwnd inflated (RFC 6582)  |
+//! | SACK       | DupThresh duplicate ACKs, or IsLost(HighACK+1) (RFC 6675 §5) | NextSeg() while cwnd - pipe >= SMSS (RFC 6675 §5 (C)) |
+//!
+//! In both, congestion control (`congestion.rs`, `cubic.rs`) sets ssthresh and cwnd on
+//! entry; RFC 6675 decides what to send and `pipe` replaces NewReno's inflated cwnd.
+//! Early retransmit (RFC 5827) lowers DupThresh when too little is outstanding for three
+//! duplicate ACKs to come back. A retransmission timeout ends any recovery (`output.rs`).
+//!
+//! ```text
+//!   dup ACK ──> DupAcks += 1 ──> DupAcks >= DupThresh ──────────┐
+//!                  │             or IsLost(SND.UNA) (SACK)       v
+//!                  │                               enter: RecoveryPoint = SND.MAX,
+//!                  v                               ssthresh, cwnd; resend SND.UNA
+//!            limited transmit                                    │
+//!            (RFC 3042; with SACK                  each ACK: SetPipe(), then
+//!             cwnd - pipe, RFC 6675 (1.c))         NextSeg() while cwnd - pipe >= SMSS
+//!                                                                │
+//!                                       SND.UNA >= RecoveryPoint: recovery ended
+//! ```
+
+use super::sack::{NextSeg, DUP_THRESH};
+use super::{Connection, Event, SendReason, Transmit};
+use crate::wire::TcpRepr;
+use crate::Instant;
+
+impl Connection {
+    /// pipe (RFC 6675 §4, SetPipe()): the bytes believed to be in the network. Without
+    /// SACK nothing is known beyond SND.UNA, and it is the whole flight.
+    pub fn pipe(&self) -> usize {
+        if !self.opts.sack {
+            return self.snd.in_flight();
+        }
+        self.scoreboard.pipe(
+            self.snd.una,
+            self.snd.max,
+            self.dup_thresh(),
+            self.effective_mss(),
+        )
+    }
+
+    /// DupThresh, lowered by early retransmit (RFC 5827 §3). wirelab applies the
+    /// byte-based variant (§3.1): the outstanding data is counted in segments as
+    /// oseg = ceiling (ownd / SMSS), and when "(1) The amount of outstanding data (ownd)
+    /// ... is less than 4*SMSS bytes" and "(2) There is either no unsent data ready for
+    /// transmission at the sender, or the advertised receive window does not permit new
+    /// segments to be transmitted", the threshold becomes ER_thresh = oseg - 1. With SACK
+    /// the same threshold goes to IsLost(), so the loss is believed once oseg - 1 segments'
+    /// worth of data above it is SACKed (§3.2's condition, counted in bytes).
+    pub fn dup_thresh(&self) -> u32 {
+        let mss = self.effective_mss();
+        let ownd = self.snd.max.len_since(self.snd.una);
+        let unsent = self.snd.bytes_from(self.snd.max);
+        let window_left = self.snd.wnd.saturating_sub(ownd);
+        let can_send_new = unsent > 0 && window_left >= unsent.min(mss);
+        if ownd >= 4 * mss || can_send_new {
+            return DUP_THRESH;
+        }
+        let oseg = ownd.div_ceil(mss) as u32;
+        // With one segment out no duplicate ACK can come: only the timer can help.
+        oseg.saturating_sub(1).clamp(1, DUP_THRESH)
+    }
+
+    /// Updates the scoreboard from an ACK's SACK blocks (RFC 6675 §5: "Upon the receipt of
+    /// any ACK containing SACK information, the scoreboard MUST be updated via the Update ()
+    /// routine"). Returns the bytes SACKed for the first time.
+    pub(super) fn update_scoreboard(&mut self, repr: &TcpRepr) -> usize {
+        if !self.opts.sack {
+            return 0;
+        }
+        let blocks = repr.options.sack_blocks;
+        self.scoreboard.update(self.snd.una, self.snd.max, &blocks)
+    }
+
+    /// A duplicate ACK (RFC 5681 §2 without SACK; with SACK, RFC 6675 §2: an ACK that SACKs
+    /// bytes not SACKed before, whatever else it does). RFC 6675 §5 (1): "If the incoming
+    /// ACK is a duplicate acknowledgment ... and the TCP is not currently in loss recovery,
+    /// the TCP MUST increase DupAcks by one and take the following steps: (1.a) If DupAcks
+    /// >= DupThresh, go to step (4). ... (1.b) If DupAcks < DupThresh but IsLost (HighACK +
+    /// 1) returns true ... go to step (4). (1.c) The TCP MAY transmit previously unsent data
+    /// segments as per Limited Transmit".
+    pub(super) fn on_duplicate_ack(&mut self) {
+        let dup_acks = self.cc.on_duplicate_ack();
+        if self.cc.in_recovery() {
+            return;
+        }
+        let dup_thresh = self.dup_thresh();
+        let una = self.snd.una;
+        let lost = self.opts.sack
+            && self
+                .scoreboard
+                .is_lost(una, dup_thresh, self.effective_mss());
+        let why = if dup_acks >= dup_thresh && dup_thresh < DUP_THRESH {
+            "early retransmit: too little outstanding for three duplicate ACKs (RFC 5827)"
+        } else if dup_acks >= dup_thresh {
+            "three duplicate ACKs (RFC 5681 §3.2)"
+        } else if lost && dup_thresh < DUP_THRESH {
+            "early retransmit: the data after SND.UNA is SACKed (RFC 5827 §3.2)"
+        } else if lost {
+            "IsLost(HighACK + 1): SACKed data above the first hole (RFC 6675 §5 (1.b))"
+        } else {
+            // (1.c.1) "Set HighRxt to HighACK", so that pipe counts no retransmission
+            // for limited transmit.
+            self.scoreboard.high_rxt = una;
+            return;
+        };
+        if !self.cc.may_enter_recovery(una) {
+            return;
+        }
+        let reason = if dup_thresh < DUP_THRESH {
+            SendReason::EarlyRetransmission
+        } else {
+            SendReason::FastRetransmission
+        };
+        self.enter_recovery(why, reason);
+    }
+
+    /// RFC 6675 §5 (4) (and RFC 5681 §3.2 steps 2-4 without SACK): "(4.1) RecoveryPoint =
+    /// HighData ... (4.2) ssthresh = cwnd = (FlightSize / 2) ... (4.3) Retransmit the first
+    /// data segment presumed dropped -- the segment starting with sequence number HighACK +
+    /// 1. To prevent repeated retransmission of the same data or a premature rescue
+    /// retransmission, set both HighRxt and RescueRxt to the highest sequence number in the
+    /// retransmitted segment." (`retransmit_from` sets them when it sends it.)
+    fn enter_recovery(&mut self, why: &'static str, reason: SendReason) {
+        let flight = self.snd.max.len_since(self.snd.una);
+        let recovery_point = self.snd.max;
+        self.cc.enter_recovery(flight, recovery_point);
+        self.scoreboard.high_rxt = self.snd.una;
+        self.scoreboard.rescue_rxt = None;
+        self.retransmit_at = Some((self.snd.una, reason));
+        self.rtt_probe = None; // Karn: the sample would be ambiguous
+        self.event(Event::RecoveryEntered {
+            why,
+            recovery_point,
+        });
+    }
+
+    /// RFC 6675 §5 (A): "An incoming cumulative ACK for a sequence number greater than
+    /// RecoveryPoint signals the end of loss recovery" (the scoreboard above SND.UNA is
+    /// kept); RFC 6582 §3.2 step 6 without SACK.
+    pub(super) fn recovery_ended(&mut self, why: &'static str) {
+        self.event(Event::RecoveryExited { why });
+    }
+
+    /// RFC 6675 §5 (C), one segment per call: "If cwnd - pipe >= 1 SMSS, the sender SHOULD
+    /// transmit one or more segments as follows: (C.1) The scoreboard MUST be queried via
+    /// NextSeg () for the sequence number range of the next segment to transmit (if any),
+    /// and the given segment sent." `pipe` is computed again for each segment, which counts
+    /// what (C.2)-(C.4) add: a retransmission below HighRxt, new data up to HighData.
+    pub(super) fn sack_recovery_segment(&mut self, now: Instant) -> Option<Transmit> {
+        let mss = self.effective_mss();
+        let pipe = self.pipe();
+        let room = self.cc.cwnd.saturating_sub(pipe);
+        if room < mss {
+            return None;
+        }
+        let unsent = self.snd.bytes_from(self.snd.max) > 0 || self.snd.fin_seq() == Some(self.snd.max);
+        let window_left = self.snd.wnd.saturating_sub(self.snd.max.len_since(self.snd.una));
+        let new_data = unsent && (window_left > 0 || self.snd.fin_seq() == Some(self.snd.max));
+        let next = self.scoreboard.next_seg(
+            self.snd.una,
+            self.snd.max,
+            self.dup_thresh(),
+            mss,
+            new_data,
+        )?;
+        match next {
+            NextSeg::Lost { seq, len } | NextSeg::Unsacked { seq, len } => {
+                // (C.2) "If any of the data octets sent in (C.1) are below HighData, HighRxt
+                // MUST be set to the highest sequence number of the retransmitted segment"
+                // (retransmit_from does).
+                self.retransmit_from(now, seq, len, SendReason::SackRetransmission)
+            }
+            NextSeg::NewData => self.data_segment(now, Some(room)),
+            NextSeg::Rescue { seq, len } => {
+                // (4.b) "RescueRxt set to RecoveryPoint. HighRxt MUST NOT be updated."
+                let high_rxt = self.scoreboard.high_rxt;
+                let t = self.retransmit_from(now, seq, len, SendReason::RescueRetransmission);
+                self.scoreboard.high_rxt = high_rxt;
+                self.scoreboard.rescue_rxt = self.cc.recover;
+                t
+            }
+        }
+    }
+}
+
+impl Connection {
+    /// The room cwnd leaves for new data outside recovery, and the room limited transmit
+    /// gives on the first duplicate ACKs (RFC 3042: "a TCP sender SHOULD send a segment of
+    /// previously unsent data in response to each of the first two duplicate
+    /// acknowledgments", beyond cwnd by at most two segments; it gives a small window the
+    /// duplicate ACKs that fast retransmit needs). With SACK, RFC 6675 (1.c) counts it by
+    /// pipe instead: "If (cwnd - pipe) >= 1 SMSS, there exists previously unsent data, and
+    /// the receiver's advertised window allows, transmit up to 1 SMSS of data".
+    ///
+    /// What the peer SACKed below SND.NXT has left the network and is not counted: after a
+    /// timeout, that lets go-back-N step over it without cwnd paying for it.
+    pub(super) fn cwnd_room(&self) -> (usize, usize) {
+        let in_flight = self
+            .snd
+            .in_flight()
+            .saturating_sub(self.scoreboard.sacked_below(self.snd.nxt));
+        let cwnd_room = self.cc.cwnd.saturating_sub(in_flight);
+        let duplicate_acks = self.cc.dup_acks > 0
+            && !self.cc.in_recovery()
+            && self.snd.nxt == self.snd.max;
+        let limited = match self.cc.dup_acks {
+            _ if !duplicate_acks => 0,
+            _ if self.opts.sack => self.cc.cwnd.saturating_sub(self.pipe()),
+            1 | 2 => (self.cc.cwnd + self.cc.dup_acks as usize * self.effective_mss())
+                .saturating_sub(in_flight),
+            _ => 0,
+        };
+        (cwnd_room, limited)
+    }
+
+    /// After a timeout SND.NXT goes back to SND.UNA; SACKs that arrive since say what the
+    /// receiver already holds. RFC 6675 §5.1 leaves the choice open ("A relatively
+    /// straightforward approach to 'filling in' the sequence space reported as missing
+    /// should be a reasonable approach"): wirelab steps over SACKed ranges.
+    pub(super) fn skip_sacked_after_timeout(&mut self) {
+        if self.snd.nxt >= self.snd.max {
+            return;
+        }
+        let nxt = self.snd.nxt;
+        let covering = self
+            .scoreboard
+            .ranges()
+            .iter()
+            .find(|&&(left, right)| left <= nxt && nxt < right);
+        // Ranges are disjoint and never touch, so one step lands on unSACKed data.
+        if let Some(&(_, right)) = covering {
+            self.snd.nxt = right.min(self.snd.max);
+        }
+    }
+
+    /// Bytes from `seq` to the next SACKed range (unlimited if none follows).
+    pub(super) fn sacked_ahead(&self, seq: crate::wire::SeqNumber) -> usize {
+        self.scoreboard
+            .ranges()
+            .iter()
+            .find(|&&(left, _)| left > seq)
+            .map_or(usize::MAX, |&(left, _)| left.len_since(seq))
+    }
+}

@@ -1,0 +1,174 @@
+//! One end of a TLS 1.2 connection, sans-IO: it never touches a socket or a clock, and its
+//! randomness is given to it. The client ([`crate::client::Client`]) and the server
+//! ([`crate::server::Server`]) are the same [`Endpoint`] with a different [`Role`]: they read
+//! records, alerts and application data alike (RFC 5246 §6, §7.2) and differ only in their
+//! handshake (§7.3). A driver moves bytes:
+//!
+//! ```text
+//!  let mut client = Client::new(config, rng);            // the ClientHello is ready to send
+//!  loop {
+//!      socket.write_all(&client.take_output())?;
+//!      client.receive(&socket_bytes)?;                   // advances the handshake
+//!      while let Some(event) = client.poll_event() { … } // randoms, secrets, keys, records
+//!      if client.is_established() { client.send(b"GET / HTTP/1.1 …")?; }
+//!      let data = client.take_received();
+//!  }
+//! ```
+
+use crate::codec::{AlertDescription, AlertLevel, Context, Handshake};
+use crate::conn::{Connection, Incoming};
+use crate::error::TlsError;
+use crate::event::Event;
+
+/// What makes an end a client or a server: its configuration and its handshake, one state
+/// per message it expects next (`client/states.rs`, `server/states.rs`).
+pub trait Role {
+    /// Who is at the other end, for messages: "server" for a client, "client" for a server.
+    const PEER: &'static str;
+
+    /// The state's name (`ExpectServerHello`…), for traces.
+    fn state_name(&self) -> &'static str;
+
+    /// Whether the handshake is over and application data may flow (the state `Traffic`).
+    fn is_established(&self) -> bool;
+
+    /// Whether the end reads nothing more (the state `Closed`).
+    fn is_closed(&self) -> bool;
+
+    /// Moves to `Closed`: after close_notify either way, or a fatal error.
+    fn close(&mut self);
+
+    /// How the next handshake message decodes: key-exchange messages depend on the suite.
+    fn context(&self) -> Context;
+
+    /// One handshake message (RFC 5246 §7.4), decoded, and as sent (for the transcript).
+    fn handle_handshake(
+        &mut self,
+        message: Handshake,
+        raw: &[u8],
+        conn: &mut Connection,
+    ) -> Result<(), TlsError>;
+
+    /// ChangeCipherSpec (RFC 5246 §7.1): from now on the peer's records are protected.
+    fn handle_change_cipher_spec(&mut self, conn: &mut Connection) -> Result<(), TlsError>;
+}
+
+/// One end of a connection; see the module's documentation for how to drive it.
+pub struct Endpoint<R: Role> {
+    pub(crate) role: R,
+    pub(crate) conn: Connection,
+    received: Vec<u8>,
+    peer_closed: bool,
+}
+
+impl<R: Role> Endpoint<R> {
+    /// An end in `role`'s first state, over `conn` (which may already hold a first message).
+    pub(crate) fn with_role(role: R, conn: Connection) -> Endpoint<R> {
+        Endpoint {
+            role,
+            conn,
+            received: Vec::new(),
+            peer_closed: false,
+        }
+    }
+
+    /// The state's name (`ExpectServerHello`, `ExpectClientHello`…), for traces.
+    pub fn state_name(&self) -> &'static str {
+        self.role.state_name()
+    }
+
+    pub fn is_established(&self) -> bool {
+        self.role.is_established()
+    }
+
+    /// Whether the peer sent close_notify (RFC 5246 §7.2.1).
+    pub fn peer_closed(&self) -> bool {
+        self.peer_closed
+    }
+
+    /// Bytes from the peer. On a failure, the fatal alert to send is already in the output
+    /// and the connection is closed.
+    pub fn receive(&mut self, bytes: &[u8]) -> Result<(), TlsError> {
+        if self.role.is_closed() {
+            return Ok(());
+        }
+        self.conn.receive(bytes);
+        let result = self.process();
+        if let Err(error) = &result {
+            self.conn.fail(error);
+            self.role.close();
+        }
+        result
+    }
+
+    fn process(&mut self) -> Result<(), TlsError> {
+        while let Some(incoming) = self.conn.next_incoming()? {
+            match incoming {
+                Incoming::Handshake { message, offset } => {
+                    let decoded = Handshake::decode(&message, offset, self.role.context())?;
+                    self.conn.note_received(&decoded, message.len());
+                    self.role
+                        .handle_handshake(decoded, &message, &mut self.conn)?;
+                }
+                Incoming::ChangeCipherSpec => {
+                    self.role.handle_change_cipher_spec(&mut self.conn)?;
+                }
+                Incoming::Alert(alert) => {
+                    // RFC 5246 §7.2: close_notify ends the connection, a fatal alert fails
+                    // it, a warning is noted (as an event) and the handshake goes on.
+                    if alert.description == AlertDescription::CLOSE_NOTIFY {
+                        self.peer_closed = true;
+                        self.role.close();
+                    } else if alert.level == AlertLevel::FATAL {
+                        return Err(TlsError::new(
+                            alert.description,
+                            format!("the {} sent a fatal alert: {alert}", R::PEER),
+                        ));
+                    }
+                }
+                Incoming::ApplicationData(data) => {
+                    if !self.role.is_established() {
+                        return Err(TlsError::unexpected(
+                            self.role.state_name(),
+                            "application data",
+                        ));
+                    }
+                    self.received.extend_from_slice(&data);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes to send to the peer.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        self.conn.take_output()
+    }
+
+    /// The next thing that happened, in order (see [`Event`]).
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.conn.events.pop_front()
+    }
+
+    /// Send application data (after the handshake).
+    pub fn send(&mut self, data: &[u8]) -> Result<(), TlsError> {
+        if !self.is_established() {
+            return Err(TlsError::new(
+                AlertDescription::INTERNAL_ERROR,
+                format!("cannot send data in state {}", self.state_name()),
+            ));
+        }
+        self.conn.send_application_data(data)
+    }
+
+    /// Application data received so far, taken.
+    pub fn take_received(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.received)
+    }
+
+    /// Send close_notify (RFC 5246 §7.2.1).
+    pub fn close(&mut self) {
+        self.conn.close_notify();
+        self.role.close();
+    }
+}

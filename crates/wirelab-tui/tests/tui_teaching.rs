@@ -1,0 +1,255 @@
+//! The panes for teaching: the TCP panel's sequence-space bars and charts (from a demo's
+//! stack events, and estimated from a capture), the narration line of a demo, the TLS pane
+//! with and without a key log, and the keys that walk through a lesson (n/p, space, +/-).
+
+mod common;
+
+use common::{app, app_over, draw_now, golden, key, keys, pcap_path, screen};
+use ratatui::crossterm::event::KeyCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wirelab_tui::{App, DemoSource, EventKind, Pane};
+
+/// An app over the lesson `name` with its default parameters.
+fn demo(name: &str) -> App {
+    let source = DemoSource::run(name, &wirelab_demos::Params::default()).expect("the lesson runs");
+    app_over(Arc::new(source))
+}
+
+/// The first frame of the app's TCP stream 0 that is neither ARP nor the SYN.
+fn first_tcp_frame(app: &App) -> u64 {
+    let index = wirelab_tui::index::lock(&app.index);
+    index
+        .tcp_streams
+        .first()
+        .and_then(|frames| frames.get(2).copied())
+        .map(u64::from)
+        .expect("the trace has a TCP stream of three segments or more")
+}
+
+#[test]
+fn the_tcp_panel_of_a_lossy_demo_charts_cwnd_and_rtt_from_the_stacks_events() {
+    let mut app = demo("tcp-loss");
+    assert!(
+        app.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Tcp { .. })),
+        "the demo reports its stacks' events"
+    );
+    let frame = first_tcp_frame(&app) + 6;
+    app.select_frame(frame);
+    keys(&mut app, "s");
+    let shown = screen(&mut app, 120, 40);
+    assert!(shown.contains("from the stack's events"), "{shown}");
+    assert!(shown.contains("SND.UNA"), "{shown}");
+    assert!(shown.contains("RCV.WND"), "{shown}");
+    assert!(shown.contains("cwnd"), "{shown}");
+    assert!(shown.contains("SRTT"), "{shown}");
+    golden("demo-tcp-loss-tcp-panel.txt", &shown);
+}
+
+#[test]
+fn the_tcp_panel_of_a_capture_says_its_charts_are_estimated_from_the_capture() {
+    let mut app = app("tcp-lossy.pcap");
+    app.select_frame(40);
+    keys(&mut app, "s");
+    let shown = screen(&mut app, 120, 40);
+    assert!(shown.contains("estimated from the capture"), "{shown}");
+    assert!(shown.contains("in flight ≈ cwnd"), "{shown}");
+    assert!(shown.contains("SRTT"), "{shown}");
+    golden("tcp-lossy-tcp-panel-chart.txt", &shown);
+}
+
+#[test]
+fn at_80_by_24_the_tcp_panel_keeps_its_four_bars_and_leaves_the_chart_out() {
+    let mut app = app("tcp-lossy.pcap");
+    app.select_frame(10);
+    keys(&mut app, "s");
+    let shown = screen(&mut app, 80, 24);
+    for bar in ["A send", "B receive", "B send", "A receive"] {
+        assert!(shown.contains(bar), "{bar} missing:\n{shown}");
+    }
+    assert!(!shown.contains("SRTT"), "{shown}");
+    assert!(shown.lines().all(|l| l.chars().count() <= 80), "{shown}");
+}
+
+#[test]
+fn the_send_space_of_the_lossy_sender_after_frame_10_has_7240_bytes_in_flight() {
+    let app = app("tcp-lossy.pcap");
+    let index = wirelab_tui::index::lock(&app.index);
+    let [a, b] = wirelab_tui::tcp_model::sides_at(&index, 0, 10);
+    let send = a.send.expect("A has sent");
+    // The handshake's SYN took 1; A then sent 7240 bytes that B has not acknowledged yet.
+    assert_eq!((send.una, send.nxt), (1, 7241));
+    assert_eq!(send.wnd, 65160, "B's last advertised window");
+    let receive = b.receive.expect("B has acknowledged");
+    assert_eq!(receive.nxt, 1);
+    assert_eq!(a.state.as_deref(), Some("ESTABLISHED"));
+}
+
+#[test]
+fn the_narration_line_shows_the_step_of_the_selected_frame_and_its_events() {
+    let mut app = demo("tcp-handshake");
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("Step 1/"), "{shown}");
+    golden("demo-tcp-handshake-narration.txt", &shown);
+}
+
+#[test]
+fn n_and_p_go_from_step_to_step_of_a_demo_and_from_packet_to_packet_of_a_capture() {
+    let mut app = demo("tcp-handshake");
+    let starts: Vec<u64> = {
+        let mut before = 0;
+        let mut starts = Vec::new();
+        for e in app.events.iter().filter(|e| e.kind == EventKind::Narration) {
+            if e.after_frame > before {
+                starts.push(before + 1);
+            }
+            before = before.max(e.after_frame);
+        }
+        starts
+    };
+    assert!(starts.len() >= 3, "{starts:?}");
+    assert_eq!(app.selected_frame(), Some(1));
+    keys(&mut app, "n");
+    assert_eq!(app.selected_frame(), Some(starts[1]));
+    keys(&mut app, "n");
+    assert_eq!(app.selected_frame(), Some(starts[2]));
+    keys(&mut app, "p");
+    assert_eq!(app.selected_frame(), Some(starts[1]));
+
+    let mut capture = app_over_http();
+    keys(&mut capture, "nn");
+    assert_eq!(capture.selected_frame(), Some(3));
+}
+
+fn app_over_http() -> App {
+    app("http-ipv4.pcap")
+}
+
+#[test]
+fn space_plays_one_step_a_tick_and_pauses_again() {
+    let mut app = demo("tcp-handshake");
+    let start = Instant::now();
+    key(&mut app, KeyCode::Char(' '));
+    assert!(app.playback.playing);
+    app.tick(start);
+    let after_one = app.selected_frame();
+    assert!(after_one > Some(1), "{after_one:?}");
+    // Not yet a second later at 1×: nothing moves.
+    app.tick(start + Duration::from_millis(500));
+    assert_eq!(app.selected_frame(), after_one);
+    app.tick(start + Duration::from_millis(1000));
+    assert!(app.selected_frame() > after_one);
+    key(&mut app, KeyCode::Char(' '));
+    assert!(!app.playback.playing);
+    let paused = app.selected_frame();
+    app.tick(start + Duration::from_secs(5));
+    assert_eq!(app.selected_frame(), paused);
+}
+
+#[test]
+fn playing_stops_at_the_last_frame_of_a_capture() {
+    let mut app = app_over_http();
+    key(&mut app, KeyCode::Char(' '));
+    let start = Instant::now();
+    for second in 0..20 {
+        app.tick(start + Duration::from_secs(second));
+    }
+    assert_eq!(app.selected_frame(), Some(14));
+    assert!(!app.playback.playing);
+}
+
+#[test]
+fn plus_and_minus_change_the_speed_from_a_quarter_to_eight_times_shown_in_the_status_line() {
+    let mut app = demo("tcp-handshake");
+    assert!(screen(&mut app, 80, 24).contains("❚❚ 1×"));
+    keys(&mut app, "++");
+    assert!(screen(&mut app, 80, 24).contains("❚❚ 4×"));
+    keys(&mut app, "++++");
+    assert_eq!(app.playback.speed_text(), "8×", "8× is the fastest");
+    keys(&mut app, "--------");
+    assert_eq!(app.playback.speed_text(), "0.25×", "0.25× the slowest");
+    key(&mut app, KeyCode::Char(' '));
+    assert!(screen(&mut app, 80, 24).contains("▶ 0.25×"));
+    assert_eq!(app.playback.interval(), Duration::from_secs(4));
+}
+
+#[test]
+fn t_opens_the_tls_pane_and_s_the_tcp_panel() {
+    let mut app = app("tls-ecdhe.pcap");
+    app.select_frame(6);
+    keys(&mut app, "t");
+    assert_eq!(app.focus, Pane::Tls);
+    keys(&mut app, "s");
+    assert_eq!(app.focus, Pane::Tcp);
+}
+
+#[test]
+fn the_tls_pane_with_the_key_log_lists_the_handshake_and_the_master_secret() {
+    let mut app = app("tls-ecdhe.pcap");
+    let keylog = std::fs::read_to_string(pcap_path("tls/tls-ecdhe.keylog")).expect("key log");
+    app.secrets.keylog = Some(Arc::new(
+        wirelab_tls::keylog::KeyLog::parse(&keylog).expect("a good key log"),
+    ));
+    app.select_frame(6);
+    keys(&mut app, "t");
+    let shown = screen(&mut app, 120, 60);
+    for text in [
+        "Client Hello",
+        "Server Hello",
+        "subject CN=wirelab.test",
+        "Named Curve: x25519",
+        "Client Key Exchange",
+        "Verify Data:",
+        "Master secret:",
+    ] {
+        assert!(shown.contains(text), "{text} missing:\n{shown}");
+    }
+    golden("tls-ecdhe-tls-pane.txt", &shown);
+}
+
+#[test]
+fn the_tls_pane_without_a_key_log_says_how_to_give_one() {
+    let mut app = app("tls-ecdhe.pcap");
+    app.select_frame(6);
+    keys(&mut app, "t");
+    let shown = screen(&mut app, 100, 40);
+    assert!(shown.contains("Client Hello"), "{shown}");
+    assert!(shown.contains("--tls-keylog"), "{shown}");
+    assert!(!shown.contains("Master secret"), "{shown}");
+}
+
+#[test]
+fn follow_opens_at_once_and_fills_when_the_stream_is_built() {
+    let mut app = app_over_http();
+    app.select_frame(6);
+    keys(&mut app, "f");
+    let first = common::text(&draw_now(&mut app, 80, 24));
+    assert!(
+        first.contains("Building") || first.contains("GET /"),
+        "{first}"
+    );
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("GET /"), "{shown}");
+}
+
+#[test]
+fn no_pane_overflows_or_panics_at_any_size_from_one_cell_up() {
+    let mut app = demo("tcp-loss");
+    let frame = first_tcp_frame(&app);
+    app.select_frame(frame);
+    for pane in ["", "l", "s", "t"] {
+        keys(&mut app, pane);
+        for width in [1, 2, 10, 40, 59, 60, 61, 80, 100, 200] {
+            for height in [1, 2, 5, 15, 16, 17, 20, 24, 60] {
+                let shown = screen(&mut app, width, height);
+                assert_eq!(shown.lines().count(), usize::from(height));
+                assert!(shown
+                    .lines()
+                    .all(|l| l.chars().count() <= usize::from(width)));
+            }
+        }
+        key(&mut app, KeyCode::Esc);
+    }
+}

@@ -1,0 +1,281 @@
+//! `wirelab tui` on live traffic, in a real terminal (tmux at 80×24) and a network namespace
+//! of the test's own:
+//!
+//! ```text
+//!   namespace: curl ── kernel (10.77.0.1) ── TAP wltap0 ── wirelab tui --tap (stack 10.77.0.2)
+//!                                                └── wirelab tui -i wltap0 (sniffing)
+//! ```
+//!
+//! The first test runs the stack's HTTP server under the TUI; the second sniffs the kernel's
+//! side of the TAP while `wirelab stack serve` answers. In both, curl fetches a page and the
+//! handshake must appear in the packet list while the TUI runs, then in the ladder (`l`).
+//!
+//! Needs root, `ip`, /dev/net/tun, tmux and curl: skipped without them, failed under CI=true.
+
+#[path = "support/netns.rs"]
+mod netns;
+
+use netns::Namespace;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+const PAGE: &str = "<h1>a page served while the TUI watches</h1>\n";
+
+/// A tmux session of this test's own, killed when the test ends however it ends.
+struct Session {
+    name: String,
+}
+
+impl Session {
+    fn start(tag: &str, command: &str) -> Session {
+        let name = format!("wirelab-tui-live-{tag}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &name, "-x", "80", "-y", "24"])
+            .arg(command)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("TMUX")
+            .status()
+            .expect("run tmux");
+        assert!(status.success(), "tmux new-session failed");
+        // Keep the pane after the command ends, so that an error message can be read.
+        let _ = Command::new("tmux")
+            .args(["set-option", "-t", &name, "remain-on-exit", "on"])
+            .status();
+        Session { name }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .expect("tmux send-keys");
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows every one of `texts`; fails naming what is missing if it
+    /// does not within 15 s.
+    fn wait_for(&self, texts: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("the screen never showed {texts:?}; it shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+/// A child process killed when the test ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A namespace with IPv6 off (its router solicitations would crowd the packet list) and a
+/// persistent TAP device `wltap0` whose kernel end is 10.77.0.1/24, plus a directory with
+/// `index.html`.
+fn network(prefix: &str) -> Option<(Namespace, std::path::PathBuf)> {
+    netns::require_programs(&["ip", "tmux", "curl"])?;
+    let ns = Namespace::create(prefix)?;
+    for key in [
+        "net.ipv6.conf.all.disable_ipv6=1",
+        "net.ipv6.conf.default.disable_ipv6=1",
+    ] {
+        ns.run_ok("sysctl", &["-q", "-w", key]);
+    }
+    ns.ip(&["tuntap", "add", "wltap0", "mode", "tap"]);
+    ns.configure_kernel_end("wltap0", "10.77.0.1/24");
+    let root = ns.scratch_dir().join("www");
+    std::fs::create_dir_all(&root).expect("the served directory");
+    std::fs::write(root.join("index.html"), PAGE).expect("index.html");
+    Some((ns, root))
+}
+
+/// curl in the namespace fetches the page from the stack.
+fn fetch_page(ns: &Namespace) {
+    let out = ns.run(
+        "curl",
+        &["-sS", "--max-time", "10", "http://10.77.0.2/index.html"],
+    );
+    assert!(
+        out.status.success(),
+        "curl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), PAGE);
+}
+
+/// The three segments of the handshake, as the packet list's Info column shows them.
+const HANDSHAKE: [&str; 3] = ["→ 80 [SYN]", "80 → ", "[SYN, ACK]"];
+
+#[test]
+fn the_handshake_of_a_page_fetched_from_the_stack_shows_live_in_the_list_and_the_ladder() {
+    let Some((ns, root)) = network("wl-tuilive") else {
+        return;
+    };
+    let command = format!(
+        "ip netns exec {} {} tui --tap wltap0 --addr 10.77.0.2/24 --app http --root {}",
+        ns.name(),
+        env!("CARGO_BIN_EXE_wirelab"),
+        root.display()
+    );
+    let tui = Session::start("tap", &command);
+    // The stack announces itself with a gratuitous ARP: the first frame, live.
+    tui.wait_for(&["wltap0: http on 10.77.0.2:80", "(live)", "ARP"]);
+
+    fetch_page(&ns);
+    let list = tui.wait_for(&HANDSHAKE);
+    assert!(list.contains("[ACK]"), "the handshake's last ACK:\n{list}");
+    assert!(list.contains("GET /index.html"), "{list}");
+
+    // The last frame belongs to the connection: its ladder, with both ends' states.
+    tui.keys(&["G", "l"]);
+    let ladder = tui.wait_for(&["Ladder: TCP stream 0", "SYN-SENT", "SYN-RECEIVED"]);
+    assert!(ladder.contains("[SYN]"), "{ladder}");
+    assert!(ladder.contains("[SYN, ACK]"), "{ladder}");
+    tui.keys(&["q"]);
+}
+
+#[test]
+fn the_handshake_sniffed_on_the_kernel_side_of_the_tap_shows_live_in_the_list_and_the_ladder() {
+    let Some((ns, root)) = network("wl-tuisniff") else {
+        return;
+    };
+    let root = root.display().to_string();
+    let _server = Killed(ns.spawn(&[
+        env!("CARGO_BIN_EXE_wirelab"),
+        "stack",
+        "serve",
+        "--tap",
+        "wltap0",
+        "--addr",
+        "10.77.0.2/24",
+        "--app",
+        "http",
+        "--root",
+        &root,
+    ]));
+    let command = format!(
+        "ip netns exec {} {} tui -i wltap0",
+        ns.name(),
+        env!("CARGO_BIN_EXE_wirelab"),
+    );
+    let tui = Session::start("sniff", &command);
+    tui.wait_for(&["-i wltap0", "(live)"]);
+
+    // The server may still be starting: curl again until it answers.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ns
+        .run(
+            "curl",
+            &["-s", "--max-time", "2", "http://10.77.0.2/index.html"],
+        )
+        .status
+        .success()
+    {
+        assert!(Instant::now() < deadline, "the stack never answered curl");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let list = tui.wait_for(&HANDSHAKE);
+    assert!(list.contains("GET /index.html"), "{list}");
+
+    tui.keys(&["G", "l"]);
+    tui.wait_for(&["Ladder: TCP stream", "SYN-SENT", "SYN-RECEIVED"]);
+    tui.keys(&["q"]);
+}
+
+/// Runs `wirelab ARGS` without a terminal; its exit code and standard error.
+fn wirelab(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wirelab"))
+        .args(args)
+        .output()
+        .expect("run wirelab");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_unknown_lesson_is_a_usage_error_that_lists_the_lessons() {
+    let (code, stderr) = wirelab(&["tui", "--demo", "tcp-nonsense"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--demo tcp-nonsense: no lesson of that name"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("tcp-handshake"), "{stderr}");
+}
+
+#[test]
+fn a_tap_device_that_does_not_exist_is_an_input_error_naming_it() {
+    let (code, stderr) = wirelab(&[
+        "tui",
+        "--tap",
+        "wlnosuchtap9",
+        "--addr",
+        "10.77.0.2/24",
+        "--app",
+        "echo",
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("TAP device wlnosuchtap9"), "{stderr}");
+}
+
+#[test]
+fn tap_options_without_a_tap_are_a_usage_error() {
+    let (code, stderr) = wirelab(&["tui", "--app", "echo"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--tap"), "{stderr}");
+}
+
+#[test]
+fn an_interface_that_does_not_exist_is_an_input_error_listing_the_interfaces() {
+    let (code, stderr) = wirelab(&["tui", "-i", "wlnosuchif9"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("-i wlnosuchif9: no network interface of that name; there are: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("lo"),
+        "the loopback is always there:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_demo_shows_its_frames_and_the_narration_of_a_step() {
+    if netns::require_programs(&["tmux"]).is_none() {
+        return;
+    }
+    let command = format!("{} tui --demo tcp-handshake", env!("CARGO_BIN_EXE_wirelab"));
+    let tui = Session::start("demo", &command);
+    let screen = tui.wait_for(&["demo tcp-handshake", "[SYN]", "[SYN, ACK]"]);
+    assert!(!screen.contains("(live)"), "a demo is not live:\n{screen}");
+    tui.keys(&["q"]);
+}
