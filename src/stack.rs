@@ -87,10 +87,11 @@ pub struct DeviceArgs {
     /// Seed of the fault injector (the same seed, the same faults).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Print every event of the stack, one line each (seconds since start, the connection,
-    /// the event): state changes, segments sent (and why), received and dropped (and by
-    /// which rule), cwnd/ssthresh, windows, SRTT/RTO, ARP and ICMP. To stderr, or to
-    /// --trace-file.
+    /// Print every event of the stack to stderr, one line each.
+    ///
+    /// A line is the seconds since the start, the connection (ours, the peer's) and the
+    /// event: a state change, a segment sent (and why), received or dropped (and by which
+    /// rule), cwnd/ssthresh, the windows, SRTT/RTO, or ARP and ICMP.
     #[arg(long)]
     pub trace: bool,
     /// Write the --trace lines to FILE instead of stderr (implies --trace).
@@ -749,4 +750,114 @@ fn udp_echo(args: &UdpEchoArgs) -> Result<(), Failure> {
         limit.is_some_and(|n| echoed >= n)
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wirelab_stack::tcp::Config;
+    use wirelab_stack::Instant;
+
+    /// A writer whose bytes the test can read after handing it to a tracer.
+    #[derive(Clone, Default)]
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn tracer() -> (Tracer, Shared) {
+        let shared = Shared::default();
+        let tracer = Tracer {
+            out: Box::new(shared.clone()),
+            destination: "a test".into(),
+            due: Vec::new(),
+            error: None,
+        };
+        (tracer, shared)
+    }
+
+    fn text(shared: &Shared) -> String {
+        String::from_utf8_lossy(&shared.0.borrow()).into_owned()
+    }
+
+    #[test]
+    fn an_active_open_is_traced_with_its_time_its_four_tuple_and_the_rfc_state_names() {
+        let (mut tracer, shared) = tracer();
+        let local = SocketAddrV4::new(Ipv4Addr::new(10, 77, 0, 2), 50000);
+        let remote = SocketAddrV4::new(Ipv4Addr::new(10, 77, 0, 1), 80);
+        let at = Instant::from_micros(1_234_567);
+        let mut connection = Connection::connect(Config::default(), local, remote, at);
+        tracer.connection_events(&mut connection);
+        tracer.write_due();
+        let trace = text(&shared);
+        assert!(
+            trace.starts_with(
+                "   1.234567 10.77.0.2:50000 10.77.0.1:80 state CLOSED -> SYN-SENT (active OPEN, snd SYN)\n"
+            ),
+            "{trace}"
+        );
+        assert!(
+            connection.poll_timed_event().is_none(),
+            "the tracer took them all"
+        );
+    }
+
+    #[test]
+    fn lines_of_several_sources_are_written_in_the_order_of_their_times() {
+        let (mut tracer, shared) = tracer();
+        let ip = Ipv4Addr::new(10, 77, 0, 1);
+        let mac = EthernetAddress([2, 0, 0, 0, 0, 1]);
+        tracer.iface_event(
+            Instant::from_micros(2_000_000),
+            &IfaceEvent::NoRoute { dst: ip },
+        );
+        tracer.iface_event(
+            Instant::from_micros(5),
+            &IfaceEvent::ArpResolved { ip, mac },
+        );
+        tracer.write_due();
+        assert_eq!(
+            text(&shared),
+            "   0.000005 arp 10.77.0.1 is at 02:00:00:00:00:01\n   \
+             2.000000 no route to 10.77.0.1 (off-link, no gateway)\n"
+        );
+    }
+
+    #[test]
+    fn a_trace_that_cannot_be_written_is_reported_at_the_end_with_its_destination() {
+        struct Broken;
+        impl Write for Broken {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut tracer = Tracer {
+            out: Box::new(Broken),
+            destination: "--trace-file t.txt".into(),
+            due: Vec::new(),
+            error: None,
+        };
+        let event = IfaceEvent::SynDropped { port: 80 };
+        tracer.iface_event(Instant::from_micros(1), &event);
+        tracer.write_due();
+        match tracer.finish() {
+            Err(Failure::Input(why)) => {
+                assert!(
+                    why.contains("--trace-file t.txt") && why.contains("disk full"),
+                    "{why}"
+                )
+            }
+            other => panic!("expected an input error, got {other:?}"),
+        }
+    }
 }

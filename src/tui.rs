@@ -78,6 +78,10 @@ pub struct TuiArgs {
     /// Capture this network interface live, as `tshark -i` (needs root or CAP_NET_RAW).
     #[arg(short = 'i', long = "interface", value_name = "IFACE")]
     pub interface: Option<String>,
+    /// Decrypt TLS with the secrets of this key log (NSS format, as SSLKEYLOGFILE writes):
+    /// the TLS pane (`t`) shows the session's master secret, the detail tree the plaintext.
+    #[arg(long = "tls-keylog", value_name = "FILE")]
+    pub tls_keylog: Option<String>,
 }
 
 /// The sample capture, as `wirelab dissect` shows it without a file.
@@ -99,6 +103,10 @@ pub fn run(args: &TuiArgs) -> Result<(), Failure> {
         .open()
         .map_err(|error| Failure::Input(format!("{name}: {error}")))?;
     CaptureReader::new(reader).map_err(|error| Failure::Input(format!("{name}: {error}")))?;
+    let secrets = match &args.tls_keylog {
+        Some(path) => crate::tls_dissect::keylog_secrets(path)?,
+        None => Default::default(),
+    };
     if !std::io::stdout().is_terminal() {
         return Err(Failure::Usage(
             "wirelab tui draws on a terminal, and standard output is not one; \
@@ -106,7 +114,9 @@ pub fn run(args: &TuiArgs) -> Result<(), Failure> {
                 .to_string(),
         ));
     }
-    wirelab_tui::run(source).map_err(|error| Failure::Input(format!("terminal: {error}")))
+    let mut app = wirelab_tui::App::new(source);
+    app.secrets = secrets;
+    wirelab_tui::run_app(app).map_err(|error| Failure::Input(format!("terminal: {error}")))
 }
 
 fn file_source(file: Option<&str>) -> Result<Arc<dyn TraceSource>, Failure> {

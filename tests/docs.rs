@@ -15,9 +15,9 @@
 //! may be quoted as in a shell (`-Y 'tcp.flags.syn == 1'`); redirections are not supported.
 //! To show part of a long output, pipe it through filters that a reader's shell runs the same
 //! way: `| grep -F -e TEXT [-e TEXT…]` (lines containing any TEXT), `| sed -n 'A,Bp'` (lines
-//! A to B), `| head -n N` and `| tail -n N`. Standard error follows standard output (unfiltered), and a
-//! command that exits non-zero ends with a line `[exit status: N]`, so a page can show an
-//! error on purpose but never by accident.
+//! A to B), `| head -n N` and `| tail -n N`. Standard error follows standard output
+//! (unfiltered), and a command that exits non-zero ends with a line `[exit status: N]`, so a
+//! page can show an error on purpose but never by accident.
 //!
 //! When the output changes on purpose, rewrite every block with the real output:
 //!

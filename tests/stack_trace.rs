@@ -219,7 +219,10 @@ fn curl_fetches_a_page_and_the_trace_file_shows_the_server_side_of_the_connectio
         has("state SYN-RECEIVED -> ESTABLISHED (rcv ACK of SYN)"),
         "{trace}"
     );
-    assert!(has(&format!("rcvd {KERNEL}:")), "segments received: {trace}");
+    assert!(
+        has(&format!("rcvd {KERNEL}:")),
+        "segments received: {trace}"
+    );
     assert!(has("[S.]") && has("(Syn)"), "the SYN-ACK sent: {trace}");
     assert!(has("(NewData)"), "the page sent as new data: {trace}");
     assert!(has("srtt ") && has(" rto "), "RTT estimates: {trace}");

@@ -10,7 +10,9 @@
 //! side of the TAP while `wirelab stack serve` answers. In both, curl fetches a page and the
 //! handshake must appear in the packet list while the TUI runs, then in the ladder (`l`).
 //!
-//! Needs root, `ip`, /dev/net/tun, tmux and curl: skipped without them, failed under CI=true.
+//! The live tests need root, `ip`, /dev/net/tun, tmux and curl: skipped without them, failed
+//! under CI=true. The others check `--demo` in tmux and the errors reported before the
+//! terminal is taken (an unknown lesson, a missing device, no permission).
 
 #[path = "support/netns.rs"]
 mod netns;
@@ -59,6 +61,37 @@ impl Session {
             .output()
             .expect("tmux capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn resize(&self, width: u16, height: u16) {
+        let status = Command::new("tmux")
+            .args(["resize-window", "-t", &self.name])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .status()
+            .expect("tmux resize-window");
+        assert!(status.success());
+    }
+
+    /// Selects the frame whose packet-list row on `screen` shows `info`: its number is the
+    /// row's first column; `g` goes to frame 1, then Down as many times as needed.
+    fn select_frame_showing(&self, screen: &str, info: &str) {
+        let row = screen
+            .lines()
+            .find(|line| line.contains(info))
+            .unwrap_or_else(|| panic!("no row shows {info:?}:\n{screen}"));
+        // The first number on the row, after the border and the expert mark.
+        let number: usize = row
+            .split_whitespace()
+            .find_map(|word| {
+                word.trim_matches(|c: char| !c.is_ascii_digit())
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or_else(|| panic!("no frame number in {row:?}"));
+        self.keys(&["g"]);
+        let downs = vec!["Down"; number - 1];
+        self.keys(&downs);
+        self.wait_for(&[&format!("Frame {number}")]);
     }
 
     /// Waits until the screen shows every one of `texts`; fails naming what is missing if it
@@ -149,15 +182,21 @@ fn the_handshake_of_a_page_fetched_from_the_stack_shows_live_in_the_list_and_the
     tui.wait_for(&["wltap0: http on 10.77.0.2:80", "(live)", "ARP"]);
 
     fetch_page(&ns);
-    let list = tui.wait_for(&HANDSHAKE);
-    assert!(list.contains("[ACK]"), "the handshake's last ACK:\n{list}");
-    assert!(list.contains("GET /index.html"), "{list}");
+    // The handshake, its last ACK and the request.
+    let list = tui.wait_for(&[HANDSHAKE.as_slice(), &["[ACK]", "GET /index.html"]].concat());
 
-    // The last frame belongs to the connection: its ladder, with both ends' states.
-    tui.keys(&["G", "l"]);
+    // The SYN's ladder, with both ends' states.
+    tui.select_frame_showing(&list, "→ 80 [SYN]");
+    tui.keys(&["l"]);
     let ladder = tui.wait_for(&["Ladder: TCP stream 0", "SYN-SENT", "SYN-RECEIVED"]);
-    assert!(ladder.contains("[SYN]"), "{ladder}");
-    assert!(ladder.contains("[SYN, ACK]"), "{ladder}");
+    assert!(ladder.contains("SYN Seq=0"), "{ladder}");
+    assert!(ladder.contains("SYN ACK Seq=0 Ack=1"), "{ladder}");
+
+    // The TCP panel charts the stack's own cwnd and RTT (it has room for the chart at
+    // 100×40): the events came through with the connection's 4-tuple.
+    tui.resize(100, 40);
+    tui.keys(&["s"]);
+    tui.wait_for(&["cwnd and RTT of 10.77.0.2:80, from the stack's events"]);
     tui.keys(&["q"]);
 }
 
@@ -201,11 +240,12 @@ fn the_handshake_sniffed_on_the_kernel_side_of_the_tap_shows_live_in_the_list_an
         assert!(Instant::now() < deadline, "the stack never answered curl");
         std::thread::sleep(Duration::from_millis(200));
     }
-    let list = tui.wait_for(&HANDSHAKE);
-    assert!(list.contains("GET /index.html"), "{list}");
+    let list = tui.wait_for(&[HANDSHAKE.as_slice(), &["[ACK]", "GET /index.html"]].concat());
 
-    tui.keys(&["G", "l"]);
-    tui.wait_for(&["Ladder: TCP stream", "SYN-SENT", "SYN-RECEIVED"]);
+    tui.select_frame_showing(&list, "→ 80 [SYN]");
+    tui.keys(&["l"]);
+    let ladder = tui.wait_for(&["Ladder: TCP stream", "SYN-SENT", "SYN-RECEIVED"]);
+    assert!(ladder.contains("SYN ACK Seq=0 Ack=1"), "{ladder}");
     tui.keys(&["q"]);
 }
 
@@ -277,5 +317,56 @@ fn a_demo_shows_its_frames_and_the_narration_of_a_step() {
     let tui = Session::start("demo", &command);
     let screen = tui.wait_for(&["demo tcp-handshake", "[SYN]", "[SYN, ACK]"]);
     assert!(!screen.contains("(live)"), "a demo is not live:\n{screen}");
+    // Frame 3, A's SYN, with the narration of its step.
+    tui.keys(&["Down", "Down"]);
+    tui.wait_for(&["Frame 3", "A opens the connection: a SYN"]);
     tui.keys(&["q"]);
+}
+
+#[test]
+fn without_root_a_live_source_says_what_it_needs_before_taking_the_terminal() {
+    // As root, the test drops to nobody with setpriv; as anyone else, it runs as itself.
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0\n"));
+    if root && netns::require_programs(&["setpriv"]).is_none() {
+        return;
+    }
+    let run = |args: &[&str]| {
+        let mut command = if root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+            c.arg(env!("CARGO_BIN_EXE_wirelab"));
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_wirelab"))
+        };
+        let out = command.args(args).output().expect("run wirelab");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&["tui", "-i", "lo"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("-i lo: ") && stderr.contains("capturing needs root"),
+        "{stderr}"
+    );
+    let (code, stderr) = run(&[
+        "tui",
+        "--tap",
+        "wltap9",
+        "--create",
+        "--addr",
+        "10.77.0.2/24",
+        "--app",
+        "echo",
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("TAP device wltap9: opening /dev/net/tun: permission denied"),
+        "{stderr}"
+    );
 }

@@ -68,6 +68,7 @@ pub fn step(frame: &TraceFrame, why: Option<&TraceEvent>, events: &[TraceEvent])
                     && matches!(
                         e.tcp,
                         Some(Event::StateChanged {
+                            from: State::SynSent,
                             to: State::SynReceived,
                             ..
                         })
@@ -75,13 +76,12 @@ pub fn step(frame: &TraceFrame, why: Option<&TraceEvent>, events: &[TraceEvent])
             });
             if summary.repr.control == Control::Syn
                 && summary.repr.ack.is_some()
-                && *reason == SendReason::RtoRetransmission
+                && *reason == SendReason::Syn
                 && became_syn_received
             {
                 sentences.push(format!(
                     "{host} got the peer's SYN while in SYN-SENT: it sends its own SYN again, \
-                     now with an ACK of the peer's (RFC 9293 §3.5, Figure 8). The stack files \
-                     this SYN-ACK under retransmissions, since its SYN goes out a second time."
+                     now with an ACK of the peer's (RFC 9293 §3.5, Figure 8)."
                 ));
             } else {
                 sentences.push(segment_sent(host, summary, *reason));
@@ -148,9 +148,20 @@ fn segment_sent(host: &str, summary: &TcpSummary, reason: SendReason) -> String 
             "Three duplicate ACKs: {host} does not wait for the timer, it resends the missing \
              segment at once and enters fast recovery (RFC 5681 §3.2, RFC 6582)."
         ),
+        SendReason::EarlyRetransmission => format!(
+            "Too little data is in flight for three duplicate ACKs to come back: {host} \
+             resends the missing segment after fewer (early retransmit, RFC 5827) and enters \
+             recovery."
+        ),
         SendReason::SackRetransmission => format!(
-            "The peer's SACK blocks show another hole: {host} fills it during recovery \
-             (RFC 2018, RFC 6675)."
+            "The peer's SACK blocks show another hole: {host} fills it during recovery, as \
+             RFC 6675's NextSeg() chooses, while cwnd exceeds the data still in the network \
+             (pipe) (RFC 2018, RFC 6675 §5)."
+        ),
+        SendReason::RescueRetransmission => format!(
+            "Nothing else may be sent in this recovery: {host} resends the last unacknowledged \
+             segment once (a rescue retransmission, RFC 6675 §4 rule 4), so that a lost tail \
+             need not wait for the timer."
         ),
         SendReason::WindowProbe => format!(
             "The peer's window is zero: {host}'s persist timer sends a probe, so that a lost \
@@ -288,10 +299,12 @@ fn event_sentence(event: &TraceEvent) -> Option<String> {
                  ({ssthresh} bytes), cwnd {cwnd} bytes (RFC 5681 §3.2, RFC 6582)."
             ),
             "timeout" => format!(
-                "{host}'s cwnd falls to {cwnd} bytes outside fast recovery (ssthresh \
-                 {ssthresh}): after a retransmission timeout cwnd restarts from one segment \
-                 (RFC 5681 §3.1); on leaving fast recovery it deflates to about ssthresh \
-                 (RFC 6582 §3.2)."
+                "{host}'s retransmission timer expired: cwnd restarts from one segment \
+                 ({cwnd} bytes) and ssthresh becomes {ssthresh} (RFC 5681 §3.1)."
+            ),
+            "recovery ended" => format!(
+                "{host} leaves recovery: cwnd is {cwnd} bytes, about ssthresh ({ssthresh}) \
+                 (RFC 6582 §3.2 step 6; with SACK, RFC 6675 kept cwnd at ssthresh)."
             ),
             "congestion avoidance" => format!(
                 "{host}'s cwnd ({cwnd} bytes) has reached ssthresh: congestion avoidance, \
@@ -302,6 +315,14 @@ fn event_sentence(event: &TraceEvent) -> Option<String> {
                  segment acknowledged (RFC 5681 §3.1, RFC 3465)."
             ),
         }),
+        Event::RecoveryEntered {
+            why,
+            recovery_point,
+        } => Some(format!(
+            "{host} enters loss recovery ({why}); it ends when everything up to \
+             {recovery_point} is acknowledged."
+        )),
+        Event::RecoveryExited { why } => Some(format!("{host} leaves loss recovery: {why}.")),
         Event::Error(e) => Some(format!("{host}'s application is told: {e}.")),
         _ => None,
     }

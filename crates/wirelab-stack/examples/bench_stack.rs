@@ -3,7 +3,9 @@
 //! `tests/smoltcp_common`), with the same MSS (1460) and socket buffers, on a clean link and
 //! through 1 % loss (the same seeded drops). One connection sends `--megabytes` MB; the
 //! receiver checks every byte. Wall-clock time from connect to the last byte read, best of
-//! `--runs`, the two stacks taking turns so that both see the same background load.
+//! `--runs`, the two stacks taking turns (who goes first alternates, after an untimed
+//! warm-up transfer of each) so that both see the same background load. The `-cpu` lines
+//! divide by this thread's CPU time instead, which a busy machine disturbs less.
 //!
 //! ```text
 //! cargo run --release -p wirelab-stack --example bench_stack -- [--megabytes N] [--runs N] [--buffer BYTES]
@@ -134,29 +136,67 @@ fn main() -> ExitCode {
     if let Some(only) = &options.only {
         return run_alone(only, &options, &source, total);
     }
+    // A short untimed transfer of each stack first: the process's first touches of memory
+    // (page faults, a cold allocator and caches) are paid by no timed run.
+    let warm_up = (total / 16).max(1 << 20);
+    let ours = measure(
+        Pair::new(
+            OurHost::new(MAC_A, ADDR_A, &settings),
+            OurHost::new(MAC_B, ADDR_B, &settings),
+            Link::new(0.0, 1, false),
+        ),
+        &source,
+        warm_up,
+    );
+    let smol = measure(
+        Pair::new(
+            SmolHost::new(MAC_A, ADDR_A, &settings),
+            SmolHost::new(MAC_B, ADDR_B, &settings),
+            Link::new(0.0, 1, false),
+        ),
+        &source,
+        warm_up,
+    );
+    if let Err(why) = ours.and(smol) {
+        eprintln!("bench_stack: the warm-up transfer failed: {why}");
+        return ExitCode::FAILURE;
+    }
     for (name, loss) in [("stack-clean", 0.0), ("stack-loss-1pct", 0.01)] {
         let mut ours_runs = Vec::new();
         let mut smol_runs = Vec::new();
         for run in 0..options.runs {
             let seed = 100 + run as u64;
-            let ours = measure(
-                Pair::new(
-                    OurHost::new(MAC_A, ADDR_A, &settings),
-                    OurHost::new(MAC_B, ADDR_B, &settings),
-                    Link::new(loss, seed, false),
-                ),
-                &source,
-                total,
-            );
-            let smol = measure(
-                Pair::new(
-                    SmolHost::new(MAC_A, ADDR_A, &settings),
-                    SmolHost::new(MAC_B, ADDR_B, &settings),
-                    Link::new(loss, seed, false),
-                ),
-                &source,
-                total,
-            );
+            let run_ours = || {
+                measure(
+                    Pair::new(
+                        OurHost::new(MAC_A, ADDR_A, &settings),
+                        OurHost::new(MAC_B, ADDR_B, &settings),
+                        Link::new(loss, seed, false),
+                    ),
+                    &source,
+                    total,
+                )
+            };
+            let run_smol = || {
+                measure(
+                    Pair::new(
+                        SmolHost::new(MAC_A, ADDR_A, &settings),
+                        SmolHost::new(MAC_B, ADDR_B, &settings),
+                        Link::new(loss, seed, false),
+                    ),
+                    &source,
+                    total,
+                )
+            };
+            // Who goes first changes every run, so that neither always runs on a cache and
+            // heap the other just warmed (or disturbed).
+            let (ours, smol) = if run % 2 == 0 {
+                let ours = run_ours();
+                (ours, run_smol())
+            } else {
+                let smol = run_smol();
+                (run_ours(), smol)
+            };
             match (ours, smol) {
                 (Ok(ours), Ok(smol)) => {
                     eprintln!(

@@ -692,14 +692,22 @@ fn five_percent_loss(seed: u64) -> SimConfig {
 #[test]
 fn ten_megabytes_through_five_percent_loss_are_repaired_mostly_without_timeouts() {
     let data = pattern(10 << 20, 13);
-    let outcome = transfer(Sim::two_hosts(&five_percent_loss(17), None), &data, secs(3600));
+    let outcome = transfer(
+        Sim::two_hosts(&five_percent_loss(17), None),
+        &data,
+        secs(3600),
+    );
     assert_byte_exact(&outcome, &data);
     let sent = &outcome.client_sent;
     let rto = sent.get("RtoRetransmission").copied().unwrap_or(0);
-    let repaired_early: usize = ["FastRetransmission", "SackRetransmission", "EarlyRetransmission"]
-        .iter()
-        .filter_map(|reason| sent.get(*reason))
-        .sum();
+    let repaired_early: usize = [
+        "FastRetransmission",
+        "SackRetransmission",
+        "EarlyRetransmission",
+    ]
+    .iter()
+    .filter_map(|reason| sent.get(*reason))
+    .sum();
     println!(
         "10 MB through 5 % loss: {} of virtual time, {rto} RTO and {repaired_early} fast, \
          SACK or early retransmissions",

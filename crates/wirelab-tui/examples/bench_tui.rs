@@ -4,7 +4,8 @@
 //! ```text
 //!  bench_tui first-screen FILE   the time until the first full screen (80×24) shows packets,
 //!                                then the time until the whole index is loaded
-//!  bench_tui render FILE [N]     the time to draw one frame at 200×60 (median of N, 200)
+//!  bench_tui render FILE [N] [KEY]  the time to draw one frame at 200×60 (median of N, 200),
+//!                                with the pane KEY opens (`s`: the TCP panel) or the tree
 //! ```
 //!
 //! Each prints one line of `key=value` pairs for the script.
@@ -17,14 +18,19 @@ use wirelab_tui::{App, CaptureFile};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["first-screen", file] => first_screen(file),
-        ["render", file] => render(file, 200),
-        ["render", file, n] => match n.parse() {
-            Ok(n) if n > 0 => render(file, n),
+        ["render", file] => render(file, 200, None),
+        ["render", file, n, rest @ ..] if rest.len() <= 1 => match n.parse() {
+            Ok(n) if n > 0 => render(file, n, rest.first().and_then(|k| k.chars().next())),
             _ => Err(format!("render: N is a count of renders, got `{n}`")),
         },
-        _ => Err("usage: bench_tui first-screen FILE | bench_tui render FILE [N]".into()),
+        _ => Err("usage: bench_tui first-screen FILE | bench_tui render FILE [N] [KEY]".into()),
     };
     if let Err(error) = result {
         eprintln!("bench_tui: {error}");
@@ -55,7 +61,7 @@ fn first_screen(file: &str) -> Result<(), String> {
         let shows_packets = (0..24u16).any(|y| {
             let buffer = terminal.backend().buffer();
             let row: String = (0..80u16).map(|x| buffer[(x, y)].symbol()).collect();
-            row.trim_start_matches('│').trim_start().starts_with("1 ")
+            row.trim_start_matches(['│', '┃']).trim_start().starts_with("1 ")
         });
         if shows_packets {
             break;
@@ -78,10 +84,14 @@ fn first_screen(file: &str) -> Result<(), String> {
 }
 
 /// The whole index loaded, a frame in the middle selected, N draws at 200×60.
-fn render(file: &str, n: usize) -> Result<(), String> {
+fn render(file: &str, n: usize, pane: Option<char>) -> Result<(), String> {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let mut app = open(file)?;
     app.wait_until_loaded();
     app.select_row(app.visible_len() / 2);
+    if let Some(key) = pane {
+        app.handle_key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE));
+    }
     let mut terminal = terminal(200, 60)?;
     // The first draw reads the selected frame again (its tree): not a frame's cost.
     while app.pending_frame().is_some() || app.detail.is_none() {

@@ -47,6 +47,8 @@ pub struct TcpFacts {
     pub flags: u16,
     /// A's and B's states after this segment, as the state analysis found them.
     pub states: Option<(TcpState, TcpState)>,
+    /// The sequence analysis's first finding (`tcp.analysis.*`), shown as its badge.
+    pub finding: Option<Finding>,
 }
 
 /// One frame of the index: 64 bytes, plus its text.
@@ -204,8 +206,10 @@ impl<R: Read> Read for Counting<R> {
 /// the UI thread rarely waits for the lock and the first screen comes quickly.
 const BATCH_FRAMES: usize = 4096;
 const BATCH_TIME: Duration = Duration::from_millis(30);
-/// How often the conversations of a live source are counted again.
+/// A live source's conversations are counted again after every frame while there are few
+/// (the TCP panel names the endpoints from them), else at most this often.
 const LIVE_CONVERSATIONS: Duration = Duration::from_secs(1);
+const FEW_CONVERSATIONS: usize = 256;
 
 fn fill(source: &dyn TraceSource, shared: &SharedIndex) -> Result<(), String> {
     let name = source.name().to_string();
@@ -222,6 +226,7 @@ fn fill(source: &dyn TraceSource, shared: &SharedIndex) -> Result<(), String> {
     let mut first_ts = None;
     let mut last_flush = Instant::now();
     let mut last_conversations = Instant::now();
+    let mut conversations = 0;
     // A live reader blocks after the newest frame: a frame held in a batch would not show
     // until the next one came.
     let live = source.is_live();
@@ -244,8 +249,12 @@ fn fill(source: &dyn TraceSource, shared: &SharedIndex) -> Result<(), String> {
             batch.flush(shared, count.load(Ordering::Relaxed));
             last_flush = Instant::now();
         }
-        if live && last_conversations.elapsed() >= LIVE_CONVERSATIONS {
+        if live
+            && (conversations < FEW_CONVERSATIONS
+                || last_conversations.elapsed() >= LIVE_CONVERSATIONS)
+        {
             let rows = conversation_rows(&analyzer);
+            conversations = rows.len();
             lock(shared).conversations = rows;
             last_conversations = Instant::now();
         }
@@ -265,7 +274,12 @@ struct Facts<'a> {
 
 impl Analysis for Facts<'_> {
     fn tcp_segment(&mut self, segment: &TcpSegment<'_>, d: &mut Dissection) -> PayloadUse {
-        let claimed = self.analyzer.tcp_segment(segment, d);
+        // `Analyzer::tcp_segment`'s steps, one by one, to keep the sequence analysis's verdict.
+        let analyzer = &mut *self.analyzer;
+        let verdict = analyzer.sequence.segment(segment, d);
+        analyzer.conversations.tcp(segment, &verdict);
+        analyzer.states.segment(segment, &verdict, d);
+        let claimed = analyzer.streams.tcp(segment, &verdict, d);
         // An ICMP error quotes a TCP header too; the first segment of a frame is its own.
         if self.tcp.is_none() {
             let endpoints = self.analyzer.states.states(segment.stream);
@@ -279,6 +293,7 @@ impl Analysis for Facts<'_> {
                 window: segment.window_scaled,
                 flags: segment.flags,
                 states: endpoints.map(|(_, a, _, b)| (a, b)),
+                finding: verdict.findings().next(),
             });
         }
         claimed
@@ -330,10 +345,7 @@ impl Batch {
             udp_stream,
             protocol: 0,
             severity: d.experts.iter().map(|e| e.severity).max(),
-            finding: d
-                .experts
-                .iter()
-                .find_map(|e| crate::badge::finding(&e.message)),
+            finding: tcp.and_then(|t| t.finding),
             malformed: d.malformed.is_some(),
         };
         let protocol = if d.protocol.is_empty() {

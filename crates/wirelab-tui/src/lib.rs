@@ -15,7 +15,6 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
-mod badge;
 mod builds;
 pub mod index;
 pub mod play;

@@ -183,10 +183,16 @@ pub fn ladder(
     last: u64,
 ) -> Result<Ladder, String> {
     let mut builder = LadderBuilder::new(Some(u64::from(stream)));
-    replay_until(source, context, StreamOptions::default(), last, |frame, d| {
-        builder.frame(frame, d);
-        true
-    })?;
+    replay_until(
+        source,
+        context,
+        StreamOptions::default(),
+        last,
+        |frame, d| {
+            builder.frame(frame, d);
+            true
+        },
+    )?;
     builder.finish().map_err(|error| error.to_string())
 }
 

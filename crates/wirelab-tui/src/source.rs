@@ -6,7 +6,11 @@
 //!  TraceSource ──open()──> bytes of a pcap/pcapng ──> CaptureReader ──> frames
 //!     ├─ CaptureFile      a file on disk (`wirelab tui FILE`)
 //!     ├─ EmbeddedCapture  bytes built into the binary (the sample) or made by a test
-//!     └─ (later: a demo on the simulated link, a live TAP device — same trait)
+//!     ├─ DemoSource       a lesson on the simulated link, with narration and the stacks'
+//!     │                   events (source_demo.rs, `wirelab tui --demo NAME`)
+//!     └─ LiveCapture      frames still arriving (source_live.rs): the stack on a TAP device
+//!                         (`--tap`, run by src/tui.rs) or a sniffed interface (`-i`,
+//!                         source_pnet.rs)
 //! ```
 //!
 //! A source can be opened more than once: the index is built by one pass in the background,

@@ -15,7 +15,7 @@
 use crate::source::{EventKind, TraceEvent, TraceSource};
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 use wirelab_capture::{PcapWriter, TsResolution};
 use wirelab_wire::{LinkType, Timestamp};
 
@@ -52,7 +52,8 @@ pub struct LiveCapture {
 pub struct LiveFeed {
     shared: Arc<Shared>,
     writer: PcapWriter<Appender>,
-    started: Instant,
+    /// The first frame's time: events are timed from it, as the packet list times frames.
+    first_frame: Option<Timestamp>,
 }
 
 /// Appends what the pcap writer writes (the header, then one whole record per call) to the
@@ -98,7 +99,7 @@ impl LiveCapture {
         let feed = LiveFeed {
             shared,
             writer: writer.expect("the appender never fails"),
-            started: Instant::now(),
+            first_frame: None,
         };
         (capture, feed)
     }
@@ -117,14 +118,12 @@ impl LiveCapture {
 impl LiveFeed {
     /// Adds a frame, stamped with the system clock.
     pub fn frame(&mut self, bytes: &[u8]) {
-        let since_epoch = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        self.frame_at(Timestamp::from_nanos(since_epoch.as_nanos() as i128), bytes);
+        self.frame_at(now(), bytes);
     }
 
     /// Adds a frame captured at `ts`.
     pub fn frame_at(&mut self, ts: Timestamp, bytes: &[u8]) {
+        self.first_frame.get_or_insert(ts);
         let orig_len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
         // The appender never fails, so neither does the writer.
         let _ = self.writer.write_packet(ts, orig_len, bytes);
@@ -132,9 +131,13 @@ impl LiveFeed {
         self.shared.grew.notify_all();
     }
 
-    /// Adds an event after the frames added so far.
+    /// Adds an event after the frames added so far, timed since the first frame (0 before
+    /// it).
     pub fn event(&mut self, text: String, kind: EventKind) {
-        let micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let since_first = self
+            .first_frame
+            .map_or(0, |first| now().since(first).as_nanos() / 1000);
+        let micros = u64::try_from(since_first).unwrap_or(0);
         let mut state = self.shared.lock();
         let after_frame = state.frames;
         state.events.push(TraceEvent {
@@ -155,6 +158,14 @@ impl LiveFeed {
     pub fn frames(&self) -> u64 {
         self.shared.lock().frames
     }
+}
+
+/// The system clock as a capture's timestamp.
+fn now() -> Timestamp {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    Timestamp::from_nanos(since_epoch.as_nanos() as i128)
 }
 
 impl Drop for LiveFeed {
@@ -218,7 +229,7 @@ impl TraceSource for LiveCapture {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
     use wirelab_capture::CaptureReader;
 
     /// An Ethernet frame of 60 bytes whose first byte is `mark`.
@@ -314,6 +325,8 @@ mod tests {
         assert_eq!(events.len(), 2);
         assert_eq!((events[0].after_frame, events[1].after_frame), (0, 2));
         assert_eq!(capture.events_from(1)[0].text, "after two");
-        assert!(events[0].micros <= events[1].micros);
+        // Timed from the first frame, as the packet list's Time column.
+        assert_eq!(events[0].micros, 0);
+        assert!(events[1].micros < 1_000_000, "{}", events[1].micros);
     }
 }

@@ -229,7 +229,9 @@ pub fn estimate_charts(index: &Index, stream: u32) -> Charts {
             una = f.ack;
             // The newest segment this ACK covers gives the sample (tcp.analysis.ack_rtt).
             let covered = outstanding.partition_point(|s| !seq_lt(f.ack, s.0));
-            if let Some(&(_, sent, resent)) = covered.checked_sub(1).and_then(|i| outstanding.get(i)) {
+            if let Some(&(_, sent, resent)) =
+                covered.checked_sub(1).and_then(|i| outstanding.get(i))
+            {
                 if !resent {
                     let (srtt, rto) = estimator.sample(t - sent);
                     charts.srtt.push((*t, srtt * 1000.0));
@@ -291,8 +293,9 @@ fn charts_of(events: &[TraceEvent], address: &str) -> Option<Charts> {
 pub fn event_state(events: &[TraceEvent], address: &str, number: u64) -> Option<String> {
     events
         .iter()
+        .rev()
         .filter(|e| e.after_frame < number)
-        .filter_map(|e| match &e.kind {
+        .find_map(|e| match &e.kind {
             EventKind::Tcp {
                 local,
                 event: Event::StateChanged { to, .. },
@@ -300,5 +303,59 @@ pub fn event_state(events: &[TraceEvent], address: &str, number: u64) -> Option<
             } if local.to_string() == address => Some(to.name().to_string()),
             _ => None,
         })
-        .last()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn the_first_rtt_sample_sets_srtt_to_it_and_rttvar_to_half_of_it() {
+        // RFC 6298 §2.2: R = 100 ms → SRTT 100 ms, RTTVAR 50 ms, RTO = 100 + 4·50 = 300 ms,
+        // raised to the one-second floor of §2.4.
+        let mut estimator = RttEstimator::default();
+        let (srtt, rto) = estimator.sample(0.100);
+        assert!(close(srtt, 0.100));
+        assert!(close(rto, 1.0));
+    }
+
+    #[test]
+    fn later_samples_move_srtt_by_an_eighth_and_rttvar_by_a_quarter() {
+        // R = 2 s, then R' = 4 s (RFC 6298 §2.3): RTTVAR = 3/4·1 + 1/4·|2 − 4| = 1.25,
+        // SRTT = 7/8·2 + 1/8·4 = 2.25, RTO = 2.25 + 4·1.25 = 7.25 s.
+        let mut estimator = RttEstimator::default();
+        estimator.sample(2.0);
+        let (srtt, rto) = estimator.sample(4.0);
+        assert!(close(srtt, 2.25), "{srtt}");
+        assert!(close(rto, 7.25), "{rto}");
+    }
+
+    #[test]
+    fn sequence_comparisons_wrap_around_two_to_the_thirty_second() {
+        assert!(seq_lt(u32::MAX - 10, 5));
+        assert!(!seq_lt(5, u32::MAX - 10));
+        assert!(!seq_lt(7, 7));
+    }
+
+    #[test]
+    fn syn_and_fin_take_one_sequence_number_each() {
+        let facts = |flags, len| TcpFacts {
+            stream: 0,
+            from_a: true,
+            seq: 100,
+            ack: 0,
+            len,
+            window: 0,
+            flags,
+            states: None,
+            finding: None,
+        };
+        assert_eq!(end_seq(&facts(SYN, 0)), 101);
+        assert_eq!(end_seq(&facts(FIN | ACK, 10)), 111);
+        assert_eq!(end_seq(&facts(ACK, 0)), 100);
+    }
 }

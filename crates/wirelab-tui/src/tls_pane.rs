@@ -113,8 +113,12 @@ pub fn build(
     }
     if let (Some(keylog), Some(random)) = (&context.secrets.keylog, client_random) {
         if let Some(master) = keylog.master_secret(&random) {
-            session.secrets.push(format!("Client random: {}", hex(&random)));
-            session.secrets.push(format!("Master secret: {}", hex(master)));
+            session
+                .secrets
+                .push(format!("Client random: {}", hex(&random)));
+            session
+                .secrets
+                .push(format!("Master secret: {}", hex(master)));
         }
     }
     Ok(session)

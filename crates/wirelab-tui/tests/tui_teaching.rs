@@ -39,7 +39,7 @@ fn the_tcp_panel_of_a_lossy_demo_charts_cwnd_and_rtt_from_the_stacks_events() {
     let frame = first_tcp_frame(&app) + 6;
     app.select_frame(frame);
     keys(&mut app, "s");
-    let shown = screen(&mut app, 120, 40);
+    let shown = screen(&mut app, 160, 44);
     assert!(shown.contains("from the stack's events"), "{shown}");
     assert!(shown.contains("SND.UNA"), "{shown}");
     assert!(shown.contains("RCV.WND"), "{shown}");
@@ -53,7 +53,7 @@ fn the_tcp_panel_of_a_capture_says_its_charts_are_estimated_from_the_capture() {
     let mut app = app("tcp-lossy.pcap");
     app.select_frame(40);
     keys(&mut app, "s");
-    let shown = screen(&mut app, 120, 40);
+    let shown = screen(&mut app, 160, 44);
     assert!(shown.contains("estimated from the capture"), "{shown}");
     assert!(shown.contains("in flight ≈ cwnd"), "{shown}");
     assert!(shown.contains("SRTT"), "{shown}");

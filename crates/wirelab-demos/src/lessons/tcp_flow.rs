@@ -254,8 +254,10 @@ pub fn congestion(params: &Params) -> Lesson {
             "A sends {len} bytes to B over a 40 ms round trip, with {algorithm:?} congestion \
              control. In slow start cwnd grows by one segment per ACK, doubling every round \
              trip (RFC 5681 §3.1). The link loses the 41st data segment: three duplicate ACKs, \
-             a fast retransmit, ssthresh becomes half the flight, and fast recovery \
-             (RFC 5681 §3.2, RFC 6582) keeps the ACK clock running instead of starting over. \
+             a fast retransmit, ssthresh (and, with SACK, cwnd) becomes half the flight, and \
+             loss recovery (RFC 5681 §3.2; with SACK, RFC 6675, which sends while cwnd exceeds \
+             the data still in the network) keeps the ACK clock running instead of starting \
+             over. \
              Then cwnd grows by about one segment per round trip (congestion avoidance) — or \
              along CUBIC's curve (RFC 9438) — until the 201st segment is lost."
         ),

@@ -64,6 +64,9 @@ pub const LOW_WATER: usize = 256 * 1024;
 /// Makes the handler of each connection accepted on a port (given the peer's address).
 pub type Acceptor = Box<dyn FnMut(SocketAddrV4) -> Box<dyn Handler>>;
 
+/// Sees a connection (see [`Engine::observer`]).
+pub type Observer = Box<dyn FnMut(&mut Connection)>;
+
 /// The connections and listening ports of one interface, each with its application.
 #[derive(Default)]
 pub struct Engine {
@@ -77,7 +80,7 @@ pub struct Engine {
     pub finished: u64,
     /// Sees every connection the engine holds before it may be forgotten: a driver that
     /// traces drains its events here (`Connection::poll_timed_event`).
-    pub observer: Option<Box<dyn FnMut(&mut Connection)>>,
+    pub observer: Option<Observer>,
 }
 
 impl Engine {

@@ -165,6 +165,17 @@ mod tests {
     }
 
     #[test]
+    fn a_new_address_for_a_neighbour_replaces_the_one_last_looked_up() {
+        let mut arp = cache();
+        arp.insert(IP, MAC, Instant::ZERO);
+        assert_eq!(arp.lookup(IP, Instant::ZERO), Some(MAC));
+        let moved = EthernetAddress([2, 0, 0, 0, 0, 9]);
+        arp.insert(IP, moved, Instant::from_millis(5));
+        assert_eq!(arp.lookup(IP, Instant::from_millis(5)), Some(moved));
+        assert_eq!(arp.lookup(Ipv4Addr::new(10, 0, 0, 3), Instant::ZERO), None);
+    }
+
+    #[test]
     fn packets_wait_for_the_reply_and_only_the_first_one_asks() {
         let mut arp = cache();
         assert!(arp.queue(IP, vec![1], Instant::ZERO));

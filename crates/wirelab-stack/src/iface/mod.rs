@@ -194,7 +194,6 @@ impl Interface {
             EtherType::IPV4 => self.handle_ipv4(now, payload),
             _ => {}
         }
-        self.sockets.service_listeners();
     }
 
     /// RFC 826, "Packet Reception": merge the sender into the cache if known or if the
@@ -319,7 +318,12 @@ impl Interface {
         let local = SocketAddrV4::new(ip.dst, repr.dst_port);
         let remote = SocketAddrV4::new(ip.src, repr.src_port);
         if let Some(connection) = self.sockets.find(local, remote) {
+            let in_handshake = connection.state() == tcp::State::SynReceived;
             connection.handle_segment(now, remote, &repr, payload);
+            if in_handshake && connection.state() != tcp::State::SynReceived {
+                // A handshake ended: to the listener's backlog, or forgotten.
+                self.sockets.service_listeners();
+            }
             return;
         }
         if self.sockets.listeners.contains_key(&repr.dst_port) {
@@ -332,6 +336,7 @@ impl Interface {
                         port: repr.dst_port,
                     });
                 }
+                self.sockets.service_listeners();
                 return;
             }
             if repr.ack.is_none() {

@@ -388,7 +388,7 @@ impl Connection {
                     self.retransmit_at = Some((self.snd.una, SendReason::FastRetransmission));
                 }
                 AckAction::RecoveryEnded => {
-                    self.recovery_ended("the ACK covers the recovery point (RFC 6675 §5 (A), RFC 6582 §3.2 step 6)")
+                    self.recovery_ended("the ACK covers the recovery point")
                 }
                 AckAction::None => {}
             }

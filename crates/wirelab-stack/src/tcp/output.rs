@@ -115,7 +115,7 @@ impl Connection {
             // document, RecoveryPoint MUST be set to HighData. Further, the new value of
             // RecoveryPoint MUST be preserved and the loss recovery algorithm outlined in this
             // document MUST be terminated."
-            self.recovery_ended("retransmission timeout (RFC 6675 §5.1)");
+            self.recovery_ended("retransmission timeout");
         }
         self.rtt_probe = None;
         self.retransmit_at = None;

@@ -58,12 +58,13 @@ impl Connection {
         let unsent = self.snd.bytes_from(self.snd.max);
         let window_left = self.snd.wnd.saturating_sub(ownd);
         let can_send_new = unsent > 0 && window_left >= unsent.min(mss);
-        if ownd >= 4 * mss || can_send_new {
+        let oseg = ownd.div_ceil(mss) as u32;
+        // With one segment out, ER_thresh would be 0: no duplicate ACK can come, and only
+        // the timer can help.
+        if ownd >= 4 * mss || can_send_new || oseg < 2 {
             return DUP_THRESH;
         }
-        let oseg = ownd.div_ceil(mss) as u32;
-        // With one segment out no duplicate ACK can come: only the timer can help.
-        oseg.saturating_sub(1).clamp(1, DUP_THRESH)
+        (oseg - 1).min(DUP_THRESH)
     }
 
     /// Updates the scoreboard from an ACK's SACK blocks (RFC 6675 §5: "Upon the receipt of
@@ -80,10 +81,10 @@ impl Connection {
     /// A duplicate ACK (RFC 5681 §2 without SACK; with SACK, RFC 6675 §2: an ACK that SACKs
     /// bytes not SACKed before, whatever else it does). RFC 6675 §5 (1): "If the incoming
     /// ACK is a duplicate acknowledgment ... and the TCP is not currently in loss recovery,
-    /// the TCP MUST increase DupAcks by one and take the following steps: (1.a) If DupAcks
-    /// >= DupThresh, go to step (4). ... (1.b) If DupAcks < DupThresh but IsLost (HighACK +
-    /// 1) returns true ... go to step (4). (1.c) The TCP MAY transmit previously unsent data
-    /// segments as per Limited Transmit".
+    /// the TCP MUST increase DupAcks by one and take the following steps: (1.a) If
+    /// DupAcks >= DupThresh, go to step (4). ... (1.b) If DupAcks < DupThresh but IsLost
+    /// (HighACK + 1) returns true ... go to step (4). (1.c) The TCP MAY transmit previously
+    /// unsent data segments as per Limited Transmit".
     pub(super) fn on_duplicate_ack(&mut self) {
         let dup_acks = self.cc.on_duplicate_ack();
         if self.cc.in_recovery() {
@@ -96,13 +97,13 @@ impl Connection {
                 .scoreboard
                 .is_lost(una, dup_thresh, self.effective_mss());
         let why = if dup_acks >= dup_thresh && dup_thresh < DUP_THRESH {
-            "early retransmit: too little outstanding for three duplicate ACKs (RFC 5827)"
+            "early retransmit: too little outstanding for three duplicate ACKs"
         } else if dup_acks >= dup_thresh {
-            "three duplicate ACKs (RFC 5681 §3.2)"
+            "three duplicate ACKs"
         } else if lost && dup_thresh < DUP_THRESH {
-            "early retransmit: the data after SND.UNA is SACKed (RFC 5827 §3.2)"
+            "early retransmit: the data after SND.UNA is SACKed"
         } else if lost {
-            "IsLost(HighACK + 1): SACKed data above the first hole (RFC 6675 §5 (1.b))"
+            "IsLost(HighACK + 1): enough SACKed above the first hole"
         } else {
             // (1.c.1) "Set HighRxt to HighACK", so that pipe counts no retransmission
             // for limited transmit.
@@ -122,10 +123,10 @@ impl Connection {
 
     /// RFC 6675 §5 (4) (and RFC 5681 §3.2 steps 2-4 without SACK): "(4.1) RecoveryPoint =
     /// HighData ... (4.2) ssthresh = cwnd = (FlightSize / 2) ... (4.3) Retransmit the first
-    /// data segment presumed dropped -- the segment starting with sequence number HighACK +
-    /// 1. To prevent repeated retransmission of the same data or a premature rescue
-    /// retransmission, set both HighRxt and RescueRxt to the highest sequence number in the
-    /// retransmitted segment." (`retransmit_from` sets them when it sends it.)
+    /// data segment presumed dropped -- the segment starting with sequence number
+    /// HighACK + 1. To prevent repeated retransmission of the same data or a premature
+    /// rescue retransmission, set both HighRxt and RescueRxt to the highest sequence number
+    /// in the retransmitted segment." (`retransmit_from` sets them when it sends it.)
     fn enter_recovery(&mut self, why: &'static str, reason: SendReason) {
         let flight = self.snd.max.len_since(self.snd.una);
         let recovery_point = self.snd.max;
@@ -159,8 +160,12 @@ impl Connection {
         if room < mss {
             return None;
         }
-        let unsent = self.snd.bytes_from(self.snd.max) > 0 || self.snd.fin_seq() == Some(self.snd.max);
-        let window_left = self.snd.wnd.saturating_sub(self.snd.max.len_since(self.snd.una));
+        let unsent =
+            self.snd.bytes_from(self.snd.max) > 0 || self.snd.fin_seq() == Some(self.snd.max);
+        let window_left = self
+            .snd
+            .wnd
+            .saturating_sub(self.snd.max.len_since(self.snd.una));
         let new_data = unsent && (window_left > 0 || self.snd.fin_seq() == Some(self.snd.max));
         let next = self.scoreboard.next_seg(
             self.snd.una,
@@ -198,17 +203,18 @@ impl Connection {
     /// pipe instead: "If (cwnd - pipe) >= 1 SMSS, there exists previously unsent data, and
     /// the receiver's advertised window allows, transmit up to 1 SMSS of data".
     ///
-    /// What the peer SACKed below SND.NXT has left the network and is not counted: after a
-    /// timeout, that lets go-back-N step over it without cwnd paying for it.
+    /// After a timeout (SND.NXT below SND.MAX), what the peer SACKed below SND.NXT has left
+    /// the network and is not counted: go-back-N steps over it without cwnd paying for it.
     pub(super) fn cwnd_room(&self) -> (usize, usize) {
-        let in_flight = self
-            .snd
-            .in_flight()
-            .saturating_sub(self.scoreboard.sacked_below(self.snd.nxt));
+        let sacked = if self.snd.nxt < self.snd.max {
+            self.scoreboard.sacked_below(self.snd.nxt)
+        } else {
+            0
+        };
+        let in_flight = self.snd.in_flight().saturating_sub(sacked);
         let cwnd_room = self.cc.cwnd.saturating_sub(in_flight);
-        let duplicate_acks = self.cc.dup_acks > 0
-            && !self.cc.in_recovery()
-            && self.snd.nxt == self.snd.max;
+        let duplicate_acks =
+            self.cc.dup_acks > 0 && !self.cc.in_recovery() && self.snd.nxt == self.snd.max;
         let limited = match self.cc.dup_acks {
             _ if !duplicate_acks => 0,
             _ if self.opts.sack => self.cc.cwnd.saturating_sub(self.pipe()),

@@ -165,7 +165,13 @@ impl Scoreboard {
     /// returns false: pipe is incremented by 1 octet. (b) If S1 <= HighRxt: pipe is
     /// incremented by 1 octet." Within one hole nothing is SACKed, so IsLost gives the same
     /// answer for all its octets: it is asked once per hole.
-    pub fn pipe(&self, una: SeqNumber, high_data: SeqNumber, dup_thresh: u32, smss: usize) -> usize {
+    pub fn pipe(
+        &self,
+        una: SeqNumber,
+        high_data: SeqNumber,
+        dup_thresh: u32,
+        smss: usize,
+    ) -> usize {
         self.holes(una, high_data)
             .map(|(start, end)| {
                 let not_lost = if self.is_lost(start, dup_thresh, smss) {
@@ -271,8 +277,14 @@ mod tests {
     #[test]
     fn a_block_sacked_again_brings_no_new_bytes() {
         let mut board = board(&[(1100, 1200)]);
-        assert_eq!(board.update(s(1000), s(2000), &[Some((s(1100), s(1200)))]), 0);
-        assert_eq!(board.update(s(1000), s(2000), &[Some((s(1100), s(1300)))]), 100);
+        assert_eq!(
+            board.update(s(1000), s(2000), &[Some((s(1100), s(1200)))]),
+            0
+        );
+        assert_eq!(
+            board.update(s(1000), s(2000), &[Some((s(1100), s(1300)))]),
+            100
+        );
     }
 
     #[test]
@@ -308,14 +320,20 @@ mod tests {
         // A third segment: more than (3 - 1) * SMSS bytes above.
         board.update(s(1000), s(2000), &[Some((s(1300), s(1400)))]);
         assert!(board.is_lost(s(1000), DUP_THRESH, SMSS));
-        assert!(!board.is_lost(s(1400), DUP_THRESH, SMSS), "nothing above it");
+        assert!(
+            !board.is_lost(s(1400), DUP_THRESH, SMSS),
+            "nothing above it"
+        );
     }
 
     #[test]
     fn three_small_sacked_blocks_above_a_hole_make_it_lost() {
         let board = board(&[(1100, 1110), (1200, 1210), (1300, 1310)]);
         assert!(board.is_lost(s(1000), DUP_THRESH, SMSS));
-        assert!(!board.is_lost(s(1110), DUP_THRESH, SMSS), "two blocks above");
+        assert!(
+            !board.is_lost(s(1110), DUP_THRESH, SMSS),
+            "two blocks above"
+        );
     }
 
     #[test]
@@ -372,7 +390,10 @@ mod tests {
         board.high_rxt = s(1100);
         board.rescue_rxt = Some(s(1100));
         // HighACK has not passed RescueRxt: no rescue yet.
-        assert_eq!(board.next_seg(s(1100), s(1600), DUP_THRESH, SMSS, false), None);
+        assert_eq!(
+            board.next_seg(s(1100), s(1600), DUP_THRESH, SMSS, false),
+            None
+        );
         let board_after_partial_ack = {
             let mut b = board.clone();
             b.update(s(1400), s(1600), &[]);
@@ -386,6 +407,9 @@ mod tests {
             })
         );
         board.rescue_rxt = Some(s(1600));
-        assert_eq!(board.next_seg(s(1400), s(1600), DUP_THRESH, SMSS, false), None);
+        assert_eq!(
+            board.next_seg(s(1400), s(1600), DUP_THRESH, SMSS, false),
+            None
+        );
     }
 }

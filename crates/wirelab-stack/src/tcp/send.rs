@@ -114,6 +114,11 @@ impl SendSequence {
     pub fn write(&mut self, data: &[u8]) -> usize {
         let room = self.capacity.saturating_sub(self.buffer.len());
         let taken = data.len().min(room);
+        if self.buffer.capacity() < self.capacity {
+            // Full size at the first write (not on `new`: a connection that never sends,
+            // or a SYN flood's, costs no buffer), then no reallocation while data flows.
+            self.buffer.reserve_exact(self.capacity - self.buffer.len());
+        }
         self.buffer.extend(data.get(..taken).unwrap_or_default());
         taken
     }
@@ -209,5 +214,47 @@ impl SendSequence {
         self.buffer.drain(..acked);
         self.buffer_start += acked;
         acked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISS: SeqNumber = SeqNumber(5000);
+
+    #[test]
+    fn a_range_names_the_bytes_still_buffered_and_append_copies_them() {
+        let mut snd = SendSequence::new(ISS, 8);
+        assert_eq!(snd.write(b"abcdefghij"), 8);
+        let first = ISS + 1;
+        let range = snd.range(first + 2, 4);
+        assert_eq!(
+            range,
+            SendRange {
+                seq: first + 2,
+                len: 4
+            }
+        );
+        let mut out = b"hdr:".to_vec();
+        snd.append(range, &mut out);
+        assert_eq!(out, b"hdr:cdef");
+        // Asking beyond what is buffered gets only what is there.
+        assert_eq!(snd.range(first + 6, 10).len(), 2);
+    }
+
+    #[test]
+    fn append_copies_across_the_end_of_the_ring() {
+        let mut snd = SendSequence::new(ISS, 8);
+        let first = ISS + 1;
+        snd.write(b"abcdefgh");
+        snd.nxt = first + 8;
+        // The peer acknowledges six bytes: the next six written wrap around the ring.
+        assert_eq!(snd.acknowledge(first + 6), 6);
+        assert_eq!(snd.write(b"ijklmn"), 6);
+        let range = snd.range(first + 6, 8);
+        let mut out = Vec::new();
+        snd.append(range, &mut out);
+        assert_eq!(out, b"ghijklmn");
     }
 }

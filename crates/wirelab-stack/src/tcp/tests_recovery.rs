@@ -104,8 +104,7 @@ fn traced(h: &Harness, text: &str) -> bool {
 // =====================================================================================
 
 #[test]
-fn with_sack_the_third_duplicate_ack_resends_the_first_segment_and_cwnd_becomes_half_the_flight(
-) {
+fn with_sack_the_third_duplicate_ack_resends_the_first_segment_and_cwnd_becomes_half_the_flight() {
     let mut h = sack_established();
     let base = recovery_for_segment_0(&mut h);
     let cc = h.c.congestion();

@@ -162,6 +162,69 @@ fn ipv4_with_a_bad_header_checksum_is_rejected() {
 }
 
 #[test]
+fn ipv4_that_is_not_version_4_is_rejected_at_byte_0() {
+    let mut frame = tcp_frame();
+    frame[14] = 0x65; // version 6, IHL 5
+    let error = Ipv4Repr::parse(&frame[14..]).unwrap_err();
+    assert_eq!((error.layer, error.offset), ("ipv4", 0));
+    assert!(
+        error.problem.contains("expected version 4, found 6"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_ipv4_total_length_beyond_the_bytes_is_an_error_naming_both() {
+    let frame = tcp_frame();
+    let packet = &frame[14..frame.len() - 3];
+    let error = Ipv4Repr::parse(packet).unwrap_err();
+    assert_eq!(error.offset, 2);
+    assert!(
+        error
+            .problem
+            .contains(&format!("found {}", frame.len() - 14))
+            && error.problem.contains(&format!("and {}", packet.len())),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_ipv4_header_emitted_by_hand_reads_back_with_its_fragment_fields() {
+    let repr = Ipv4Repr {
+        src: A,
+        dst: B,
+        protocol: IpProtocol::UDP,
+        ttl: 3,
+        payload_len: 16,
+        identification: 0xbeef,
+        fragment: ipv4::Fragment {
+            offset: 1480,
+            more: true,
+        },
+    };
+    let mut bytes = Vec::new();
+    repr.emit(&mut bytes);
+    bytes.extend_from_slice(&[0; 16]);
+    // Flags and offset as RFC 791 lays them out: MF (0x2000) and 1480 / 8 = 185.
+    assert_eq!(&bytes[6..8], &(0x2000u16 | 185).to_be_bytes());
+    assert_eq!(Ipv4Repr::parse(&bytes).unwrap().0, repr);
+    assert_eq!(checksum(0, &bytes[..20]), 0);
+}
+
+#[test]
+fn a_tcp_data_offset_below_five_words_or_beyond_the_bytes_is_rejected_at_byte_12() {
+    let mut bytes = Vec::new();
+    syn().emit(A, B, b"", &mut bytes);
+    for (offset_byte, expected) in [(0x40, "at least 5 words"), (0xf0, "60-byte header")] {
+        let mut damaged = bytes.clone();
+        damaged[12] = offset_byte;
+        let error = TcpRepr::parse(&damaged, A, B).unwrap_err();
+        assert_eq!(error.offset, 12);
+        assert!(error.problem.contains(expected), "{error}");
+    }
+}
+
+#[test]
 fn arp_udp_and_icmp_survive_emit_and_parse() {
     let arp = ArpRepr {
         operation: ArpOperation::Request,

@@ -1,7 +1,6 @@
 //! UDP (RFC 768): ports, a length and a checksum over the pseudo-header.
 
 use super::{checksum, pseudo_header_sum, Error, IpProtocol};
-use etherparse::UdpHeaderSlice;
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -17,9 +16,13 @@ impl UdpRepr {
     /// Parses a datagram between `src` and `dst` and returns its payload. A zero checksum
     /// means "not computed" in IPv4 (RFC 768) and is accepted.
     pub fn parse(bytes: &[u8], src: Ipv4Addr, dst: Ipv4Addr) -> Result<(UdpRepr, &[u8]), Error> {
-        let header =
-            UdpHeaderSlice::from_slice(bytes).map_err(|e| Error::new("udp", 0, e.to_string()))?;
-        let length = usize::from(header.length());
+        // Source port, destination port, length, checksum: four 16-bit fields.
+        let Some(&[sp0, sp1, dp0, dp1, len0, len1, ck0, ck1]) = bytes.first_chunk::<HEADER_LEN>()
+        else {
+            return Err(Error::truncated("udp", HEADER_LEN, bytes.len()));
+        };
+        let length = usize::from(u16::from_be_bytes([len0, len1]));
+        let stored_checksum = u16::from_be_bytes([ck0, ck1]);
         if length < HEADER_LEN || length > bytes.len() {
             return Err(Error::new(
                 "udp",
@@ -31,22 +34,19 @@ impl UdpRepr {
             ));
         }
         let datagram = bytes.get(..length).unwrap_or_default();
-        if header.checksum() != 0 {
+        if stored_checksum != 0 {
             let sum = pseudo_header_sum(src, dst, IpProtocol::UDP.0, length);
             if checksum(sum, datagram) != 0 {
                 return Err(Error::new(
                     "udp",
                     6,
-                    format!(
-                        "expected a valid checksum, found 0x{:04x}",
-                        header.checksum()
-                    ),
+                    format!("expected a valid checksum, found 0x{stored_checksum:04x}"),
                 ));
             }
         }
         let repr = UdpRepr {
-            src_port: header.source_port(),
-            dst_port: header.destination_port(),
+            src_port: u16::from_be_bytes([sp0, sp1]),
+            dst_port: u16::from_be_bytes([dp0, dp1]),
         };
         Ok((repr, datagram.get(HEADER_LEN..).unwrap_or_default()))
     }

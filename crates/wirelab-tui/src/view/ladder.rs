@@ -71,5 +71,4 @@ impl App {
             .collect();
         frame.render_widget(Paragraph::new(shown), inner);
     }
-
 }

@@ -14,7 +14,6 @@
 //!  keys / filter bar / message                               status
 //! ```
 
-
 mod ladder;
 mod narration;
 mod overlays;
@@ -181,7 +180,6 @@ impl App {
         frame.render_widget(Paragraph::new(text).style(style), area);
     }
 
-
     fn draw_status(&self, frame: &mut Frame<'_>, area: Rect) {
         let line = if let Some(text) = &self.filter_input {
             Line::from(vec![
@@ -192,7 +190,7 @@ impl App {
         } else if let Some(message) = &self.message {
             Line::styled(message.clone(), self.fg(Color::Red))
         } else {
-            Line::raw(if area.width >= 120 {
+            Line::raw(if area.width >= 130 {
                 "↑↓ move  Tab pane  / filter  l ladder  s TCP  t TLS  f follow  c conversations  \
                  n/p step  space play  ? help  q quit"
             } else {
@@ -202,7 +200,11 @@ impl App {
         // Play/pause and the speed, on the right, when there is something to play.
         let mut play = String::new();
         if self.playback.playing || self.has_narration() || self.source.is_live() {
-            let state = if self.playback.playing { "▶" } else { "❚❚" };
+            let state = if self.playback.playing {
+                "▶"
+            } else {
+                "❚❚"
+            };
             play = format!(" {state} {}", self.playback.speed_text());
         }
         if self.playback.follow_newest {
@@ -219,7 +221,6 @@ impl App {
             );
         }
     }
-
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {

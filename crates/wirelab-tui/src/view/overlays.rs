@@ -13,17 +13,32 @@ impl App {
     pub(super) fn draw_help(&self, frame: &mut Frame<'_>, area: Rect) {
         let keys = [
             ("↑ ↓  j k", "move in the pane that has the thick border"),
-            ("PgUp PgDn g G", "a page up or down, the first or last packet"),
-            ("n p", "next/previous step of a demo, else packet (ladder: of its stream)"),
-            ("space", "play / pause: the selection moves on a frame (a step) a tick"),
-            ("+ -", "play faster or slower (0.25× to 8×, in the status line)"),
-            ("F  End", "live: follow the newest frame, or stop following it"),
+            (
+                "PgUp PgDn g G",
+                "a page up or down, the first or last packet",
+            ),
+            (
+                "n p",
+                "next / previous demo step, or packet (ladder: its stream)",
+            ),
+            ("space", "play / pause: one frame (a demo: one step) a tick"),
+            (
+                "+ -",
+                "play faster or slower (0.25× to 8×, in the status line)",
+            ),
+            (
+                "F  End",
+                "live: follow the newest frame, or stop following it",
+            ),
             ("Tab  Shift-Tab", "next or previous pane"),
             ("Enter  → ←", "open or close a subtree of the detail"),
             ("/", "display filter, e.g. tcp.flags.syn == 1 (empty: all)"),
             ("l", "the ladder of the selected TCP stream"),
-            ("s", "TCP: both sides' states, sequence spaces, cwnd and RTT"),
-            ("t", "TLS: the stream's handshake, and its secrets from a key log"),
+            (
+                "s",
+                "TCP: both sides' states, sequence spaces, cwnd and RTT",
+            ),
+            ("t", "TLS: the stream's handshake and key-log secrets"),
             ("f", "follow the selected TCP stream"),
             ("c", "conversations; Enter goes to the first frame"),
             ("Esc", "back to the packet list; closes a window"),

@@ -270,7 +270,6 @@ impl App {
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
     }
-
 }
 
 /// Seconds with six decimals.

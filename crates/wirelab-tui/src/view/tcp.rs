@@ -24,6 +24,9 @@ const BAR_ROWS: u16 = 11;
 /// The fewest rows worth a chart (axes, labels and a few rows of plot).
 const CHART_ROWS: u16 = 8;
 
+/// One line of a chart: its name, its points (seconds, value) and its colour.
+type Series<'a> = (&'a str, &'a [(f64, f64)], Color);
+
 /// The widths of a bar's regions, left to right.
 fn regions(width: usize, before: u32, middle: [u32; 2]) -> [usize; 4] {
     // The acknowledged past and the future not yet allowed are not to scale: a sixth of the
@@ -96,7 +99,10 @@ impl App {
         };
         // On a short screen the legend goes first: the bars are what the panel is for.
         let legend = bars.height >= BAR_ROWS;
-        frame.render_widget(Paragraph::new(self.bar_lines(&sides, bars.width, legend)), bars);
+        frame.render_widget(
+            Paragraph::new(self.bar_lines(&sides, bars.width, legend)),
+            bars,
+        );
         if let Some(chart) = chart {
             let time = index::lock(&self.index)
                 .entry(number)
@@ -136,7 +142,10 @@ impl App {
             let names = ["A", "B"];
             match sender.send {
                 Some(send) => lines.extend(self.send_bar(names[from], send, bar_width)),
-                None => lines.extend([Line::raw(format!("{} send: nothing sent", names[from])), Line::raw("")]),
+                None => lines.extend([
+                    Line::raw(format!("{} send: nothing sent", names[from])),
+                    Line::raw(""),
+                ]),
             }
             match receiver.receive {
                 Some(receive) => lines.extend(self.receive_bar(names[to], receive, bar_width)),
@@ -186,12 +195,10 @@ impl App {
     /// cwnd and ssthresh in bytes beside SRTT and RTO in milliseconds (one above the other
     /// when the panel is narrow), a vertical line at the selected frame's time.
     fn draw_charts(&self, frame: &mut Frame<'_>, area: Rect, charts: &Charts, time: f64) {
-        let [windows, timers] = if area.width >= 70 {
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(area)
+        let [windows, timers] = if area.width >= 56 {
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
         } else if area.height >= 2 * CHART_ROWS {
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(area)
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
         } else {
             [area, Rect::default()]
         };
@@ -205,8 +212,8 @@ impl App {
             windows,
             "bytes",
             [
-                (cwnd_name, &charts.cwnd, Color::Magenta),
-                ("ssthresh", &charts.ssthresh, Color::Yellow),
+                (cwnd_name, &charts.cwnd[..], Color::Magenta),
+                ("ssthresh", &charts.ssthresh[..], Color::Yellow),
             ],
             time,
         );
@@ -216,8 +223,8 @@ impl App {
                 timers,
                 "ms",
                 [
-                    ("SRTT", &charts.srtt, Color::Cyan),
-                    ("RTO", &charts.rto, Color::Red),
+                    ("SRTT", &charts.srtt[..], Color::Cyan),
+                    ("RTO", &charts.rto[..], Color::Red),
                 ],
                 time,
             );
@@ -229,15 +236,11 @@ impl App {
         frame: &mut Frame<'_>,
         area: Rect,
         unit: &str,
-        series: [(&str, &Vec<(f64, f64)>, Color); 2],
+        series: [Series<'_>; 2],
         time: f64,
     ) {
         let points = series.iter().flat_map(|(_, p, _)| p.iter());
-        let x_max = points
-            .clone()
-            .map(|p| p.0)
-            .fold(time, f64::max)
-            .max(1e-3);
+        let x_max = points.clone().map(|p| p.0).fold(time, f64::max).max(1e-3);
         let y_max = points.map(|p| p.1).fold(0.0, f64::max).max(1.0) * 1.1;
         let marker = [(time, 0.0), (time, y_max)];
         // A few thousand points are as many as a terminal can show.
@@ -293,5 +296,27 @@ impl App {
             .hidden_legend_constraints((Constraint::Ratio(2, 3), Constraint::Ratio(2, 3)))
             .style(Style::new());
         frame.render_widget(chart, area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regions;
+
+    #[test]
+    fn a_bar_keeps_a_sixth_for_the_past_and_the_future_and_scales_the_window() {
+        // 60 cells: 10 acknowledged, 40 for the window, 10 not yet allowed; 1000 of 4000
+        // window bytes in flight take a quarter of the 40.
+        assert_eq!(regions(60, 1, [1000, 3000]), [10, 10, 30, 10]);
+    }
+
+    #[test]
+    fn one_byte_in_flight_still_shows_as_a_cell() {
+        assert_eq!(regions(60, 1, [1, 64_000]), [10, 1, 39, 10]);
+    }
+
+    #[test]
+    fn before_anything_is_acknowledged_the_bar_has_no_acknowledged_region() {
+        assert_eq!(regions(60, 0, [0, 0]), [0, 0, 0, 60]);
     }
 }

@@ -27,7 +27,8 @@ impl App {
         self.refresh_tls();
         let Some(tls) = &self.tls else {
             if let Some(stream) = self.tls_building() {
-                let message = format!("Building… reading the trace for TCP stream {stream}'s records.");
+                let message =
+                    format!("Building… reading the trace for TCP stream {stream}'s records.");
                 frame.render_widget(text(&message), inner);
             }
             return;
@@ -47,7 +48,11 @@ impl App {
         let mut lines = Vec::new();
         for message in &session.messages {
             let arrow = if message.from_a { "A → B" } else { "A ← B" };
-            let mut style = self.fg(if message.from_a { Color::Red } else { Color::Blue });
+            let mut style = self.fg(if message.from_a {
+                Color::Red
+            } else {
+                Color::Blue
+            });
             style = style.add_modifier(Modifier::BOLD);
             if Some(message.frame) == selected {
                 style = style.add_modifier(Modifier::REVERSED);
@@ -74,7 +79,11 @@ impl App {
         }
         let height = usize::from(inner.height).max(1);
         self.tls_scroll = self.tls_scroll.min(lines.len().saturating_sub(height));
-        let shown: Vec<Line> = lines.into_iter().skip(self.tls_scroll).take(height).collect();
+        let shown: Vec<Line> = lines
+            .into_iter()
+            .skip(self.tls_scroll)
+            .take(height)
+            .collect();
         frame.render_widget(Paragraph::new(shown), inner);
     }
 }

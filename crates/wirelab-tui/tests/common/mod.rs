@@ -21,7 +21,10 @@ pub fn pcap_path(name: &str) -> PathBuf {
 pub fn app(name: &str) -> App {
     let path = pcap_path(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    app_over(Arc::new(EmbeddedCapture::new(format!("pcaps/{name}"), bytes)))
+    app_over(Arc::new(EmbeddedCapture::new(
+        format!("pcaps/{name}"),
+        bytes,
+    )))
 }
 
 /// An app over any source, fully loaded, without colours.
