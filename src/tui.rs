@@ -66,7 +66,8 @@ pub struct TuiArgs {
     /// With --tap: create the TAP device (root only); it disappears when wirelab exits.
     #[arg(long, requires = "tap")]
     pub create: bool,
-    /// With --tap: probability (0 to 1) of dropping a frame, on our side, in each direction.
+    /// With --tap: probability (0 to 1) of dropping a frame, on our side, in each direction
+    /// (--seed seeds the faults).
     #[arg(long, value_name = "P", default_value_t = 0.0, requires = "tap")]
     pub drop: f64,
     /// With --tap: probability of duplicating a frame.

@@ -77,10 +77,7 @@ fn lesson_events(lesson: &Lesson) -> (Vec<TraceEvent>, u64) {
         if !step.narration.is_empty() {
             events.push(TraceEvent {
                 after_frame: frames_before,
-                micros: step
-                    .frames
-                    .last()
-                    .map_or(step.micros, |frame| frame.micros),
+                micros: step.frames.last().map_or(step.micros, |frame| frame.micros),
                 text: step.narration.clone(),
                 kind: EventKind::Narration,
             });

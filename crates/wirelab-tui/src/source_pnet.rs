@@ -42,8 +42,7 @@ pub fn sniff_interface(name: &str) -> Result<Arc<LiveCapture>, String> {
         }
         Err(error) => return Err(format!("-i {name}: {error}")),
     };
-    let (capture, feed) =
-        LiveCapture::with_link_type(format!("-i {name}"), link_type(interface));
+    let (capture, feed) = LiveCapture::with_link_type(format!("-i {name}"), link_type(interface));
     let source = capture.clone();
     std::thread::spawn(move || pump(receiver, feed, source));
     Ok(capture)

@@ -368,7 +368,10 @@ impl Interface {
                 connection.append_payload(&segment, &mut packet.bytes);
             }
             TcpRepr::fill_checksum(packet.segment(), src, *dst.ip());
-            self.send_packet(now, *dst.ip(), packet);
+            if packet.framed {
+                return Some(packet.bytes); // the queue is empty: nothing goes before it
+            }
+            self.send_ip(now, *dst.ip(), packet.bytes);
         }
     }
 

@@ -301,6 +301,9 @@ impl Connection {
             self.snd.nxt = end;
         }
         self.scoreboard.high_rxt = self.scoreboard.high_rxt.max(end);
+        if self.opts.sack && self.cc.in_recovery() {
+            self.scoreboard.retransmitted(una, end, self.snd.max);
+        }
         if matches!(
             reason,
             SendReason::FastRetransmission | SendReason::EarlyRetransmission

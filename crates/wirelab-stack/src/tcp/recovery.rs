@@ -133,6 +133,7 @@ impl Connection {
         self.cc.enter_recovery(flight, recovery_point);
         self.scoreboard.high_rxt = self.snd.una;
         self.scoreboard.rescue_rxt = None;
+        self.scoreboard.recovery_over();
         self.retransmit_at = Some((self.snd.una, reason));
         self.rtt_probe = None; // Karn: the sample would be ambiguous
         self.event(Event::RecoveryEntered {
@@ -145,6 +146,7 @@ impl Connection {
     /// RecoveryPoint signals the end of loss recovery" (the scoreboard above SND.UNA is
     /// kept); RFC 6582 §3.2 step 6 without SACK.
     pub(super) fn recovery_ended(&mut self, why: &'static str) {
+        self.scoreboard.recovery_over();
         self.event(Event::RecoveryExited { why });
     }
 
@@ -159,6 +161,20 @@ impl Connection {
         let room = self.cc.cwnd.saturating_sub(pipe);
         if room < mss {
             return None;
+        }
+        // Before NextSeg: a retransmission the SACKs show lost (see
+        // `Scoreboard::lost_retransmission`). HighRxt stays where it is.
+        let dup_thresh = self.dup_thresh();
+        if let Some((seq, len)) = self
+            .scoreboard
+            .lost_retransmission(self.snd.una, dup_thresh, mss)
+        {
+            let high_rxt = self.scoreboard.high_rxt;
+            let t = self.retransmit_from(now, seq, len, SendReason::SackRetransmission);
+            self.scoreboard.high_rxt = high_rxt;
+            if t.is_some() {
+                return t;
+            }
         }
         let unsent =
             self.snd.bytes_from(self.snd.max) > 0 || self.snd.fin_seq() == Some(self.snd.max);

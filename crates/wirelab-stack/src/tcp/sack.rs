@@ -38,6 +38,17 @@ pub struct Scoreboard {
     /// RescueRxt (RFC 6675 §2), one past the highest octet of the rescue retransmission
     /// (NextSeg rule 4); `None` while undefined.
     pub rescue_rxt: Option<SeqNumber>,
+    /// The retransmissions of this recovery not yet known to have arrived, each with
+    /// SND.MAX when it was sent: see `lost_retransmission`.
+    retransmissions: Vec<Retransmission>,
+}
+
+/// A retransmission [seq, end) sent when SND.MAX was `high_data`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Retransmission {
+    seq: SeqNumber,
+    end: SeqNumber,
+    high_data: SeqNumber,
 }
 
 /// What NextSeg() (RFC 6675 §4) says to send next.
@@ -59,6 +70,58 @@ impl Scoreboard {
     /// Forgets every SACKed range (after a retransmission timeout).
     pub fn clear(&mut self) {
         self.sacked.clear();
+        self.retransmissions.clear();
+    }
+
+    /// Remembers a retransmission of [seq, end) during recovery, sent while SND.MAX was
+    /// `high_data`.
+    pub fn retransmitted(&mut self, seq: SeqNumber, end: SeqNumber, high_data: SeqNumber) {
+        self.retransmissions.push(Retransmission {
+            seq,
+            end,
+            high_data,
+        });
+    }
+
+    /// Forgets the retransmissions of a recovery that ended.
+    pub fn recovery_over(&mut self) {
+        self.retransmissions.clear();
+    }
+
+    /// A retransmission that was lost too, if the SACK blocks show one: RFC 6675 cannot see
+    /// it (HighRxt has passed it, and only the timer is left), so wirelab borrows the idea
+    /// of RACK (RFC 8985 §3: a segment is lost if a segment sent after it was delivered),
+    /// counted in data rather than time: once IsLost() holds for the data sent after the
+    /// retransmission (DupThresh segments of it SACKed), the retransmission is presumed
+    /// lost and returned, once, to be sent again.
+    pub fn lost_retransmission(
+        &mut self,
+        una: SeqNumber,
+        dup_thresh: u32,
+        smss: usize,
+    ) -> Option<(SeqNumber, usize)> {
+        let sacked = &self.sacked;
+        let still_missing = |r: &Retransmission| {
+            let start = r.seq.max(una);
+            start < r.end && !sacked.iter().any(|&(l, right)| l <= start && r.end <= right)
+        };
+        self.retransmissions.retain(still_missing);
+        let at = self.retransmissions.iter().position(|r| {
+            self.is_lost(SeqNumber(r.high_data.0.wrapping_sub(1)), dup_thresh, smss)
+        })?;
+        let lost = self.retransmissions.remove(at);
+        let start = lost.seq.max(una);
+        let start = self
+            .holes(start, lost.end)
+            .next()
+            .map_or(start, |(hole, _)| hole);
+        let end = self
+            .sacked
+            .iter()
+            .map(|&(left, _)| left)
+            .find(|&left| left > start)
+            .map_or(lost.end, |left| left.min(lost.end));
+        Some((start, end.len_since(start)))
     }
 
     pub fn ranges(&self) -> &[(SeqNumber, SeqNumber)] {

@@ -1,6 +1,7 @@
 //! Loss recovery as packet traces: RFC 6675's SACK-based recovery (IsLost, pipe, NextSeg
-//! rules 1-4, the end of recovery, a timeout during it), RFC 5827's early retransmit, and
-//! the labels of the segments and events around them.
+//! rules 1-4, the end of recovery, a timeout during it), a lost retransmission found from
+//! SACKs, RFC 5827's early retransmit, and the labels of the segments and events around
+//! them.
 //!
 //! The flights below are of 1000-byte segments; "segment k" starts at `base + 1000 * k`.
 
@@ -209,6 +210,27 @@ fn next_seg_rule_4_rescues_the_last_segment_once_after_a_partial_ack() {
     );
     assert_eq!(h.c.scoreboard().high_rxt, base + 1000, "HighRxt unchanged");
     h.expect_nothing();
+}
+
+#[test]
+fn a_lost_retransmission_is_sent_again_once_three_segments_sent_after_it_are_sacked() {
+    let mut h = sack_established();
+    let base = recovery_for_segment_0(&mut h);
+    h.c.send(&[3; 4000]);
+    // Segments 4-7 arrive: pipe falls to the resent segment 0, and NextSeg rule 2 sends
+    // segments 8, 9 and 10 (after the retransmission) until cwnd - pipe < SMSS.
+    send!(h, sack(base, base, &[(1, 8)]));
+    for k in 8..=10 {
+        assert_eq!(sent(&mut h, base), Some((SendReason::NewData, k, 1000)));
+    }
+    h.expect_nothing();
+    // They arrive, but segment 0 still does not: its retransmission was lost too. HighRxt
+    // is past it, so RFC 6675 alone would wait for the timer.
+    send!(h, sack(base, base, &[(1, 11)]));
+    assert_eq!(
+        sent(&mut h, base),
+        Some((SendReason::SackRetransmission, 0, 1000))
+    );
 }
 
 // =====================================================================================

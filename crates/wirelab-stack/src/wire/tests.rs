@@ -376,9 +376,10 @@ fn the_header_length_counted_equals_the_header_written_for_every_mix_of_options(
 }
 
 #[test]
-fn the_checksum_summed_in_eight_lanes_equals_the_word_by_word_sum_at_every_alignment() {
-    // Segment-sized lengths (whole 32-byte chunks and the tails after them), each starting
-    // at every offset modulo 4, and a long run of 0xff where every lane carries.
+fn the_checksum_summed_in_blocks_equals_the_word_by_word_sum_at_every_alignment() {
+    // Segment-sized lengths (whole vector steps and the tails after them), each starting at
+    // every offset modulo 4, and a run of 0xff longer than a 64 KiB block, where every
+    // addition carries.
     let bytes: Vec<u8> = (0..2000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
         .collect();
