@@ -32,7 +32,12 @@ struct Options {
     settings: Settings,
     /// `--only wirelab` or `--only smoltcp`: run one stack, to profile it alone (no ratio).
     only: Option<String>,
+    /// `--line stack-clean` or `--line stack-loss-1pct`: run only that line.
+    line: Option<String>,
 }
+
+/// The two lines: a clean link, and 1 % of the frames dropped.
+const LINES: [(&str, f64); 2] = [("stack-clean", 0.0), ("stack-loss-1pct", 0.01)];
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
@@ -40,6 +45,7 @@ fn parse_options() -> Result<Options, String> {
         runs: 3,
         settings: Settings::default(),
         only: None,
+        line: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -57,6 +63,12 @@ fn parse_options() -> Result<Options, String> {
             "--megabytes" => options.megabytes = number("--megabytes")?,
             "--runs" => options.runs = number("--runs")?,
             "--buffer" => options.settings.buffer = number("--buffer")?,
+            "--line" => match args.next().as_deref() {
+                Some(name) if LINES.iter().any(|(line, _)| *line == name) => {
+                    options.line = Some(name.to_string())
+                }
+                other => return Err(format!("--line wants one of {LINES:?}, not {other:?}")),
+            },
             "--only" => match args.next().as_deref() {
                 Some(stack @ ("wirelab" | "smoltcp")) => options.only = Some(stack.to_string()),
                 other => return Err(format!("--only wants wirelab or smoltcp, not {other:?}")),
@@ -161,7 +173,10 @@ fn main() -> ExitCode {
         eprintln!("bench_stack: the warm-up transfer failed: {why}");
         return ExitCode::FAILURE;
     }
-    for (name, loss) in [("stack-clean", 0.0), ("stack-loss-1pct", 0.01)] {
+    for (name, loss) in LINES {
+        if options.line.as_ref().is_some_and(|line| line != name) {
+            continue;
+        }
         let mut ours_runs = Vec::new();
         let mut smol_runs = Vec::new();
         for run in 0..options.runs {
@@ -262,7 +277,10 @@ fn report(name: &str, ours: Option<f64>, smol: Option<f64>) {
 /// `--only STACK`: the same runs for one stack, for a profiler; prints each run, no ratio.
 fn run_alone(only: &str, options: &Options, source: &[u8], total: usize) -> ExitCode {
     let settings = options.settings;
-    for (name, loss) in [("stack-clean", 0.0), ("stack-loss-1pct", 0.01)] {
+    for (name, loss) in LINES {
+        if options.line.as_ref().is_some_and(|line| line != name) {
+            continue;
+        }
         for run in 0..options.runs {
             let link = Link::new(loss, 100 + run as u64, false);
             let outcome = if only == "smoltcp" {

@@ -1,5 +1,8 @@
 //! Congestion control: slow start, congestion avoidance, fast retransmit and fast recovery
-//! (RFC 5681), with NewReno's handling of partial acknowledgments (RFC 6582).
+//! (RFC 5681), with NewReno's handling of partial acknowledgments (RFC 6582). This file
+//! sets cwnd and ssthresh; when a loss is believed and what is resent is `recovery.rs`'s
+//! business. With SACK, RFC 6675 sends by `pipe`, so cwnd is set to ssthresh on entering
+//! recovery and is neither inflated nor deflated during it.
 //!
 //! The growth in congestion avoidance and the decrease on a loss are NewReno's by default;
 //! [`Algorithm::Cubic`] hands both to CUBIC (RFC 9438, `cubic.rs`) and keeps the rest.

@@ -17,8 +17,9 @@
 //! ```
 //!
 //! Units: windows in segments (C = 0.4 is in segments per second cubed), time in seconds.
-//! Fast retransmit and recovery stay NewReno's (`congestion.rs`); CUBIC decides how much the
-//! window shrinks on a loss (beta = 0.7) and how it grows in congestion avoidance.
+//! Loss detection and recovery are the same as with NewReno (`recovery.rs`,
+//! `congestion.rs`); CUBIC decides how much the window shrinks on a loss (beta = 0.7) and
+//! how it grows in congestion avoidance.
 
 use crate::Instant;
 

@@ -208,6 +208,9 @@ pub enum Event {
         summary: TcpSummary,
         why: &'static str,
     },
+    /// cwnd or ssthresh changed; `why` names the phase: "slow start", "congestion
+    /// avoidance", "fast recovery", "recovery ended" (cwnd set as recovery ends, RFC 6582
+    /// §3.2 step 6) or "timeout" (RFC 5681 §3.1 (4): the loss window).
     CongestionChanged {
         cwnd: usize,
         ssthresh: usize,

@@ -103,7 +103,10 @@ impl Scoreboard {
         let sacked = &self.sacked;
         let still_missing = |r: &Retransmission| {
             let start = r.seq.max(una);
-            start < r.end && !sacked.iter().any(|&(l, right)| l <= start && r.end <= right)
+            start < r.end
+                && !sacked
+                    .iter()
+                    .any(|&(l, right)| l <= start && r.end <= right)
         };
         self.retransmissions.retain(still_missing);
         let at = self.retransmissions.iter().position(|r| {

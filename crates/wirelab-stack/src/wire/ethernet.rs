@@ -83,11 +83,9 @@ impl EthernetRepr {
 
     /// Appends the 14-byte header to `out`.
     pub fn emit(&self, out: &mut Vec<u8>) {
-        let mut header = [0u8; HEADER_LEN];
-        header[field::DESTINATION].copy_from_slice(&self.dst.0);
-        header[field::SOURCE].copy_from_slice(&self.src.0);
-        header[field::ETHERTYPE..field::PAYLOAD].copy_from_slice(&self.ethertype.0.to_be_bytes());
-        out.extend_from_slice(&header);
+        out.extend_from_slice(&self.dst.0);
+        out.extend_from_slice(&self.src.0);
+        out.extend_from_slice(&self.ethertype.0.to_be_bytes());
     }
 }
 

@@ -15,7 +15,7 @@
 //! The stack sends without fragmentation (DF set); incoming fragments are parsed here and put
 //! back together by the interface (`iface/reassembly.rs`).
 
-use super::{checksum, Error};
+use super::{checksum, fold, Error};
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -164,37 +164,30 @@ impl Ipv4Repr {
         if self.fragment.more {
             flags_fragment |= MORE_FRAGMENTS;
         }
-        let [len0, len1] = total_len.to_be_bytes();
-        let [id0, id1] = self.identification.to_be_bytes();
-        let [ff0, ff1] = flags_fragment.to_be_bytes();
         let [s0, s1, s2, s3] = self.src.octets();
         let [d0, d1, d2, d3] = self.dst.octets();
-        // Version 4, IHL 5; type of service 0; the checksum field zero while it is computed.
-        let mut header = [
-            0x45,
+        // The header as its ten 16-bit words, the checksum (the sixth) zero while it is
+        // computed: version 4 and IHL 5, type of service 0; total length; identification;
+        // flags and fragment offset; TTL and protocol; checksum; the two addresses.
+        let mut words = [
+            0x4500,
+            total_len,
+            self.identification,
+            flags_fragment,
+            u16::from_be_bytes([self.ttl, self.protocol.0]),
             0,
-            len0,
-            len1,
-            id0,
-            id1,
-            ff0,
-            ff1,
-            self.ttl,
-            self.protocol.0,
-            0,
-            0,
-            s0,
-            s1,
-            s2,
-            s3,
-            d0,
-            d1,
-            d2,
-            d3,
+            u16::from_be_bytes([s0, s1]),
+            u16::from_be_bytes([s2, s3]),
+            u16::from_be_bytes([d0, d1]),
+            u16::from_be_bytes([d2, d3]),
         ];
-        let sum = checksum(0, &header);
-        header[field::CHECKSUM].copy_from_slice(&sum.to_be_bytes());
-        out.extend_from_slice(&header);
+        // RFC 791: "the 16 bit one's complement of the one's complement sum of all 16 bit
+        // words in the header", summed from the values rather than read back from bytes.
+        let sum: u64 = words.iter().map(|word| u64::from(*word)).sum();
+        words[5] = !(fold(sum) as u16);
+        for word in words {
+            out.extend_from_slice(&word.to_be_bytes());
+        }
     }
 }
 

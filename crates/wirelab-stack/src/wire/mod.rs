@@ -105,7 +105,7 @@ pub fn checksum(initial: u32, data: &[u8]) -> u16 {
 }
 
 /// Adds the carries back in until the sum fits in 16 bits (ones' complement addition).
-fn fold(mut sum: u64) -> u64 {
+pub(crate) fn fold(mut sum: u64) -> u64 {
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
     }

@@ -94,19 +94,13 @@ pub enum Control {
     Rst,
 }
 
-/// Byte offsets of the fixed header's fields, as in the diagram above.
+/// Byte offsets of the fixed header's fields that errors name, as in the diagram above.
 mod field {
     use std::ops::Range;
-    pub const SRC_PORT: Range<usize> = 0..2;
-    pub const DST_PORT: Range<usize> = 2..4;
-    pub const SEQ_NUM: Range<usize> = 4..8;
-    pub const ACK_NUM: Range<usize> = 8..12;
     /// Data Offset in the high four bits; the low four are reserved.
     pub const DATA_OFFSET: usize = 12;
     pub const FLAGS: usize = 13;
-    pub const WINDOW: Range<usize> = 14..16;
     pub const CHECKSUM: Range<usize> = 16..18;
-    pub const URGENT: Range<usize> = 18..20;
 }
 
 /// The flag bits of byte 13 (CWR, ECE and URG are neither sent nor read).
@@ -149,7 +143,7 @@ pub struct TcpOptions {
 }
 
 impl TcpOptions {
-    /// No options (a `const`, for segment templates in tests).
+    /// No options.
     pub const NONE: TcpOptions = TcpOptions {
         mss: None,
         window_scale: None,
@@ -158,8 +152,13 @@ impl TcpOptions {
         timestamps: None,
     };
 
-    fn parse(bytes: &[u8], header_offset: usize) -> Result<TcpOptions, Error> {
-        let mut options = TcpOptions::default();
+    /// Reads the options into `options` (which starts empty): in place, so that the
+    /// segment's parse does not copy the struct once more.
+    fn parse_into(
+        bytes: &[u8],
+        header_offset: usize,
+        options: &mut TcpOptions,
+    ) -> Result<(), Error> {
         let mut at = 0;
         let mut sack_count = 0;
         while let Some(&kind) = bytes.get(at) {
@@ -216,13 +215,15 @@ impl TcpOptions {
             }
             at += len;
         }
-        Ok(options)
+        Ok(())
     }
 
     /// Parses an options block as if it followed a 20-byte header (for tests).
     #[cfg(test)]
     pub(crate) fn parse_for_test(bytes: &[u8]) -> Result<TcpOptions, Error> {
-        TcpOptions::parse(bytes, HEADER_LEN)
+        let mut options = TcpOptions::NONE;
+        TcpOptions::parse_into(bytes, HEADER_LEN, &mut options)?;
+        Ok(options)
     }
 
     /// Appends the options, padded with NOPs to a multiple of 4 bytes. Callers keep them
@@ -393,7 +394,7 @@ impl TcpRepr {
                 ))
             }
         };
-        let repr = TcpRepr {
+        let mut repr = TcpRepr {
             src_port: u16::from_be_bytes([sp0, sp1]),
             dst_port: u16::from_be_bytes([dp0, dp1]),
             seq: SeqNumber(u32::from_be_bytes([sq0, sq1, sq2, sq3])),
@@ -402,8 +403,9 @@ impl TcpRepr {
             control,
             psh: flags & flag::PSH != 0,
             window: u16::from_be_bytes([wn0, wn1]),
-            options: TcpOptions::parse(options, HEADER_LEN)?,
+            options: TcpOptions::NONE,
         };
+        TcpOptions::parse_into(options, HEADER_LEN, &mut repr.options)?;
         Ok((repr, payload))
     }
 
@@ -441,20 +443,19 @@ impl TcpRepr {
         if self.ack.is_some() {
             flags |= flag::ACK;
         }
-        let mut fixed = [0u8; HEADER_LEN];
-        fixed[field::SRC_PORT].copy_from_slice(&self.src_port.to_be_bytes());
-        fixed[field::DST_PORT].copy_from_slice(&self.dst_port.to_be_bytes());
-        fixed[field::SEQ_NUM].copy_from_slice(&self.seq.0.to_be_bytes());
-        // "If the ACK control bit is set", else zero.
-        fixed[field::ACK_NUM].copy_from_slice(&self.ack.map_or(0, |a| a.0).to_be_bytes());
-        fixed[field::DATA_OFFSET] = (((HEADER_LEN + options_len) / 4) as u8) << 4;
-        fixed[field::FLAGS] = flags;
-        fixed[field::WINDOW].copy_from_slice(&self.window.to_be_bytes());
-        // The checksum is computed over the segment with this field zero (RFC 9293 §3.1).
-        fixed[field::CHECKSUM].fill(0);
-        fixed[field::URGENT].fill(0);
+        // Straight into the frame, field by field as in the diagram above.
         let start = out.len();
-        out.extend_from_slice(&fixed);
+        out.extend_from_slice(&self.src_port.to_be_bytes());
+        out.extend_from_slice(&self.dst_port.to_be_bytes());
+        out.extend_from_slice(&self.seq.0.to_be_bytes());
+        // "If the ACK control bit is set", else zero.
+        out.extend_from_slice(&self.ack.map_or(0, |a| a.0).to_be_bytes());
+        let data_offset = (((HEADER_LEN + options_len) / 4) as u8) << 4;
+        out.extend_from_slice(&[data_offset, flags]);
+        out.extend_from_slice(&self.window.to_be_bytes());
+        // The checksum is computed over the segment with its field zero (RFC 9293 §3.1);
+        // the urgent pointer is unused.
+        out.extend_from_slice(&[0, 0, 0, 0]);
         self.options.emit(out);
         out.truncate(start + HEADER_LEN + options_len);
     }
