@@ -182,7 +182,7 @@ impl Sockets {
     /// Moves finished handshakes to the backlog; forgets handshakes that failed.
     pub fn service_listeners(&mut self) {
         if self.listeners.values().all(|l| l.syn_queue.is_empty()) {
-            return; // nothing in a handshake: the common case, checked on every frame
+            return; // no listener has a handshake under way
         }
         let mut forget = Vec::new();
         for listener in self.listeners.values_mut() {

@@ -1,16 +1,20 @@
 //! Loss recovery: when a loss is believed, when recovery begins and ends, and what is sent
 //! during it.
 //!
-//! | negotiated | how a loss is found                      | what is sent in recovery       |
-//! |------------|------------------------------------------|--------------------------------|
-//! | no SACK    | DupThresh duplicate ACKs (RFC 5681 §3.2) | NewReno: one hole per partial  |
-//! |            |                                          | ACK, cwnd inflated (RFC 6582)  |
-//! | SACK       | DupThresh duplicate ACKs, or IsLost(HighACK+1) (RFC 6675 §5) | NextSeg() while cwnd - pipe >= SMSS (RFC 6675 §5 (C)) |
+//! | negotiated | a loss is believed after          | in recovery the sender sends        |
+//! |------------|-----------------------------------|-------------------------------------|
+//! | no SACK    | DupThresh duplicate ACKs          | one hole per partial ACK, with cwnd |
+//! |            | (RFC 5681 §3.2)                   | inflated (NewReno, RFC 6582)        |
+//! | SACK       | DupThresh duplicate ACKs, or      | what NextSeg() chooses, while       |
+//! |            | IsLost(HighACK + 1) (RFC 6675 §5) | cwnd - pipe >= SMSS (RFC 6675 §5 C) |
 //!
 //! In both, congestion control (`congestion.rs`, `cubic.rs`) sets ssthresh and cwnd on
 //! entry; RFC 6675 decides what to send and `pipe` replaces NewReno's inflated cwnd.
 //! Early retransmit (RFC 5827) lowers DupThresh when too little is outstanding for three
-//! duplicate ACKs to come back. A retransmission timeout ends any recovery (`output.rs`).
+//! duplicate ACKs to come back. With SACK, a retransmission that is lost too is found from
+//! the SACKs of data sent after it (`Scoreboard::lost_retransmission`, after RFC 8985's
+//! idea); otherwise only the timer finds it. A retransmission timeout ends any recovery
+//! (`output.rs`).
 //!
 //! ```text
 //!   dup ACK ──> DupAcks += 1 ──> DupAcks >= DupThresh ──────────┐
@@ -45,13 +49,15 @@ impl Connection {
     }
 
     /// DupThresh, lowered by early retransmit (RFC 5827 §3). wirelab applies the
-    /// byte-based variant (§3.1): the outstanding data is counted in segments as
-    /// oseg = ceiling (ownd / SMSS), and when "(1) The amount of outstanding data (ownd)
-    /// ... is less than 4*SMSS bytes" and "(2) There is either no unsent data ready for
-    /// transmission at the sender, or the advertised receive window does not permit new
-    /// segments to be transmitted", the threshold becomes ER_thresh = oseg - 1. With SACK
-    /// the same threshold goes to IsLost(), so the loss is believed once oseg - 1 segments'
-    /// worth of data above it is SACKed (§3.2's condition, counted in bytes).
+    /// byte-based variant (§3.1), since its scoreboard counts bytes, not segments: the
+    /// outstanding data is counted as oseg = ceiling (ownd / SMSS) segments, and when
+    /// "(1) The amount of outstanding data (ownd) ... is less than 4*SMSS bytes" and
+    /// "(2) There is either no unsent data ready for transmission at the sender, or the
+    /// advertised receive window does not permit new segments to be transmitted", the
+    /// threshold becomes ER_thresh = oseg - 1. With SACK the same threshold goes to
+    /// IsLost(), so the loss is believed once more than oseg - 2 segments' worth of data
+    /// above it is SACKed (RFC 5827 asks for oseg - 1 segments SACKed; a byte count cannot
+    /// tell a short last segment from a full one).
     pub fn dup_thresh(&self) -> u32 {
         let mss = self.effective_mss();
         let ownd = self.snd.max.len_since(self.snd.una);
@@ -183,13 +189,9 @@ impl Connection {
             .wnd
             .saturating_sub(self.snd.max.len_since(self.snd.una));
         let new_data = unsent && (window_left > 0 || self.snd.fin_seq() == Some(self.snd.max));
-        let next = self.scoreboard.next_seg(
-            self.snd.una,
-            self.snd.max,
-            self.dup_thresh(),
-            mss,
-            new_data,
-        )?;
+        let next =
+            self.scoreboard
+                .next_seg(self.snd.una, self.snd.max, dup_thresh, mss, new_data)?;
         match next {
             NextSeg::Lost { seq, len } | NextSeg::Unsacked { seq, len } => {
                 // (C.2) "If any of the data octets sent in (C.1) are below HighData, HighRxt

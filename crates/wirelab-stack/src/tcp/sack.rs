@@ -450,6 +450,33 @@ mod tests {
     }
 
     #[test]
+    fn a_retransmission_is_lost_once_three_segments_sent_after_it_are_sacked() {
+        // 1000..1100 was resent when SND.MAX was 1600; 1600..1800 arrived since: not yet.
+        let mut board = board(&[(1100, 1400)]);
+        board.retransmitted(s(1000), s(1100), s(1600));
+        board.update(s(1000), s(2000), &[Some((s(1600), s(1800)))]);
+        assert_eq!(board.lost_retransmission(s(1000), DUP_THRESH, SMSS), None);
+        board.update(s(1000), s(2000), &[Some((s(1600), s(1900)))]);
+        assert_eq!(
+            board.lost_retransmission(s(1000), DUP_THRESH, SMSS),
+            Some((s(1000), 100))
+        );
+        assert_eq!(
+            board.lost_retransmission(s(1000), DUP_THRESH, SMSS),
+            None,
+            "returned once; sending it again records it again"
+        );
+    }
+
+    #[test]
+    fn a_retransmission_that_arrived_is_forgotten() {
+        let mut board = board(&[(1100, 1400)]);
+        board.retransmitted(s(1000), s(1100), s(1600));
+        board.update(s(1100), s(2000), &[Some((s(1600), s(1900)))]);
+        assert_eq!(board.lost_retransmission(s(1100), DUP_THRESH, SMSS), None);
+    }
+
+    #[test]
     fn the_rescue_retransmission_ends_at_the_highest_unsacked_octet_once() {
         // Everything up to HighRxt was resent, the tail 1400..1600 is unSACKed, nothing new.
         let mut board = board(&[(1100, 1400)]);

@@ -83,9 +83,16 @@ impl EthernetRepr {
 
     /// Appends the 14-byte header to `out`.
     pub fn emit(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.dst.0);
-        out.extend_from_slice(&self.src.0);
-        out.extend_from_slice(&self.ethertype.0.to_be_bytes());
+        let start = out.len();
+        out.resize(start + HEADER_LEN, 0);
+        if let Some(header) = out.get_mut(start..) {
+            if let Some(header) = header.first_chunk_mut::<HEADER_LEN>() {
+                header[field::DESTINATION].copy_from_slice(&self.dst.0);
+                header[field::SOURCE].copy_from_slice(&self.src.0);
+                header[field::ETHERTYPE..field::PAYLOAD]
+                    .copy_from_slice(&self.ethertype.0.to_be_bytes());
+            }
+        }
     }
 }
 

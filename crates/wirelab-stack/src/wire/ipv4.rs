@@ -185,8 +185,12 @@ impl Ipv4Repr {
         // words in the header", summed from the values rather than read back from bytes.
         let sum: u64 = words.iter().map(|word| u64::from(*word)).sum();
         words[5] = !(fold(sum) as u16);
-        for word in words {
-            out.extend_from_slice(&word.to_be_bytes());
+        let start = out.len();
+        out.resize(start + HEADER_LEN, 0);
+        if let Some(header) = out.get_mut(start..) {
+            for (bytes, word) in header.chunks_exact_mut(2).zip(words) {
+                bytes.copy_from_slice(&word.to_be_bytes());
+            }
         }
     }
 }

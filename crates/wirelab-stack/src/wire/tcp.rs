@@ -94,12 +94,17 @@ pub enum Control {
     Rst,
 }
 
-/// Byte offsets of the fixed header's fields that errors name, as in the diagram above.
+/// Byte offsets of the fixed header's fields, as in the diagram above.
 mod field {
     use std::ops::Range;
+    pub const SRC_PORT: Range<usize> = 0..2;
+    pub const DST_PORT: Range<usize> = 2..4;
+    pub const SEQ_NUM: Range<usize> = 4..8;
+    pub const ACK_NUM: Range<usize> = 8..12;
     /// Data Offset in the high four bits; the low four are reserved.
     pub const DATA_OFFSET: usize = 12;
     pub const FLAGS: usize = 13;
+    pub const WINDOW: Range<usize> = 14..16;
     pub const CHECKSUM: Range<usize> = 16..18;
 }
 
@@ -445,17 +450,22 @@ impl TcpRepr {
         }
         // Straight into the frame, field by field as in the diagram above.
         let start = out.len();
-        out.extend_from_slice(&self.src_port.to_be_bytes());
-        out.extend_from_slice(&self.dst_port.to_be_bytes());
-        out.extend_from_slice(&self.seq.0.to_be_bytes());
-        // "If the ACK control bit is set", else zero.
-        out.extend_from_slice(&self.ack.map_or(0, |a| a.0).to_be_bytes());
-        let data_offset = (((HEADER_LEN + options_len) / 4) as u8) << 4;
-        out.extend_from_slice(&[data_offset, flags]);
-        out.extend_from_slice(&self.window.to_be_bytes());
-        // The checksum is computed over the segment with its field zero (RFC 9293 §3.1);
-        // the urgent pointer is unused.
-        out.extend_from_slice(&[0, 0, 0, 0]);
+        out.resize(start + HEADER_LEN, 0);
+        if let Some(fixed) = out
+            .get_mut(start..)
+            .and_then(|header| header.first_chunk_mut::<HEADER_LEN>())
+        {
+            fixed[field::SRC_PORT].copy_from_slice(&self.src_port.to_be_bytes());
+            fixed[field::DST_PORT].copy_from_slice(&self.dst_port.to_be_bytes());
+            fixed[field::SEQ_NUM].copy_from_slice(&self.seq.0.to_be_bytes());
+            // "If the ACK control bit is set", else zero.
+            fixed[field::ACK_NUM].copy_from_slice(&self.ack.map_or(0, |a| a.0).to_be_bytes());
+            fixed[field::DATA_OFFSET] = (((HEADER_LEN + options_len) / 4) as u8) << 4;
+            fixed[field::FLAGS] = flags;
+            fixed[field::WINDOW].copy_from_slice(&self.window.to_be_bytes());
+            // Bytes 16 to 19 stay zero: the checksum, computed over the segment with its
+            // field zero (RFC 9293 §3.1), and the urgent pointer, unused.
+        }
         self.options.emit(out);
         out.truncate(start + HEADER_LEN + options_len);
     }
