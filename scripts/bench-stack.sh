@@ -7,12 +7,16 @@
 # (crates/wirelab-stack/examples/bench_stack.rs, helpers in tests/smoltcp_common/): one
 # connection sends --megabytes MB (256) and the receiver checks every byte; same MSS (1460),
 # same socket buffers (--buffer, 64 KiB); on a clean link and through 1 % loss (the same
-# seeded drops for both). The two stacks take turns, --runs times (3), and the best run of
-# each is kept: the one least disturbed by the rest of the machine. Each result is one line:
+# seeded drops for both). After an untimed warm-up transfer of each, the two stacks take
+# turns, --runs times (3), who goes first alternating, and the best run of each is kept: the
+# one least disturbed by the rest of the machine. Each result is one line:
 #
 #   bench NAME: wirelab=V smoltcp=V Gbit/s ratio=R
 #
-# where ratio = wirelab / smoltcp (throughput: above 1 means wirelab is faster).
+# where ratio = wirelab / smoltcp (throughput: above 1 means wirelab is faster). NAME-cpu
+# lines divide by the CPU time of the benchmark's thread instead of wall-clock time: on a
+# shared machine other programs delay a run more than they slow it, so these vary less.
+# Profiling one stack alone: bench_stack --only wirelab|smoltcp [--line stack-clean].
 #
 # Goals (issue 4): at least as fast as smoltcp (ratio ≥ 1), and ≥ 5 Gbit/s in memory on one core.
 set -euo pipefail

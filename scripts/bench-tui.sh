@@ -8,7 +8,8 @@
 #   peak-memory    the peak RSS with the whole capture indexed, against the file's size;
 #                  goal < 2× the file
 #   render         the time to draw one frame at 200×60 on ratatui's TestBackend, the median
-#                  of --renders draws (200)
+#                  of --renders draws (200): the list, tree and bytes; then the TCP panel (`s`)
+#                  beside the ladder of the capture's longest stream
 #
 # Each result is one line, `bench NAME: wirelab=V goal=V UNIT ratio=R`, ratio = goal / wirelab,
 # so above 1 means the goal is met. Each measurement runs --runs times (3); the best is kept.
@@ -80,13 +81,19 @@ memory_goal=$(awk -v f="$file_mb" -v x="$GOAL_MEMORY_X_FILE" 'BEGIN { printf "%.
 report peak-memory goal "$best_peak" "$memory_goal" MB
 goal "peak memory < ${GOAL_MEMORY_X_FILE}× the file ($memory_goal MB)" "$(more_than "$memory_goal" "$best_peak")"
 
-medians=()
-for ((run = 1; run <= RUNS; run++)); do
-    line=$("$EXAMPLE" render "$FILE" "$RENDERS") || die "bench_tui render $FILE failed"
-    medians+=("$(field "$line" render_median_ms)")
-    log "run $run/$RUNS: $line"
-done
+# render NAME [KEY]: the median draw time at 200×60 with the pane KEY opens, the best of RUNS.
 # A frame in 1/60 s keeps up with any key repeat; the goal line says whether it does.
-report render-200x60 goal "$(smallest "${medians[@]}")" 16.7 ms
-goal "one frame at 200×60 drawn in < 16.7 ms (median of $RENDERS)" \
-    "$(more_than 16.7 "$(smallest "${medians[@]}")")"
+render() {
+    local name=$1 medians=() run line
+    shift
+    for ((run = 1; run <= RUNS; run++)); do
+        line=$("$EXAMPLE" render "$FILE" "$RENDERS" "$@") || die "bench_tui render $FILE $* failed"
+        medians+=("$(field "$line" render_median_ms)")
+        log "$name run $run/$RUNS: $line"
+    done
+    report "$name" goal "$(smallest "${medians[@]}")" 16.7 ms
+    goal "$name: one frame drawn in < 16.7 ms (median of $RENDERS)" \
+        "$(more_than 16.7 "$(smallest "${medians[@]}")")"
+}
+render render-200x60
+render render-200x60-tcp-panel s

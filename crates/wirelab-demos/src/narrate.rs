@@ -141,8 +141,8 @@ fn segment_sent(host: &str, summary: &TcpSummary, reason: SendReason) -> String 
         ),
         SendReason::RtoRetransmission => format!(
             "The retransmission timer expired with no acknowledgment: {host} sends the oldest \
-             unacknowledged segment again, doubles its RTO (RFC 6298 §5.5) and falls back to \
-             a congestion window of one segment (RFC 5681 §3.1)."
+             unacknowledged segment again, doubles its RTO (RFC 6298 §5, (5.5)) and falls \
+             back to a congestion window of one segment (RFC 5681 §3.1)."
         ),
         SendReason::FastRetransmission => format!(
             "Three duplicate ACKs: {host} does not wait for the timer, it resends the missing \
@@ -304,7 +304,7 @@ fn event_sentence(event: &TraceEvent) -> Option<String> {
             ),
             "recovery ended" => format!(
                 "{host} leaves recovery: cwnd is {cwnd} bytes, about ssthresh ({ssthresh}) \
-                 (RFC 6582 §3.2 step 6; with SACK, RFC 6675 kept cwnd at ssthresh)."
+                 (RFC 6582 §3.2 step 3; with SACK, RFC 6675 kept cwnd at ssthresh)."
             ),
             "congestion avoidance" => format!(
                 "{host}'s cwnd ({cwnd} bytes) has reached ssthresh: congestion avoidance, \

@@ -9,10 +9,12 @@
 //!
 //! ```text
 //! cargo run --release -p wirelab-stack --example bench_stack -- [--megabytes N] [--runs N] [--buffer BYTES]
+//!     [--line stack-clean|stack-loss-1pct] [--only wirelab|smoltcp]
 //! ```
 //!
 //! Prints `bench NAME: wirelab=V smoltcp=V Gbit/s ratio=R` with ratio = wirelab / smoltcp
-//! (above 1: wirelab is faster).
+//! (above 1: wirelab is faster). `--line` runs one of the two lines; `--only` runs one stack
+//! and prints each run (no ratio), for a profiler.
 
 #[path = "../tests/smoltcp_common/mod.rs"]
 mod smoltcp_common;

@@ -89,9 +89,7 @@ fn render(file: &str, n: usize, pane: Option<char>) -> Result<(), String> {
     let mut app = open(file)?;
     app.wait_until_loaded();
     app.select_row(app.visible_len() / 2);
-    if let Some(key) = pane {
-        app.handle_key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE));
-    }
+
     let mut terminal = terminal(200, 60)?;
     // The first draw reads the selected frame again (its tree): not a frame's cost.
     while app.pending_frame().is_some() || app.detail.is_none() {
@@ -99,6 +97,14 @@ fn render(file: &str, n: usize, pane: Option<char>) -> Result<(), String> {
             .draw(|frame| app.render(frame))
             .map_err(|e| e.to_string())?;
         std::thread::sleep(Duration::from_millis(5));
+    }
+    // The tree is read; now the pane asked for (its first draw builds what it caches).
+    if let Some(key) = pane {
+        app.handle_key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE));
+        terminal
+            .draw(|frame| app.render(frame))
+            .map_err(|e| e.to_string())?;
+        app.wait_for_builds();
     }
     let mut times = Vec::with_capacity(n);
     for i in 0..n {

@@ -21,6 +21,14 @@ use wirelab_analyze::ladder::Ladder;
 use wirelab_analyze::stream::Followed;
 use wirelab_wire::filter::Filter;
 
+/// The TCP panel's charts and checkpoints, for the (stream, its segments, events) they were
+/// made from.
+pub(crate) type TcpCache = (
+    (u32, usize, usize),
+    crate::tcp_model::Charts,
+    crate::tcp_model::Checkpoints,
+);
+
 /// What a replay thread gives back: the replay, to go on from, and the frame.
 type ReplayDone = (Option<Replay>, Result<Option<FrameDetail>, String>);
 
@@ -89,6 +97,9 @@ pub struct LadderText {
     pub stream: u32,
     pub width: usize,
     pub lines: Result<Vec<String>, String>,
+    /// The line of each frame's arrow, by frame number, so that finding the selected arrow
+    /// in a ladder of a million lines is a binary search.
+    pub arrows: Vec<(u64, usize)>,
 }
 
 pub struct App {
@@ -116,7 +127,9 @@ pub struct App {
     pub ladder_scroll: usize,
     /// The ladder of a stream, once built in the background, and the build under way.
     pub(crate) ladder_built: Option<(u32, Result<Arc<Ladder>, String>)>,
-    pub(crate) ladder_job: Option<Job<Ladder>>,
+    pub(crate) ladder_job: Option<Job<(Arc<Ladder>, LadderText)>>,
+    /// The width the ladder job draws for.
+    pub(crate) ladder_job_width: usize,
     pub(crate) follow_job: Option<Job<Followed>>,
     pub tls: Option<TlsText>,
     pub(crate) tls_job: Option<Job<TlsSession>>,
@@ -128,7 +141,7 @@ pub struct App {
     /// Play/pause, speed, following the newest frame.
     pub playback: Playback,
     /// The TCP panel's charts, for (stream, its segments, events) when they were made.
-    pub(crate) tcp_charts: Option<((u32, usize, usize), crate::tcp_model::Charts)>,
+    pub(crate) tcp_charts: Option<TcpCache>,
     /// Colours on (off when NO_COLOR is set); reverse video and bold are used either way.
     pub colors: bool,
     pub quit: bool,
@@ -171,6 +184,7 @@ impl App {
             ladder_scroll: 0,
             ladder_built: None,
             ladder_job: None,
+            ladder_job_width: 0,
             follow_job: None,
             tls: None,
             tls_job: None,
@@ -436,6 +450,7 @@ impl App {
             (Pane::Hex, self.areas.hex),
             (Pane::Ladder, self.areas.ladder),
             (Pane::Tcp, self.areas.tcp),
+            (Pane::Tls, self.areas.tls),
         ]
         .into_iter()
         .find(|(_, area)| area.contains(at));

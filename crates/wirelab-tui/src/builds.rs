@@ -20,61 +20,64 @@ impl App {
             .map_or(0, u64::from)
     }
 
-    /// Make sure the ladder of the selected stream is drawn for this width. The ladder is
-    /// built in a background thread (a long stream takes a while); meanwhile `ladder` is
-    /// `None` and [`App::ladder_building`] says which stream is being built.
+    /// Make sure the ladder of the selected stream is drawn for this width. Both the ladder
+    /// (reading the trace) and its text (a million lines for a long stream) are made in a
+    /// background thread; meanwhile `ladder` is `None` and [`App::ladder_building`] says
+    /// which stream is being built. A new width draws the ladder kept again, without reading.
     pub fn refresh_ladder(&mut self, width: usize) {
         let Some(stream) = self.selected_stream() else {
             self.ladder = None;
             return;
         };
         if let Some(job) = &self.ladder_job {
-            if job.key != stream {
+            if job.key != stream || self.ladder_job_width != width {
                 self.ladder_job = None;
             } else if let Some(result) = job.poll() {
-                self.ladder_built = Some((stream, result.map(Arc::new)));
                 self.ladder_job = None;
-                self.ladder = None;
+                match result {
+                    Ok((ladder, text)) => {
+                        self.ladder_built = Some((stream, Ok(ladder)));
+                        self.ladder = Some(text);
+                    }
+                    Err(error) => {
+                        self.ladder_built = Some((stream, Err(error.clone())));
+                        self.ladder = Some(ladder_text(stream, width, Err(error)));
+                    }
+                }
             }
         }
+        if self
+            .ladder
+            .as_ref()
+            .is_some_and(|l| l.stream == stream && l.width == width)
+            || self.ladder_job.is_some()
+        {
+            return;
+        }
+        self.ladder = None;
         let built = self
             .ladder_built
             .as_ref()
             .filter(|(s, _)| *s == stream)
             .map(|(_, ladder)| ladder.clone());
-        let Some(built) = built else {
-            self.ladder = None;
-            if self.ladder_job.is_none() {
-                let last = self.last_frame_of(stream);
-                let source = self.source.clone();
-                self.ladder_job = Some(Job::spawn(stream, &self.secrets, move |context| {
-                    replay::ladder(&*source, context, stream, last)
-                }));
-            }
-            return;
-        };
-        if self
-            .ladder
-            .as_ref()
-            .is_some_and(|l| l.stream == stream && l.width == width)
-        {
-            return;
-        }
-        let title = format!("TCP stream {stream}");
-        let lines = built.and_then(|ladder| {
+        let last = self.last_frame_of(stream);
+        let source = self.source.clone();
+        self.ladder_job_width = width;
+        self.ladder_job = Some(Job::spawn(stream, &self.secrets, move |context| {
+            let ladder = match built {
+                Some(built) => built?,
+                None => Arc::new(replay::ladder(&*source, context, stream, last)?),
+            };
             let style = wirelab_analyze::ladder::TextStyle {
                 width,
                 ascii: false,
             };
-            wirelab_analyze::ladder::render_text(&ladder, &title, style)
+            let title = format!("TCP stream {stream}");
+            let lines = wirelab_analyze::ladder::render_text(&ladder, &title, style)
                 .map(|text| text.lines().map(str::to_string).collect())
-                .map_err(|error| error.to_string())
-        });
-        self.ladder = Some(LadderText {
-            stream,
-            width,
-            lines,
-        });
+                .map_err(|error| error.to_string());
+            Ok((ladder, ladder_text(stream, width, lines)))
+        }));
     }
 
     /// The stream whose ladder is being built in the background.
@@ -128,7 +131,7 @@ impl App {
         while self.ladder_job.is_some() || self.follow_job.is_some() || self.tls_job.is_some() {
             std::thread::sleep(Duration::from_millis(5));
             if self.ladder_job.is_some() {
-                let width = self.ladder.as_ref().map_or(80, |l| l.width);
+                let width = self.ladder_job_width;
                 self.refresh_ladder(width);
             }
             if self.tls_job.is_some() {
@@ -232,4 +235,27 @@ fn follow_lines(followed: &Followed) -> Vec<(usize, String)> {
         }
     }
     lines
+}
+
+/// A ladder's lines, with the line of each frame's arrow.
+fn ladder_text(stream: u32, width: usize, lines: Result<Vec<String>, String>) -> LadderText {
+    // An arrow's line starts with its frame number (`  3 0.000033 …`).
+    let mut arrows: Vec<(u64, usize)> = lines
+        .as_ref()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+        .filter_map(|(i, line): (usize, &String)| {
+            Some((line.split_whitespace().next()?.parse().ok()?, i))
+        })
+        .collect();
+    arrows.sort_by_key(|(frame, _)| *frame);
+    arrows.dedup_by_key(|(frame, _)| *frame);
+    LadderText {
+        stream,
+        width,
+        lines,
+        arrows,
+    }
 }

@@ -77,8 +77,81 @@ fn seconds(t: wirelab_wire::Timestamp) -> f64 {
     t.as_nanos() as f64 / 1e9
 }
 
+/// What the segments of a stream said so far, for each side (0: A, 1: B).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Running {
+    highest: [Option<u32>; 2],
+    acked: [Option<u32>; 2],
+    window: [Option<u32>; 2],
+    states: Option<(
+        wirelab_analyze::state::TcpState,
+        wirelab_analyze::state::TcpState,
+    )>,
+}
+
+impl Running {
+    fn add(&mut self, f: &TcpFacts) {
+        let from = usize::from(!f.from_a);
+        let end = end_seq(f);
+        if self.highest[from].is_none_or(|h| seq_lt(h, end)) {
+            self.highest[from] = Some(end);
+        }
+        if f.flags & ACK != 0 {
+            self.acked[from] = Some(f.ack);
+        }
+        self.window[from] = Some(f.window);
+        self.states = f.states.or(self.states);
+    }
+}
+
+/// How many segments apart the [`Checkpoints`] are.
+const CHECKPOINT_EVERY: usize = 1024;
+
+/// [`Running`] after every [`CHECKPOINT_EVERY`]-th segment of a stream, so that the panel of
+/// a frame deep in a long stream adds up at most that many segments (a million-segment
+/// stream: about a thousand checkpoints).
+#[derive(Clone, Debug, Default)]
+pub struct Checkpoints {
+    /// `after[k]`: after the first `k * every` segments.
+    after: Vec<Running>,
+    every: usize,
+}
+
+impl Checkpoints {
+    /// The checkpoints of stream `stream` as far as the index has read it.
+    pub fn new(index: &Index, stream: u32) -> Checkpoints {
+        Checkpoints::every(index, stream, CHECKPOINT_EVERY)
+    }
+
+    /// Checkpoints `every` segments apart (tests use a small spacing).
+    pub fn every(index: &Index, stream: u32, every: usize) -> Checkpoints {
+        let every = every.max(1);
+        let mut after = vec![Running::default()];
+        let mut running = Running::default();
+        let frames = index
+            .tcp_streams
+            .get(stream as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for (i, n) in frames.iter().enumerate() {
+            if let Some(f) = index.entry(u64::from(*n)).and_then(|e| e.tcp) {
+                running.add(&f);
+            }
+            if (i + 1) % every == 0 {
+                after.push(running);
+            }
+        }
+        Checkpoints { after, every }
+    }
+}
+
 /// Both sides (A first: the sender of the stream's first segment) after frame `number`.
 pub fn sides_at(index: &Index, stream: u32, number: u64) -> [Side; 2] {
+    sides_from(index, stream, number, &Checkpoints::default())
+}
+
+/// [`sides_at`], starting from the nearest checkpoint.
+pub fn sides_from(index: &Index, stream: u32, number: u64, checkpoints: &Checkpoints) -> [Side; 2] {
     let names = index
         .conversations
         .iter()
@@ -95,22 +168,35 @@ pub fn sides_at(index: &Index, stream: u32, number: u64) -> [Side; 2] {
             ..Side::default()
         },
     ];
-    let mut highest: [Option<u32>; 2] = [None, None];
-    let mut acked: [Option<u32>; 2] = [None, None];
-    let mut window: [Option<u32>; 2] = [None, None];
-    let mut states = None;
-    for (_, f) in segments(index, stream, number) {
-        let from = usize::from(!f.from_a);
-        let end = end_seq(&f);
-        if highest[from].is_none_or(|h| seq_lt(h, end)) {
-            highest[from] = Some(end);
+    let frames = index
+        .tcp_streams
+        .get(stream as usize)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let upto = frames.partition_point(|n| u64::from(*n) <= number);
+    let every = checkpoints.every.max(1);
+    let checkpoint = (upto / every).min(checkpoints.after.len().saturating_sub(1));
+    let mut running = checkpoints
+        .after
+        .get(checkpoint)
+        .copied()
+        .unwrap_or_default();
+    let start = if checkpoints.after.is_empty() {
+        0
+    } else {
+        checkpoint * every
+    };
+    for n in frames.get(start..upto).unwrap_or(&[]) {
+        if let Some(f) = index.entry(u64::from(*n)).and_then(|e| e.tcp) {
+            running.add(&f);
         }
-        if f.flags & ACK != 0 {
-            acked[from] = Some(f.ack);
-        }
-        window[from] = Some(f.window);
-        states = f.states.or(states);
     }
+    let Running {
+        highest,
+        acked,
+        window,
+        states,
+    } = running;
     for (me, side) in sides.iter_mut().enumerate() {
         let peer = 1 - me;
         if let Some(nxt) = highest[me] {

@@ -88,6 +88,21 @@ fn the_send_space_of_the_lossy_sender_after_frame_10_has_7240_bytes_in_flight() 
 }
 
 #[test]
+fn the_sides_from_a_checkpoint_are_the_sides_from_the_first_segment() {
+    use wirelab_tui::tcp_model::{sides_at, sides_from, Checkpoints};
+    let app = app("tcp-lossy.pcap");
+    let index = wirelab_tui::index::lock(&app.index);
+    let checkpoints = Checkpoints::every(&index, 0, 7);
+    for frame in [1, 3, 10, 11, 40, 100, 283, 284] {
+        assert_eq!(
+            sides_from(&index, 0, frame, &checkpoints),
+            sides_at(&index, 0, frame),
+            "after frame {frame}"
+        );
+    }
+}
+
+#[test]
 fn the_narration_line_shows_the_step_of_the_selected_frame_and_its_events() {
     let mut app = demo("tcp-handshake");
     let shown = screen(&mut app, 80, 24);
@@ -252,4 +267,46 @@ fn no_pane_overflows_or_panics_at_any_size_from_one_cell_up() {
         }
         key(&mut app, KeyCode::Esc);
     }
+}
+
+/// The sample capture, as a live source would give it: `is_live` says frames may still come.
+struct PretendLive(wirelab_tui::EmbeddedCapture);
+
+impl wirelab_tui::TraceSource for PretendLive {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn size(&self) -> Option<u64> {
+        None
+    }
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        self.0.open()
+    }
+    fn is_live(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn on_a_live_source_end_and_shift_f_follow_the_newest_frame_and_stop_following_it() {
+    let bytes = std::fs::read(pcap_path("http-ipv4.pcap")).expect("the sample capture");
+    let live = PretendLive(wirelab_tui::EmbeddedCapture::new("live", bytes));
+    let mut app = app_over(Arc::new(live));
+    assert_eq!(app.selected_frame(), Some(1));
+    key(&mut app, KeyCode::End);
+    assert!(app.playback.follow_newest);
+    assert_eq!(app.selected_frame(), Some(14));
+    assert!(screen(&mut app, 80, 24).contains("following newest"));
+    keys(&mut app, "k");
+    app.tick(Instant::now());
+    assert_eq!(
+        app.selected_frame(),
+        Some(14),
+        "following keeps the newest selected"
+    );
+    keys(&mut app, "F");
+    assert!(!app.playback.follow_newest);
+    keys(&mut app, "k");
+    app.tick(Instant::now());
+    assert_eq!(app.selected_frame(), Some(13));
 }

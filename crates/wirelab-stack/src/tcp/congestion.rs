@@ -32,11 +32,11 @@ pub struct Congestion {
     /// Duplicate ACKs received in a row (DupAcks).
     pub dup_acks: u32,
     /// In loss recovery: one past the highest sequence number sent when it began
-    /// ("recover" in RFC 6582 §3.2 step 2, RecoveryPoint in RFC 6675 §5 step 4.1, both
+    /// ("recover" in RFC 6582 §3.2 step 2, RecoveryPoint in RFC 6675 §5 step (4.1), both
     /// naming the octet itself). Recovery ends when SND.UNA reaches it.
     pub recover: Option<SeqNumber>,
     /// After a timeout: recovery is not entered again for duplicate ACKs of data sent
-    /// before it (RFC 6582 §3.2 step 1, RFC 6675 §5.1).
+    /// before it (RFC 6582 §3.2 step 4, "Retransmit timeouts"; RFC 6675 §5.1).
     recover_after_timeout: Option<SeqNumber>,
     /// Bytes acknowledged during congestion avoidance, towards the next cwnd increase.
     bytes_acked: usize,
@@ -53,10 +53,10 @@ pub struct Congestion {
 pub enum AckAction {
     None,
     /// A partial ACK in NewReno's fast recovery: retransmit the first unacknowledged
-    /// segment (RFC 6582 §3.2 step 5).
+    /// segment (RFC 6582 §3.2 step 3, "Partial acknowledgments").
     RetransmitNextHole,
-    /// The ACK covered the recovery point: recovery is over (RFC 6582 §3.2 step 6,
-    /// RFC 6675 §5 (A)).
+    /// The ACK covered the recovery point: recovery is over (RFC 6582 §3.2 step 3, "Full
+    /// acknowledgments"; RFC 6675 §5 (A)).
     RecoveryEnded,
 }
 
@@ -124,8 +124,8 @@ impl Congestion {
         }
     }
 
-    /// The ssthresh after a loss (RFC 5681 §3.1 (4): max (FlightSize / 2, 2*SMSS); RFC 9438
-    /// §4.6: cwnd * beta_cubic).
+    /// The ssthresh after a loss (RFC 5681 §3.1, equation (4): max (FlightSize / 2,
+    /// 2*SMSS); RFC 9438 §4.6: cwnd * beta_cubic).
     fn ssthresh_after_loss(&mut self, flight: usize) -> usize {
         match self.algorithm {
             Algorithm::NewReno => (flight / 2).max(2 * self.mss),
@@ -146,7 +146,7 @@ impl Congestion {
         now: Instant,
         srtt: Option<Duration>,
     ) -> AckAction {
-        // RFC 6675 §5 (2): "If the incoming ACK is a cumulative acknowledgment, the TCP MUST
+        // RFC 6675 §5: "If the incoming ACK is a cumulative acknowledgment, the TCP MUST
         // reset DupAcks to zero."
         self.dup_acks = 0;
         if let Some(recover) = self.recover {
@@ -156,7 +156,7 @@ impl Congestion {
                     // RFC 6675 §5 (4.2) set cwnd = ssthresh on entry and left it there.
                     self.cwnd = self.ssthresh;
                 } else {
-                    // RFC 6582 §3.2 step 6, full acknowledgment: "Set cwnd to either
+                    // RFC 6582 §3.2 step 3, "Full acknowledgments": "Set cwnd to either
                     // (1) min (ssthresh, max(FlightSize, SMSS) + SMSS) or (2) ssthresh"
                     // (the first: no burst if little is in flight).
                     self.cwnd = self.ssthresh.min(flight.max(self.mss) + self.mss);
@@ -168,15 +168,20 @@ impl Congestion {
                 // RFC 6675: pipe, not cwnd, follows the partial ACK.
                 return AckAction::None;
             }
-            // RFC 6582 §3.2 step 5, partial acknowledgment: deflate cwnd by the amount
-            // acknowledged, add back one SMSS, and retransmit the first unacknowledged
-            // segment.
-            self.cwnd = self.cwnd.saturating_sub(acked) + self.mss;
+            // RFC 6582 §3.2 step 3, "Partial acknowledgments": "retransmit the first
+            // unacknowledged segment. Deflate the congestion window by the amount of new
+            // data acknowledged by the Cumulative Acknowledgment field. If the partial ACK
+            // acknowledges at least one SMSS of new data, then add back SMSS bytes to the
+            // congestion window."
+            self.cwnd = self.cwnd.saturating_sub(acked);
+            if acked >= self.mss {
+                self.cwnd += self.mss;
+            }
             self.cwnd = self.cwnd.max(self.mss);
             return AckAction::RetransmitNextHole;
         }
         if self.cwnd < self.ssthresh {
-            // RFC 5681 §3.1 (3.2): slow start, cwnd += min (N, SMSS).
+            // RFC 5681 §3.1, equation (2): slow start, cwnd += min (N, SMSS).
             self.cwnd += acked.min(self.mss);
         } else if self.algorithm == Algorithm::Cubic {
             let mss = self.mss as f64;
@@ -186,8 +191,9 @@ impl Congestion {
                 .on_ack(now, self.cwnd as f64 / mss, acked as f64 / mss, rtt);
             self.cwnd = self.cwnd.max((grown * mss) as usize);
         } else {
-            // RFC 5681 §3.1 (3.3): congestion avoidance, about one SMSS per RTT, counted
-            // in bytes acknowledged ("appropriate byte counting", RFC 3465).
+            // RFC 5681 §3.1: congestion avoidance, about one SMSS per RTT (equation (3)
+            // approximates it), counted here in bytes acknowledged ("appropriate byte
+            // counting", RFC 3465).
             self.bytes_acked += acked;
             if self.bytes_acked >= self.cwnd {
                 self.bytes_acked -= self.cwnd;
@@ -198,9 +204,9 @@ impl Congestion {
     }
 
     /// A duplicate ACK (RFC 5681 §2's definition without SACK, RFC 6675 §2's with it):
-    /// counts it, and in NewReno's fast recovery inflates cwnd (RFC 5681 §3.2 step 5: "For
+    /// counts it, and in NewReno's fast recovery inflates cwnd (RFC 5681 §3.2 step 4: "For
     /// each additional duplicate ACK received (after the third), cwnd MUST be incremented
-    /// by SMSS", for the segment that left the network). Returns DupAcks.
+    /// by SMSS.", for the segment that left the network). Returns DupAcks.
     pub fn on_duplicate_ack(&mut self) -> u32 {
         if self.in_recovery() {
             if !self.sack {
@@ -230,10 +236,11 @@ impl Congestion {
     }
 
     /// Enters loss recovery with `flight` bytes outstanding; `recovery_point` is SND.MAX.
-    /// ssthresh = max (FlightSize / 2, 2*SMSS) (RFC 5681 §3.2 step 2; CUBIC's beta instead).
-    /// Without SACK, cwnd = ssthresh + 3*SMSS ("artificially inflates the congestion window
-    /// by the number of segments (three) that have left the network", step 3); with SACK,
-    /// cwnd = ssthresh (RFC 6675 §5 (4.2)): `pipe` counts what left the network instead.
+    /// ssthresh = max (FlightSize / 2, 2*SMSS) (RFC 5681 §3.2 step 2, equation (4) of §3.1;
+    /// CUBIC's beta instead). Without SACK, cwnd = ssthresh + 3*SMSS ("This artificially
+    /// "inflates" the congestion window by the number of segments (three) that have left
+    /// the network and which the receiver has buffered.", step 3); with SACK, cwnd =
+    /// ssthresh (RFC 6675 §5 (4.2)): `pipe` counts what left the network instead.
     pub fn enter_recovery(&mut self, flight: usize, recovery_point: SeqNumber) {
         self.ssthresh = self.ssthresh_after_loss(flight);
         self.cwnd = if self.sack {
@@ -245,8 +252,8 @@ impl Congestion {
         self.bytes_acked = 0;
     }
 
-    /// RFC 5681 §3.1 (4): after a retransmission timeout, ssthresh = max (FlightSize / 2,
-    /// 2*SMSS) and cwnd = 1 SMSS (the loss window). A recovery in progress ends (RFC 6675
+    /// RFC 5681 §3.1, equation (4): after a retransmission timeout, ssthresh =
+    /// max (FlightSize / 2, 2*SMSS), and cwnd = 1 SMSS (the loss window). A recovery in progress ends (RFC 6675
     /// §5.1); returns whether one did.
     pub fn on_timeout(&mut self, flight: usize, max: SeqNumber) -> bool {
         self.ssthresh = self.ssthresh_after_loss(flight);

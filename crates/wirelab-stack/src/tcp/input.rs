@@ -383,8 +383,8 @@ impl Connection {
             let srtt = self.rtt.srtt();
             match self.cc.on_ack(acked_bytes, self.snd.una, flight, now, srtt) {
                 AckAction::RetransmitNextHole => {
-                    // RFC 6582 §3.2 step 5 (no SACK): "retransmit the first unacknowledged
-                    // segment".
+                    // RFC 6582 §3.2 step 3 (no SACK), "Partial acknowledgments":
+                    // "retransmit the first unacknowledged segment".
                     self.retransmit_at = Some((self.snd.una, SendReason::FastRetransmission));
                 }
                 AckAction::RecoveryEnded => {

@@ -210,13 +210,13 @@ pub enum Event {
     },
     /// cwnd or ssthresh changed; `why` names the phase: "slow start", "congestion
     /// avoidance", "fast recovery", "recovery ended" (cwnd set as recovery ends, RFC 6582
-    /// §3.2 step 6) or "timeout" (RFC 5681 §3.1 (4): the loss window).
+    /// §3.2 step 3) or "timeout" (RFC 5681 §3.1: the loss window).
     CongestionChanged {
         cwnd: usize,
         ssthresh: usize,
         why: &'static str,
     },
-    /// Loss recovery began (RFC 5681 §3.2, RFC 6582, RFC 6675 §5 step 4, RFC 5827); it
+    /// Loss recovery began (RFC 5681 §3.2, RFC 6582, RFC 6675 §5 step (4), RFC 5827); it
     /// lasts until SND.UNA reaches `recovery_point` (SND.MAX when it began).
     RecoveryEntered {
         why: &'static str,

@@ -119,9 +119,11 @@ impl Connection {
         }
         self.rtt_probe = None;
         self.retransmit_at = None;
-        // RFC 2018 §8: "after a retransmit timeout the data sender SHOULD turn off all of
-        // the SACKed bits" (RFC 6675 §5.1 likewise); SACKs that come after the timeout are
-        // used again, to skip what the receiver holds (`data_segment`).
+        // RFC 2018 §5: "After a retransmit timeout the data sender SHOULD turn off all of
+        // the SACKed bits" (RFC 6675 §5.1 leaves that rule as it is); the SACKs that come
+        // after the timeout are used again, to skip what the receiver holds
+        // (`data_segment`), as RFC 6675 §5.1 asks: "a SACK TCP sender SHOULD utilize all
+        // SACK information made available during the loss recovery following an RTO".
         self.scoreboard.clear();
         self.snd.nxt = self.snd.una;
         let _ = now;
@@ -259,8 +261,8 @@ impl Connection {
         t
     }
 
-    /// Fast or early retransmit (RFC 5681 §3.2 step 4, RFC 5827), NewReno's partial-ACK
-    /// retransmission (RFC 6582 §3.2 step 5) or a segment NextSeg() chose (RFC 6675): one
+    /// Fast or early retransmit (RFC 5681 §3.2 step 3, RFC 5827), NewReno's partial-ACK
+    /// retransmission (RFC 6582 §3.2 step 3) or a segment NextSeg() chose (RFC 6675): one
     /// segment of at most `max_len` bytes from `seq`, not into SACKed data.
     pub(super) fn retransmit_from(
         &mut self,

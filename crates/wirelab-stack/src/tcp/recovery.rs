@@ -6,7 +6,7 @@
 //! | no SACK    | DupThresh duplicate ACKs          | one hole per partial ACK, with cwnd |
 //! |            | (RFC 5681 §3.2)                   | inflated (NewReno, RFC 6582)        |
 //! | SACK       | DupThresh duplicate ACKs, or      | what NextSeg() chooses, while       |
-//! |            | IsLost(HighACK + 1) (RFC 6675 §5) | cwnd - pipe >= SMSS (RFC 6675 §5 C) |
+//! |            | IsLost(HighACK + 1) (RFC 6675 §5) | cwnd - pipe >= SMSS (step (C))      |
 //!
 //! In both, congestion control (`congestion.rs`, `cubic.rs`) sets ssthresh and cwnd on
 //! entry; RFC 6675 decides what to send and `pipe` replaces NewReno's inflated cwnd.
@@ -23,7 +23,7 @@
 //!                  v                               ssthresh, cwnd; resend SND.UNA
 //!            limited transmit                                    │
 //!            (RFC 3042; with SACK                  each ACK: SetPipe(), then
-//!             cwnd - pipe, RFC 6675 (1.c))         NextSeg() while cwnd - pipe >= SMSS
+//!             cwnd - pipe, RFC 6675 §5 (3))        NextSeg() while cwnd - pipe >= SMSS
 //!                                                                │
 //!                                       SND.UNA >= RecoveryPoint: recovery ended
 //! ```
@@ -49,15 +49,15 @@ impl Connection {
     }
 
     /// DupThresh, lowered by early retransmit (RFC 5827 §3). wirelab applies the
-    /// byte-based variant (§3.1), since its scoreboard counts bytes, not segments: the
-    /// outstanding data is counted as oseg = ceiling (ownd / SMSS) segments, and when
-    /// "(1) The amount of outstanding data (ownd) ... is less than 4*SMSS bytes" and
-    /// "(2) There is either no unsent data ready for transmission at the sender, or the
-    /// advertised receive window does not permit new segments to be transmitted", the
-    /// threshold becomes ER_thresh = oseg - 1. With SACK the same threshold goes to
-    /// IsLost(), so the loss is believed once more than oseg - 2 segments' worth of data
-    /// above it is SACKed (RFC 5827 asks for oseg - 1 segments SACKed; a byte count cannot
-    /// tell a short last segment from a full one).
+    /// byte-based variant (RFC 5827 §3.1), since its scoreboard counts bytes, not segments:
+    /// when the outstanding data (ownd) is less than 4*SMSS bytes, and there is no unsent
+    /// data ready or the peer's window does not let a new segment out, the threshold
+    /// becomes ER_thresh = ceiling (ownd/SMSS) - 1 duplicate ACKs. With at most SMSS bytes
+    /// out that would be 0, and DupThresh stays 3: with one segment out no duplicate ACK
+    /// can come, and only the timer helps. With SACK, whether
+    /// to enter recovery early follows RFC 5827 §3.1's rule for SACK instead (ownd - SMSS
+    /// bytes SACKed, `on_duplicate_ack`); the lowered threshold still goes to IsLost() for
+    /// pipe and NextSeg() during the recovery.
     pub fn dup_thresh(&self) -> u32 {
         let mss = self.effective_mss();
         let ownd = self.snd.max.len_since(self.snd.una);
@@ -75,7 +75,7 @@ impl Connection {
 
     /// Updates the scoreboard from an ACK's SACK blocks (RFC 6675 §5: "Upon the receipt of
     /// any ACK containing SACK information, the scoreboard MUST be updated via the Update ()
-    /// routine"). Returns the bytes SACKed for the first time.
+    /// routine."). Returns the bytes SACKed for the first time.
     pub(super) fn update_scoreboard(&mut self, repr: &TcpRepr) -> usize {
         if !self.opts.sack {
             return 0;
@@ -85,12 +85,21 @@ impl Connection {
     }
 
     /// A duplicate ACK (RFC 5681 §2 without SACK; with SACK, RFC 6675 §2: an ACK that SACKs
-    /// bytes not SACKed before, whatever else it does). RFC 6675 §5 (1): "If the incoming
-    /// ACK is a duplicate acknowledgment ... and the TCP is not currently in loss recovery,
-    /// the TCP MUST increase DupAcks by one and take the following steps: (1.a) If
-    /// DupAcks >= DupThresh, go to step (4). ... (1.b) If DupAcks < DupThresh but IsLost
-    /// (HighACK + 1) returns true ... go to step (4). (1.c) The TCP MAY transmit previously
-    /// unsent data segments as per Limited Transmit".
+    /// bytes not SACKed before, whatever else it does). RFC 6675 §5: "If the incoming ACK
+    /// is a duplicate acknowledgment per the definition in Section 2 (regardless of its
+    /// status as a cumulative acknowledgment), and the TCP is not currently in loss
+    /// recovery, the TCP MUST increase DupAcks by one and take the following steps: (1) If
+    /// DupAcks >= DupThresh, go to step (4). ... (2) If DupAcks < DupThresh but IsLost
+    /// (HighACK + 1) returns true -- indicating at least three segments have arrived above
+    /// the current cumulative acknowledgment point, which is taken to indicate loss -- go
+    /// to step (4). (3) The TCP MAY transmit previously unsent data segments as per Limited
+    /// Transmit [RFC5681], except that the number of octets which may be sent is governed
+    /// by pipe and cwnd as follows:" (`cwnd_room`).
+    ///
+    /// Early retransmit (RFC 5827 §3.1) adds a third way in when little is outstanding:
+    /// without SACK, ER_thresh duplicate ACKs; with SACK, once ownd - SMSS bytes are SACKed
+    /// (whatever the count of duplicate ACKs: with segments smaller than SMSS, ER_thresh of
+    /// them can SACK less than that).
     pub(super) fn on_duplicate_ack(&mut self) {
         let dup_acks = self.cc.on_duplicate_ack();
         if self.cc.in_recovery() {
@@ -98,41 +107,52 @@ impl Connection {
         }
         let dup_thresh = self.dup_thresh();
         let una = self.snd.una;
-        let lost = self.opts.sack
-            && self
-                .scoreboard
-                .is_lost(una, dup_thresh, self.effective_mss());
-        let why = if dup_acks >= dup_thresh && dup_thresh < DUP_THRESH {
-            "early retransmit: too little outstanding for three duplicate ACKs"
-        } else if dup_acks >= dup_thresh {
-            "three duplicate ACKs"
-        } else if lost && dup_thresh < DUP_THRESH {
-            "early retransmit: the data after SND.UNA is SACKed"
+        let mss = self.effective_mss();
+        let lost = self.opts.sack && self.scoreboard.is_lost(una, DUP_THRESH, mss);
+        let early = dup_thresh < DUP_THRESH
+            && if self.opts.sack {
+                let ownd = self.snd.max.len_since(una);
+                self.scoreboard.sacked_below(self.snd.max) + mss >= ownd
+            } else {
+                dup_acks >= dup_thresh
+            };
+        let (why, reason) = if dup_acks >= DUP_THRESH {
+            ("three duplicate ACKs", SendReason::FastRetransmission)
         } else if lost {
-            "IsLost(HighACK + 1): enough SACKed above the first hole"
+            (
+                "IsLost(HighACK + 1): enough SACKed above the first hole",
+                SendReason::FastRetransmission,
+            )
+        } else if early && self.opts.sack {
+            (
+                "early retransmit: all but one segment's worth is SACKed",
+                SendReason::EarlyRetransmission,
+            )
+        } else if early {
+            (
+                "early retransmit: too little outstanding for three duplicate ACKs",
+                SendReason::EarlyRetransmission,
+            )
         } else {
-            // (1.c.1) "Set HighRxt to HighACK", so that pipe counts no retransmission
-            // for limited transmit.
+            // (3.1) "Set HighRxt to HighACK.", so that pipe counts no retransmission for
+            // limited transmit.
             self.scoreboard.high_rxt = una;
             return;
         };
         if !self.cc.may_enter_recovery(una) {
             return;
         }
-        let reason = if dup_thresh < DUP_THRESH {
-            SendReason::EarlyRetransmission
-        } else {
-            SendReason::FastRetransmission
-        };
         self.enter_recovery(why, reason);
     }
 
-    /// RFC 6675 §5 (4) (and RFC 5681 §3.2 steps 2-4 without SACK): "(4.1) RecoveryPoint =
-    /// HighData ... (4.2) ssthresh = cwnd = (FlightSize / 2) ... (4.3) Retransmit the first
-    /// data segment presumed dropped -- the segment starting with sequence number
-    /// HighACK + 1. To prevent repeated retransmission of the same data or a premature
-    /// rescue retransmission, set both HighRxt and RescueRxt to the highest sequence number
-    /// in the retransmitted segment." (`retransmit_from` sets them when it sends it.)
+    /// RFC 6675 §5 (4) (and RFC 5681 §3.2 steps 2 and 3 without SACK): "(4.1)
+    /// RecoveryPoint = HighData ... (4.2) ssthresh = cwnd = (FlightSize / 2) ... (4.3)
+    /// Retransmit the first data segment presumed dropped -- the segment starting with
+    /// sequence number HighACK + 1. To prevent repeated retransmission of the same data or
+    /// a premature rescue retransmission, set both HighRxt and RescueRxt to the highest
+    /// sequence number in the retransmitted segment." (`retransmit_from` sets them when it
+    /// sends it.) FlightSize here is all of SND.UNA..SND.MAX: it includes what limited
+    /// transmit sent, which (4.2), after RFC 5681 §3.2 step 2, says not to count.
     fn enter_recovery(&mut self, why: &'static str, reason: SendReason) {
         let flight = self.snd.max.len_since(self.snd.una);
         let recovery_point = self.snd.max;
@@ -150,7 +170,8 @@ impl Connection {
 
     /// RFC 6675 §5 (A): "An incoming cumulative ACK for a sequence number greater than
     /// RecoveryPoint signals the end of loss recovery" (the scoreboard above SND.UNA is
-    /// kept); RFC 6582 §3.2 step 6 without SACK.
+    /// kept: it "SHOULD NOT be cleared"); without SACK, RFC 6582 §3.2 step 3, "Full
+    /// acknowledgments".
     pub(super) fn recovery_ended(&mut self, why: &'static str) {
         self.scoreboard.recovery_over();
         self.event(Event::RecoveryExited { why });
@@ -195,13 +216,15 @@ impl Connection {
         match next {
             NextSeg::Lost { seq, len } | NextSeg::Unsacked { seq, len } => {
                 // (C.2) "If any of the data octets sent in (C.1) are below HighData, HighRxt
-                // MUST be set to the highest sequence number of the retransmitted segment"
+                // MUST be set to the highest sequence number of the retransmitted segment
+                // unless NextSeg () rule (4) was invoked for this retransmission."
                 // (retransmit_from does).
                 self.retransmit_from(now, seq, len, SendReason::SackRetransmission)
             }
             NextSeg::NewData => self.data_segment(now, Some(room)),
             NextSeg::Rescue { seq, len } => {
-                // (4.b) "RescueRxt set to RecoveryPoint. HighRxt MUST NOT be updated."
+                // NextSeg() rule (4): "... and RescueRxt set to RecoveryPoint. HighRxt MUST
+                // NOT be updated."
                 let high_rxt = self.scoreboard.high_rxt;
                 let t = self.retransmit_from(now, seq, len, SendReason::RescueRetransmission);
                 self.scoreboard.high_rxt = high_rxt;
@@ -214,12 +237,13 @@ impl Connection {
 
 impl Connection {
     /// The room cwnd leaves for new data outside recovery, and the room limited transmit
-    /// gives on the first duplicate ACKs (RFC 3042: "a TCP sender SHOULD send a segment of
-    /// previously unsent data in response to each of the first two duplicate
-    /// acknowledgments", beyond cwnd by at most two segments; it gives a small window the
-    /// duplicate ACKs that fast retransmit needs). With SACK, RFC 6675 (1.c) counts it by
-    /// pipe instead: "If (cwnd - pipe) >= 1 SMSS, there exists previously unsent data, and
-    /// the receiver's advertised window allows, transmit up to 1 SMSS of data".
+    /// gives on the first duplicate ACKs (RFC 3042 §2: "the Limited Transmit algorithm,
+    /// which calls for a TCP sender to transmit new data upon the arrival of the first two
+    /// consecutive duplicate ACKs", so that "the sender can only send two segments beyond
+    /// the congestion window (cwnd)"; it gives a small window the duplicate ACKs that fast
+    /// retransmit needs). With SACK, RFC 6675 §5 (3.3) counts it by pipe instead: "If (cwnd
+    /// - pipe) >= 1 SMSS, there exists previously unsent data, and the receiver's
+    /// advertised window allows, transmit up to 1 SMSS of data".
     ///
     /// After a timeout (SND.NXT below SND.MAX), what the peer SACKed below SND.NXT has left
     /// the network and is not counted: go-back-N steps over it without cwnd paying for it.
@@ -245,8 +269,8 @@ impl Connection {
 
     /// After a timeout SND.NXT goes back to SND.UNA; SACKs that arrive since say what the
     /// receiver already holds. RFC 6675 §5.1 leaves the choice open ("A relatively
-    /// straightforward approach to 'filling in' the sequence space reported as missing
-    /// should be a reasonable approach"): wirelab steps over SACKed ranges.
+    /// straightforward approach to "filling in" the sequence space reported as missing
+    /// should be a reasonable approach."): wirelab steps over SACKed ranges.
     pub(super) fn skip_sacked_after_timeout(&mut self) {
         if self.snd.nxt >= self.snd.max {
             return;

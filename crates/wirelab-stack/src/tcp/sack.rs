@@ -20,8 +20,8 @@
 //! SND.MAX = HighData + 1, and `high_rxt`/`rescue_rxt` are one past the last octet of
 //! those retransmissions. So the RFC's "S2 > HighRxt" reads `s2 >= high_rxt` here.
 //!
-//! After a retransmission timeout the SACKed ranges are forgotten (RFC 2018 §8, RFC 6675
-//! §5.1: the receiver may have discarded data it SACKed).
+//! After a retransmission timeout the SACKed ranges are forgotten (RFC 2018 §5, RFC 6675
+//! §5.1: the receiver may have discarded data it SACKed, "reneging", RFC 2018 §8).
 
 use crate::wire::SeqNumber;
 
@@ -131,9 +131,10 @@ impl Scoreboard {
         &self.sacked
     }
 
-    /// Update() (RFC 6675 §4): records the blocks of an ACK, ignoring blocks that make no
-    /// sense (RFC 6675 §5.1 says to ignore blocks below SND.UNA; blocks beyond what was
-    /// sent are ignored too), and forgets what SND.UNA passed. Returns how many bytes were
+    /// Update() (RFC 6675 §4): records the blocks of an ACK, ignoring blocks that tell the
+    /// scoreboard nothing (a block that ends at or below SND.UNA reports a duplicate, a
+    /// D-SACK of RFC 2883; a block beyond what was sent is nonsense), and forgets what
+    /// SND.UNA passed. Returns how many bytes were
     /// SACKed for the first time: an ACK that SACKs new bytes is a "duplicate
     /// acknowledgment" in RFC 6675 §2's sense.
     pub fn update(
@@ -195,10 +196,11 @@ impl Scoreboard {
         self.sacked.iter().any(|&(l, r)| l <= seq && seq < r)
     }
 
-    /// IsLost(SeqNum) (RFC 6675 §4): "true when either DupThresh discontiguous SACKed
-    /// sequences have arrived above 'SeqNum' or more than (DupThresh - 1) * SMSS bytes with
-    /// sequence numbers greater than 'SeqNum' have been SACKed". wirelab counts the
-    /// discontiguous sequences as the separate SACKed ranges above `seq`.
+    /// IsLost(SeqNum) (RFC 6675 §4): "The routine returns true when either DupThresh
+    /// discontiguous SACKed sequences have arrived above 'SeqNum' or more than
+    /// (DupThresh - 1) * SMSS bytes with sequence numbers greater than 'SeqNum' have been
+    /// SACKed." wirelab counts the discontiguous sequences as the separate SACKed ranges
+    /// above `seq`.
     pub fn is_lost(&self, seq: SeqNumber, dup_thresh: u32, smss: usize) -> bool {
         let above = self.sacked.iter().filter(|&&(_, right)| right > seq + 1);
         let (blocks, bytes) = above.fold((0u32, 0usize), |(blocks, bytes), &(left, right)| {
@@ -228,7 +230,7 @@ impl Scoreboard {
 
     /// SetPipe() (RFC 6675 §4): the bytes the sender believes are still in the network.
     /// For each octet from HighACK + 1 to HighData that is not SACKed: "(a) If IsLost (S1)
-    /// returns false: pipe is incremented by 1 octet. (b) If S1 <= HighRxt: pipe is
+    /// returns false: Pipe is incremented by 1 octet." and "(b) If S1 <= HighRxt: Pipe is
     /// incremented by 1 octet." Within one hole nothing is SACKed, so IsLost gives the same
     /// answer for all its octets: it is asked once per hole.
     pub fn pipe(
@@ -263,8 +265,9 @@ impl Scoreboard {
         smss: usize,
         new_data: bool,
     ) -> Option<NextSeg> {
-        // (1.a) "S2 > HighRxt" and (1.b) "S2 < [the] highest octet covered by any received
-        // SACK": the first hole at or above HighRxt (in wirelab's one-past convention).
+        // "(1.a) S2 is greater than HighRxt." and "(1.b) S2 is less than the highest octet
+        // covered by any received SACK.": the first hole at or above `high_rxt` (one past
+        // HighRxt) that starts below `highest_sacked` (one past that octet).
         // IsLost can only turn false further up (fewer SACKed bytes lie above), so if the
         // smallest candidate is not lost, none is.
         let candidate = self.highest_sacked().and_then(|highest| {
@@ -274,7 +277,7 @@ impl Scoreboard {
             Some((start, end.len_since(start).min(smss)))
         });
         if let Some((seq, len)) = candidate {
-            // (1.c) "IsLost (S2) returns true."
+            // "(1.c) IsLost (S2) returns true."
             if self.is_lost(seq, dup_thresh, smss) {
                 return Some(NextSeg::Lost { seq, len });
             }
@@ -290,11 +293,12 @@ impl Scoreboard {
         if let Some((seq, len)) = candidate {
             return Some(NextSeg::Unsacked { seq, len });
         }
-        // (4) "If conditions (1)-(3) fail, but there exists outstanding unSACKed data, we
-        // provide the opportunity for a single 'rescue' retransmission per entry into loss
-        // recovery. If HighACK is greater than RescueRxt (or RescueRxt is undefined), then one
-        // segment of upto SMSS octets that MUST include the highest outstanding unSACKed
-        // sequence number SHOULD be returned".
+        // (4) "If the conditions for (1), (2), and (3) fail, but there exists outstanding
+        // unSACKed data, we provide the opportunity for a single "rescue" retransmission per
+        // entry into loss recovery. If HighACK is greater than RescueRxt (or RescueRxt is
+        // undefined), then one segment of up to SMSS octets that MUST include the highest
+        // outstanding unSACKed sequence number SHOULD be returned, and RescueRxt set to
+        // RecoveryPoint." HighACK > RescueRxt reads `una > rescue` here, both one past.
         let rescue_allowed = self.rescue_rxt.is_none_or(|rescue| una > rescue);
         let (start, end) = self.holes(una, high_data).last()?;
         if !rescue_allowed {

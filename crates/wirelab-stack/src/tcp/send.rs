@@ -52,6 +52,7 @@ impl Connection {
     /// Appends the payload of a segment this connection just sent (`poll_transmit`) to
     /// `out`. Call it before the connection handles anything else: an ACK removes
     /// acknowledged bytes from the send buffer.
+    #[inline]
     pub fn append_payload(&self, segment: &Transmit, out: &mut Vec<u8>) {
         self.snd.append(segment.payload, out);
     }
@@ -163,6 +164,7 @@ impl SendSequence {
     }
 
     /// Up to `len` bytes from sequence number `seq`, as far as the buffer holds them.
+    #[inline]
     pub fn range(&self, seq: SeqNumber, len: usize) -> SendRange {
         let start = seq.len_since(self.buffer_start).min(self.buffer.len());
         let end = start.saturating_add(len).min(self.buffer.len());
@@ -174,6 +176,7 @@ impl SendSequence {
 
     /// Appends the bytes of `range` to `out`: one or two slice copies (memcpy) of the ring
     /// buffer's halves, not a byte-by-byte iterator, since every byte sent passes here.
+    #[inline]
     pub fn append(&self, range: SendRange, out: &mut Vec<u8>) {
         let start = range
             .seq

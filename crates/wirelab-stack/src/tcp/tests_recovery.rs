@@ -123,7 +123,7 @@ fn with_sack_the_third_duplicate_ack_resends_the_first_segment_and_cwnd_becomes_
 fn one_ack_sacking_three_segments_is_enough_to_start_recovery() {
     // The ACKs of segments 1 and 2 were lost: the first duplicate ACK to arrive already
     // SACKs three segments above segment 0, so IsLost(HighACK + 1) is true (RFC 6675 §5
-    // (1.b)) though DupAcks is 1.
+    // step (2)) though DupAcks is 1.
     let mut h = sack_established();
     let base = grow_cwnd_to_eight_segments(&mut h);
     send_flight(&mut h, 8);
@@ -273,7 +273,7 @@ fn the_end_of_newreno_recovery_is_reported_as_recovery_ended_not_as_a_timeout() 
         Some(SendReason::FastRetransmission)
     );
     // cwnd = ssthresh + 3 * SMSS = 5000 while in recovery; the full ACK deflates it to
-    // min(ssthresh, max(FlightSize, SMSS) + SMSS) = min(2000, 2000) (RFC 6582 §3.2 step 6).
+    // min(ssthresh, max(FlightSize, SMSS) + SMSS) = min(2000, 2000) (RFC 6582 §3.2 step 3).
     send!(h, ack(5000));
     assert_eq!(h.c.congestion().cwnd, 2000);
     let last = h.trace.iter().rev().find(|l| l.contains("cwnd")).cloned();
@@ -363,6 +363,52 @@ fn with_sack_early_retransmit_waits_for_two_of_three_segments_to_be_sacked() {
     assert_eq!(
         sent(&mut h, base),
         Some((SendReason::EarlyRetransmission, 0, 1000))
+    );
+}
+
+#[test]
+fn with_sack_two_duplicate_acks_do_not_early_retransmit_before_all_but_one_segment_is_sacked() {
+    // RFC 5827 §3.1: with SACK, early retransmit only once ownd - SMSS bytes are SACKed,
+    // however many duplicate ACKs brought them.
+    let config = Config {
+        sack: true,
+        nagle: false,
+        send_buffer: 32_000,
+        ..config()
+    };
+    let options = TcpOptions {
+        sack_permitted: true,
+        ..MSS_1000
+    };
+    let mut h = established_with(config, options);
+    let base = grow_cwnd_to_eight_segments(&mut h);
+    // A full segment (bytes 0..1000), then three of 500 bytes: ownd = 2500 bytes,
+    // ER_thresh = ceiling (2500/1000) - 1 = 2.
+    h.c.send(&[2; 1000]);
+    assert_eq!(sent(&mut h, base), Some((SendReason::NewData, 0, 1000)));
+    for _ in 0..3 {
+        h.c.send(&[2; 500]);
+        assert_eq!(h.poll().map(|t| t.payload.len()), Some(500));
+    }
+    assert_eq!(h.c.dup_thresh(), 2);
+    let sack_bytes = |to: usize| TcpRepr {
+        options: TcpOptions {
+            sack_blocks: [Some((base + 1000, base + to)), None, None],
+            ..TcpOptions::NONE
+        },
+        ..sack(base, base, &[])
+    };
+    // Bytes 0..1000 are lost. Two duplicate ACKs SACK 1000..1500, then 1000..2000: 1000
+    // bytes, less than ownd - SMSS = 1500. Not yet.
+    send!(h, sack_bytes(1500));
+    send!(h, sack_bytes(2000));
+    assert_eq!(h.c.congestion().dup_acks, 2);
+    h.expect_nothing();
+    // The third brings the SACKed bytes to 1500, and DupAcks to DupThresh's usual 3.
+    send!(h, sack_bytes(2500));
+    assert_eq!(
+        sent(&mut h, base),
+        Some((SendReason::FastRetransmission, 0, 1000))
     );
 }
 
@@ -474,4 +520,32 @@ fn an_ack_of_new_data_sent_after_a_read_is_an_ack_not_a_window_update() {
         }
     );
     assert_eq!(reason, SendReason::PureAck);
+}
+
+// =====================================================================================
+// RFC 6582: NewReno's partial acknowledgments (no SACK), as cwnd computations.
+// =====================================================================================
+
+#[test]
+fn a_newreno_partial_ack_adds_a_segment_back_only_if_it_acknowledges_a_full_one() {
+    // RFC 6582 §3.2 step 3: "Deflate the congestion window by the amount of new data
+    // acknowledged by the Cumulative Acknowledgment field. If the partial ACK acknowledges
+    // at least one SMSS of new data, then add back SMSS bytes to the congestion window."
+    use crate::tcp::congestion::{AckAction, Algorithm, Congestion};
+    let mut cc = Congestion::new(1000, Algorithm::NewReno);
+    // 10 segments in flight (1..10001); three duplicate ACKs: ssthresh 5000, cwnd
+    // 5000 + 3 * 1000.
+    for _ in 0..3 {
+        cc.on_duplicate_ack();
+    }
+    cc.enter_recovery(10_000, SeqNumber(10_001));
+    assert_eq!(cc.cwnd, 8000);
+    // ACK 2001: 2000 bytes, at least one SMSS: 8000 - 2000 + 1000.
+    let partial = cc.on_ack(2000, SeqNumber(2001), 8000, Instant::ZERO, None);
+    assert_eq!(partial, AckAction::RetransmitNextHole);
+    assert_eq!(cc.cwnd, 7000);
+    // ACK 2501: 500 bytes, less than one SMSS: 7000 - 500, nothing added back.
+    let partial = cc.on_ack(500, SeqNumber(2501), 7500, Instant::ZERO, None);
+    assert_eq!(partial, AckAction::RetransmitNextHole);
+    assert_eq!(cc.cwnd, 6500);
 }

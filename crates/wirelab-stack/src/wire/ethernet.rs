@@ -82,6 +82,7 @@ impl EthernetRepr {
     }
 
     /// Appends the 14-byte header to `out`.
+    #[inline]
     pub fn emit(&self, out: &mut Vec<u8>) {
         let start = out.len();
         out.resize(start + HEADER_LEN, 0);

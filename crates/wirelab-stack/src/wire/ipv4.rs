@@ -84,6 +84,7 @@ impl Ipv4Repr {
     /// Parses and checks the header (version, lengths, checksum) and returns the payload as
     /// the total length declares it (Ethernet padding after it is cut off). Options are
     /// skipped.
+    #[inline]
     pub fn parse(bytes: &[u8]) -> Result<(Ipv4Repr, &[u8]), Error> {
         let Some(fixed) = bytes.first_chunk::<HEADER_LEN>() else {
             return Err(Error::truncated("ipv4", HEADER_LEN, bytes.len()));
@@ -155,6 +156,7 @@ impl Ipv4Repr {
 
     /// Appends a 20-byte header (no options) with its checksum; DF is set on a whole
     /// datagram, which the stack never fragments.
+    #[inline]
     pub fn emit(&self, out: &mut Vec<u8>) {
         let total_len = u16::try_from(HEADER_LEN + self.payload_len).unwrap_or(u16::MAX);
         let mut flags_fragment = ((self.fragment.offset / 8) as u16) & FRAGMENT_OFFSET;

@@ -243,9 +243,23 @@ impl TcpOptions {
             out.extend_from_slice(&[kind::NOP, kind::NOP, kind::SACK_PERMITTED, 2]);
         }
         if let Some((value, echo)) = self.timestamps {
-            out.extend_from_slice(&[kind::NOP, kind::NOP, kind::TIMESTAMPS, 10]);
-            out.extend_from_slice(&value.to_be_bytes());
-            out.extend_from_slice(&echo.to_be_bytes());
+            // On every segment once negotiated (RFC 7323 §3.2): written in one piece.
+            let [v0, v1, v2, v3] = value.to_be_bytes();
+            let [e0, e1, e2, e3] = echo.to_be_bytes();
+            out.extend_from_slice(&[
+                kind::NOP,
+                kind::NOP,
+                kind::TIMESTAMPS,
+                10,
+                v0,
+                v1,
+                v2,
+                v3,
+                e0,
+                e1,
+                e2,
+                e3,
+            ]);
         }
         if let Some(shift) = self.window_scale {
             out.extend_from_slice(&[kind::NOP, kind::WINDOW_SCALE, 3, shift]);
@@ -432,6 +446,7 @@ impl TcpRepr {
     /// Appends the header with its options and a zero checksum field. The checksum covers
     /// the payload too: append the payload, then call [`TcpRepr::fill_checksum`]. (The
     /// interface appends the payload straight from the connection's send buffer.)
+    #[inline]
     pub fn emit_header(&self, out: &mut Vec<u8>) {
         // At most 40 bytes of options fit (Data Offset is at most 15 words).
         let options_len = self.options.emitted_len().min(MAX_HEADER_LEN - HEADER_LEN);
@@ -472,6 +487,7 @@ impl TcpRepr {
 
     /// Computes the checksum of a segment whose checksum field is zero (as `emit_header`
     /// leaves it) over the pseudo-header for `src` -> `dst`, and stores it in that field.
+    #[inline]
     pub fn fill_checksum(segment: &mut [u8], src: Ipv4Addr, dst: Ipv4Addr) {
         let sum = pseudo_header_sum(src, dst, IpProtocol::TCP.0, segment.len());
         let value = checksum(sum, segment);

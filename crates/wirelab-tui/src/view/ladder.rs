@@ -40,10 +40,13 @@ impl App {
                 return;
             }
         };
-        let selected = self.selected_frame().unwrap_or(0).to_string();
-        let arrow_line = lines
-            .iter()
-            .position(|line| line.split_whitespace().next() == Some(selected.as_str()));
+        let selected = self.selected_frame().unwrap_or(0);
+        let arrow_line = ladder
+            .arrows
+            .binary_search_by_key(&selected, |(frame, _)| *frame)
+            .ok()
+            .and_then(|i| ladder.arrows.get(i))
+            .map(|(_, line)| *line);
         let height = usize::from(inner.height).max(1);
         if let Some(at) = arrow_line {
             if at < self.ladder_scroll || at >= self.ladder_scroll.saturating_add(height) {

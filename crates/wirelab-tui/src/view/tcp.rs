@@ -55,16 +55,18 @@ impl App {
             frame.render_widget(Paragraph::new(text), inner);
             return;
         };
-        let (mut sides, segments) = {
-            let index = index::lock(&self.index);
-            let segments = index.tcp_streams.get(stream as usize).map_or(0, Vec::len);
-            (tcp_model::sides_at(&index, stream, number), segments)
-        };
-        // The estimate reads the whole stream: made again only when the stream grew.
+        let segments = index::lock(&self.index)
+            .tcp_streams
+            .get(stream as usize)
+            .map_or(0, Vec::len);
+        // The estimate and the checkpoints read the whole stream: made again only when the
+        // stream grew (a live source) or events came.
         let key = (stream, segments, self.events.len());
-        if self.tcp_charts.as_ref().is_none_or(|(k, _)| *k != key) {
+        if self.tcp_charts.as_ref().is_none_or(|(k, ..)| *k != key) {
             let index = index::lock(&self.index);
             let estimated = tcp_model::estimate_charts(&index, stream);
+            let checkpoints = tcp_model::Checkpoints::new(&index, stream);
+            let sides = tcp_model::sides_at(&index, stream, 0);
             drop(index);
             let other = sides
                 .iter()
@@ -72,11 +74,13 @@ impl App {
                 .map(|s| s.address.clone())
                 .unwrap_or_default();
             let from_events = tcp_model::event_charts(&self.events, &estimated.sender, &other);
-            self.tcp_charts = Some((key, from_events.unwrap_or(estimated)));
+            self.tcp_charts = Some((key, from_events.unwrap_or(estimated), checkpoints));
         }
-        let Some((_, charts)) = &self.tcp_charts else {
+        let Some((_, charts, checkpoints)) = &self.tcp_charts else {
             return;
         };
+        let mut sides =
+            tcp_model::sides_from(&index::lock(&self.index), stream, number, checkpoints);
         for side in &mut sides {
             if let Some(state) = tcp_model::event_state(&self.events, &side.address, number) {
                 side.state = Some(state);
