@@ -241,8 +241,8 @@ impl Connection {
     /// which calls for a TCP sender to transmit new data upon the arrival of the first two
     /// consecutive duplicate ACKs", so that "the sender can only send two segments beyond
     /// the congestion window (cwnd)"; it gives a small window the duplicate ACKs that fast
-    /// retransmit needs). With SACK, RFC 6675 §5 (3.3) counts it by pipe instead: "If (cwnd
-    /// - pipe) >= 1 SMSS, there exists previously unsent data, and the receiver's
+    /// retransmit needs). With SACK, RFC 6675 §5 (3.3) counts it by pipe instead:
+    /// "If (cwnd - pipe) >= 1 SMSS, there exists previously unsent data, and the receiver's
     /// advertised window allows, transmit up to 1 SMSS of data".
     ///
     /// After a timeout (SND.NXT below SND.MAX), what the peer SACKed below SND.NXT has left

@@ -335,7 +335,7 @@ fn early_retransmit_resends_after_one_duplicate_ack_when_only_two_segments_are_o
     recv!(h, first, &[7; 1000]);
     h.poll().expect("the second segment");
     // The first is lost; the second arrives and brings the only duplicate ACK there can be.
-    // oseg = 2, nothing else to send: ER_thresh = oseg - 1 = 1.
+    // ownd = 2000 bytes, nothing else to send: ER_thresh = ceiling (ownd/SMSS) - 1 = 1.
     assert_eq!(h.c.dup_thresh(), 1);
     send!(
         h,

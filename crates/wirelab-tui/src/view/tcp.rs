@@ -38,7 +38,9 @@ fn regions(width: usize, before: u32, middle: [u32; 2]) -> [usize; 4] {
     let first = if total == 0 || middle[0] == 0 {
         0
     } else {
-        ((inner as u64 * u64::from(middle[0]) / total) as usize).clamp(1, inner)
+        ((inner as u64 * u64::from(middle[0]) / total) as usize)
+            .max(1)
+            .min(inner)
     };
     let second = if total == 0 { 0 } else { inner - first };
     let acked = if before > 0 { edge } else { 0 };
@@ -317,6 +319,13 @@ mod tests {
     #[test]
     fn one_byte_in_flight_still_shows_as_a_cell() {
         assert_eq!(regions(60, 1, [1, 64_000]), [10, 1, 39, 10]);
+    }
+
+    #[test]
+    fn a_bar_too_narrow_for_its_regions_is_all_future_rather_than_a_panic() {
+        for width in 0..8 {
+            assert_eq!(regions(width, 5, [3, 4]).iter().sum::<usize>(), width);
+        }
     }
 
     #[test]
