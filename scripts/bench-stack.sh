@@ -15,7 +15,8 @@
 #
 # where ratio = wirelab / smoltcp (throughput: above 1 means wirelab is faster). NAME-cpu
 # lines divide by the CPU time of the benchmark's thread instead of wall-clock time: on a
-# shared machine other programs delay a run more than they slow it, so these vary less.
+# shared machine other programs delay a run more than they slow it, so these vary less
+# (the kernel counts that time in scheduler ticks of a few ms: a few percent per run).
 # Profiling one stack alone: bench_stack --only wirelab|smoltcp [--line stack-clean].
 #
 # Goals (issue 4): at least as fast as smoltcp (ratio ≥ 1), and ≥ 5 Gbit/s in memory on one core.

@@ -61,7 +61,9 @@ fn first_screen(file: &str) -> Result<(), String> {
         let shows_packets = (0..24u16).any(|y| {
             let buffer = terminal.backend().buffer();
             let row: String = (0..80u16).map(|x| buffer[(x, y)].symbol()).collect();
-            row.trim_start_matches(['│', '┃']).trim_start().starts_with("1 ")
+            row.trim_start_matches(['│', '┃'])
+                .trim_start()
+                .starts_with("1 ")
         });
         if shows_packets {
             break;

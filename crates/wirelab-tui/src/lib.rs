@@ -6,8 +6,10 @@
 //!  TraceSource (source.rs) ──> index.rs: background pass, one small entry per frame
 //!         │                                   │
 //!         └──> replay.rs: the selected frame's tree, the ladder, follow, filters (on demand)
+//!                 builds.rs: ladder, follow, TLS session (tls_pane.rs) in background jobs
 //!                                             │
-//!  crossterm events ──> App::handle_key (app.rs) ──> App::render (view.rs) ──> ratatui
+//!  crossterm events ──> App::handle_key (app.rs, play.rs) ──> App::render (view/) ──> ratatui
+//!                       TCP panel: tcp_model.rs (sequence spaces, cwnd/RTT charts)
 //! ```
 //!
 //! `App` holds no terminal: tests drive it with key events and draw it on ratatui's

@@ -42,11 +42,12 @@ pub struct TlsSession {
 }
 
 /// The fields a message line shows; the rest are in the detail tree.
-const SHOWN: [&str; 17] = [
+const SHOWN: [&str; 18] = [
     "tls.handshake.version",
     "tls.handshake.random",
     "tls.handshake.session_id",
     "tls.handshake.ciphersuites",
+    "tls.handshake.ciphersuite",
     "tls.handshake.extensions_server_name",
     "tls.handshake.certificate",
     "tls.handshake.server_named_curve",

@@ -213,6 +213,7 @@ fn the_tls_pane_with_the_key_log_lists_the_handshake_and_the_master_secret() {
     for text in [
         "Client Hello",
         "Server Hello",
+        "Cipher Suite: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
         "subject CN=wirelab.test",
         "Named Curve: x25519",
         "Client Key Exchange",
@@ -309,4 +310,19 @@ fn on_a_live_source_end_and_shift_f_follow_the_newest_frame_and_stop_following_i
     keys(&mut app, "k");
     app.tick(Instant::now());
     assert_eq!(app.selected_frame(), Some(13));
+}
+
+#[test]
+fn in_the_ladder_of_a_demo_n_and_p_keep_stepping_through_the_stream_not_the_steps() {
+    let mut app = demo("tcp-handshake");
+    app.select_frame(3); // A's SYN
+    keys(&mut app, "l");
+    keys(&mut app, "n");
+    assert_eq!(
+        app.selected_frame(),
+        Some(4),
+        "the SYN-ACK, the stream's next segment"
+    );
+    keys(&mut app, "p");
+    assert_eq!(app.selected_frame(), Some(3));
 }

@@ -168,10 +168,17 @@ impl App {
         let in_flight = s.nxt.wrapping_sub(s.una);
         let usable = s.wnd.saturating_sub(in_flight);
         let [acked, sent, window, future] = regions(width, s.una, [in_flight, usable]);
-        let label = format!(
-            "{name} send  SND.UNA {}  SND.NXT {}  SND.WND {}",
-            s.una, s.nxt, s.wnd
+        // The marks of RFC 9293's figure 3, left to right; the window itself if there is room.
+        let mut label = format!(
+            "{name} send  SND.UNA {}  SND.NXT {}  SND.UNA+SND.WND {}",
+            s.una,
+            s.nxt,
+            s.una.wrapping_add(s.wnd)
         );
+        let wnd = format!("  (SND.WND {})", s.wnd);
+        if label.chars().count() + wnd.chars().count() <= width + 1 {
+            label.push_str(&wnd);
+        }
         [
             Line::raw(label),
             Line::from(vec![
@@ -186,7 +193,15 @@ impl App {
 
     fn receive_bar(&self, name: &str, r: ReceiveSpace, width: usize) -> [Line<'static>; 2] {
         let [acked, allowed, _, future] = regions(width, r.nxt, [r.wnd, 0]);
-        let label = format!("{name} receive  RCV.NXT {}  RCV.WND {}", r.nxt, r.wnd);
+        let mut label = format!(
+            "{name} receive  RCV.NXT {}  RCV.NXT+RCV.WND {}",
+            r.nxt,
+            r.nxt.wrapping_add(r.wnd)
+        );
+        let wnd = format!("  (RCV.WND {})", r.wnd);
+        if label.chars().count() + wnd.chars().count() <= width + 1 {
+            label.push_str(&wnd);
+        }
         [
             Line::raw(label),
             Line::from(vec![
