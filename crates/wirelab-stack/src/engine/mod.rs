@@ -33,7 +33,7 @@ pub use stream::Io;
 use crate::iface::{Interface, SocketHandle};
 use crate::tcp::{Connection, ConnectionError, State};
 use crate::Instant;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddrV4;
 use std::time::Duration;
@@ -70,7 +70,8 @@ pub type Observer = Box<dyn FnMut(&mut Connection)>;
 /// The connections and listening ports of one interface, each with its application.
 #[derive(Default)]
 pub struct Engine {
-    acceptors: HashMap<u16, Acceptor>,
+    /// By port, so connections are accepted in the same order on every run.
+    acceptors: BTreeMap<u16, Acceptor>,
     streams: Vec<Stream>,
     /// Connections whose application is done but which are still in TIME-WAIT or LAST-ACK:
     /// removed from the interface once CLOSED.

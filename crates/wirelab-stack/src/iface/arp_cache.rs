@@ -3,7 +3,7 @@
 
 use crate::wire::EthernetAddress;
 use crate::{Duration, Instant};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::net::Ipv4Addr;
 
 /// Packets kept per unresolved address (RFC 1122 §2.3.2.2: "SHOULD save at least one").
@@ -27,12 +27,14 @@ struct Pending {
 
 #[derive(Debug)]
 pub struct ArpCache {
-    entries: HashMap<Ipv4Addr, Entry>,
+    entries: BTreeMap<Ipv4Addr, Entry>,
     /// The entry `lookup` found last, checked before the table: a host sends nearly every
     /// packet to one neighbour (its peer, or its gateway), and one comparison is cheaper
-    /// than hashing the address for every packet.
+    /// than searching the table for every packet.
     last_found: Option<(Ipv4Addr, EthernetAddress, Instant)>,
-    pending: HashMap<Ipv4Addr, Pending>,
+    /// Ordered by address, so that repeated requests leave in the same order on every run:
+    /// the order of a `HashMap` changes from run to run, and a lesson must not.
+    pending: BTreeMap<Ipv4Addr, Pending>,
     lifetime: Duration,
     retry: Duration,
 }
@@ -49,9 +51,9 @@ pub struct Expired {
 impl ArpCache {
     pub fn new(lifetime: Duration, retry: Duration) -> ArpCache {
         ArpCache {
-            entries: HashMap::new(),
+            entries: BTreeMap::new(),
             last_found: None,
-            pending: HashMap::new(),
+            pending: BTreeMap::new(),
             lifetime,
             retry,
         }

@@ -249,6 +249,15 @@ fn smol_instant(now: u64) -> SmolInstant {
     SmolInstant::from_micros(i64::try_from(now).unwrap_or(i64::MAX))
 }
 
+/// smoltcp sends RFC 7323 timestamps only when given a clock for TSval; wirelab always offers
+/// them. Giving smoltcp one too puts the same 12 option bytes in every segment of both stacks,
+/// so that they carry the same payload per frame. Any increasing count is a valid TSval clock
+/// (RFC 7323 §5.4).
+fn smoltcp_timestamp_clock() -> u32 {
+    static CLOCK: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    CLOCK.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 impl SmolHost {
     pub fn new(mac: [u8; 6], ip: Ipv4Addr, settings: &Settings) -> SmolHost {
         let mut device = QueueDevice {
@@ -269,6 +278,7 @@ impl SmolHost {
         );
         let ack_delay = u64::try_from(settings.ack_delay.as_millis()).unwrap_or(u64::MAX);
         socket.set_ack_delay(Some(SmolDuration::from_millis(ack_delay)));
+        socket.set_tsval_generator(Some(smoltcp_timestamp_clock));
         let mut sockets = SocketSet::new(Vec::new());
         let socket = sockets.add(socket);
         SmolHost {
