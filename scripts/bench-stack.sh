@@ -6,8 +6,8 @@
 # same in-memory Ethernet link and driven by the same loop on virtual time
 # (crates/wirelab-stack/examples/bench_stack.rs, helpers in tests/smoltcp_common/): one
 # connection sends --megabytes MB (256) and the receiver checks every byte; same MSS (1460),
-# same socket buffers (--buffer, 64 KiB), both sending RFC 7323 timestamps; on a clean link and through 1 % loss (the same
-# seeded drops for both). After an untimed warm-up transfer of each, the two stacks take
+# same socket buffers (--buffer, 64 KiB), both sending RFC 7323 timestamps; on a clean link
+# and through 1 % loss (the same seeded drops for both). After an untimed warm-up transfer of each, the two stacks take
 # turns, --runs times (3), who goes first alternating, and the best run of each is kept: the
 # one least disturbed by the rest of the machine. Each result is one line:
 #

@@ -1,8 +1,7 @@
 //! The stack benchmark (run by `bash scripts/bench.sh stack`): wirelab ↔ wirelab against
 //! smoltcp ↔ smoltcp, over the same in-memory Ethernet link and the same driver loop (see
 //! `tests/smoltcp_common`), with the same MSS (1460), socket buffers and TCP options (both send
-//! RFC 7323 timestamps), on a clean link and
-//! through 1 % loss (the same seeded drops). One connection sends `--megabytes` MB; the
+//! RFC 7323 timestamps), on a clean link and through 1 % loss (the same seeded drops). One connection sends `--megabytes` MB; the
 //! receiver checks every byte. Wall-clock time from connect to the last byte read, best of
 //! `--runs`, the two stacks taking turns (who goes first alternates, after an untimed
 //! warm-up transfer of each) so that both see the same background load. The `-cpu` lines
