@@ -202,4 +202,17 @@ mod tests {
         assert_eq!((last.ask_again.len(), last.dropped), (0, 1));
         assert_eq!(arp.poll_timeout(), None);
     }
+
+    #[test]
+    fn addresses_whose_timers_expire_together_are_asked_again_in_address_order() {
+        let low = Ipv4Addr::new(10, 0, 0, 2);
+        let high = Ipv4Addr::new(10, 0, 0, 3);
+        for _ in 0..8 {
+            let mut arp = cache();
+            arp.queue(high, vec![1], Instant::ZERO);
+            arp.queue(low, vec![2], Instant::ZERO);
+            let expired = arp.handle_timeout(Instant::from_millis(1000));
+            assert_eq!(expired.ask_again, [low, high]);
+        }
+    }
 }
