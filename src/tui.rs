@@ -104,10 +104,11 @@ pub fn run(args: &TuiArgs) -> Result<(), Failure> {
         .open()
         .map_err(|error| Failure::Input(format!("{name}: {error}")))?;
     CaptureReader::new(reader).map_err(|error| Failure::Input(format!("{name}: {error}")))?;
-    let secrets = match &args.tls_keylog {
-        Some(path) => crate::tls_dissect::keylog_secrets(path)?,
-        None => Default::default(),
-    };
+    let secrets = args
+        .tls_keylog
+        .as_deref()
+        .map(crate::tls_dissect::keylog_secrets)
+        .transpose()?;
     if !std::io::stdout().is_terminal() {
         return Err(Failure::Usage(
             "wirelab tui draws on a terminal, and standard output is not one; \
@@ -116,7 +117,10 @@ pub fn run(args: &TuiArgs) -> Result<(), Failure> {
         ));
     }
     let mut app = wirelab_tui::App::new(source);
-    app.secrets = secrets;
+    // Without --tls-keylog the app keeps the source's own key log (a TLS lesson's).
+    if let Some(secrets) = secrets {
+        app.secrets = secrets;
+    }
     wirelab_tui::run_app(app).map_err(|error| Failure::Input(format!("terminal: {error}")))
 }
 

@@ -286,6 +286,50 @@ fn the_udp_lesson_loses_one_datagram_for_good() {
 }
 
 #[test]
+fn on_a_lossy_link_the_udp_summary_counts_every_lost_datagram() {
+    for seed in 1..=12 {
+        let lesson = run_lesson(
+            "udp",
+            &Params {
+                seed,
+                loss: Some(0.3),
+                ..Params::default()
+            },
+        )
+        .unwrap();
+        let datagrams: Vec<_> = lesson
+            .steps
+            .iter()
+            .flat_map(|s| &s.frames)
+            .filter(|f| f.summary.contains("UDP"))
+            .collect();
+        let lost = |from: &str| {
+            datagrams
+                .iter()
+                .filter(|f| f.summary.starts_with(from) && f.fate == Some("lost"))
+                .count()
+        };
+        let (questions_lost, answers_lost) = (lost("10.0.0.1:5000 >"), lost("10.0.0.2:7 >"));
+        let summary = lesson.summary.replace('\n', " ");
+        let expected = match (questions_lost, answers_lost) {
+            (0, 0) => "(each datagram arrived whole or not at all)".to_string(),
+            (1, 0) => "the one lost, a question.".to_string(),
+            (0, 1) => "the one lost, an answer.".to_string(),
+            (q, a) => format!("the {} lost:", q + a),
+        };
+        assert!(summary.contains(&expected), "seed {seed}: {summary}");
+        let questions_sent = datagrams
+            .iter()
+            .filter(|f| f.summary.starts_with("10.0.0.1:5000 >"))
+            .count();
+        if questions_sent < 5 {
+            let never_sent = format!("{} question", 5 - questions_sent);
+            assert!(summary.contains(&never_sent), "seed {seed}: {summary}");
+        }
+    }
+}
+
+#[test]
 fn the_arp_ping_lesson_resolves_b_once_and_gives_up_on_a_missing_host() {
     let lesson = lesson("arp-ping");
     let requests_for_b = lesson

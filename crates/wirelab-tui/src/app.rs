@@ -19,6 +19,7 @@ use std::time::Duration;
 use wirelab_analyze::app::tls::Secrets;
 use wirelab_analyze::ladder::Ladder;
 use wirelab_analyze::stream::Followed;
+use wirelab_tls::keylog::KeyLog;
 use wirelab_wire::filter::Filter;
 
 /// The TCP panel's charts and checkpoints, for the (stream, its segments, events) they were
@@ -134,7 +135,8 @@ pub struct App {
     pub tls: Option<TlsText>,
     pub(crate) tls_job: Option<Job<TlsSession>>,
     pub tls_scroll: usize,
-    /// Secrets from `--tls-keylog`: the detail tree and the TLS pane decrypt with them.
+    /// Secrets from `--tls-keylog`, or else from the source (a TLS lesson's key log): the
+    /// detail tree and the TLS pane decrypt with them.
     pub secrets: Secrets,
     /// The source's events (narration, the stack's TCP events), as far as read.
     pub events: Vec<TraceEvent>,
@@ -147,6 +149,27 @@ pub struct App {
     pub quit: bool,
     /// Where each pane was drawn last, for the mouse.
     pub areas: Areas,
+}
+
+/// The secrets of the source's own key log (a TLS lesson's), or none; a key log that does not
+/// parse is reported in the status line instead.
+fn source_secrets(source: &dyn TraceSource) -> (Secrets, Option<String>) {
+    let Some(text) = source.tls_keylog() else {
+        return (Secrets::default(), None);
+    };
+    match KeyLog::parse(&text) {
+        Ok(keylog) => (
+            Secrets {
+                keylog: Some(Arc::new(keylog)),
+                rsa_key: None,
+            },
+            None,
+        ),
+        Err(error) => (
+            Secrets::default(),
+            Some(format!("the key log of {}: {error}", source.name())),
+        ),
+    }
 }
 
 /// Screen areas of the last frame drawn.
@@ -165,6 +188,7 @@ impl App {
     pub fn new(source: Arc<dyn TraceSource>) -> App {
         wirelab_analyze::register_fields();
         let index = index::load(source.clone());
+        let (secrets, keylog_error) = source_secrets(&*source);
         App {
             source,
             index,
@@ -174,7 +198,7 @@ impl App {
             list_top: 0,
             filter: None,
             filter_input: None,
-            message: None,
+            message: keylog_error,
             replay: None,
             pending: None,
             detail: None,
@@ -189,7 +213,7 @@ impl App {
             tls: None,
             tls_job: None,
             tls_scroll: 0,
-            secrets: Secrets::default(),
+            secrets,
             events: Vec::new(),
             playback: Playback::default(),
             tcp_charts: None,

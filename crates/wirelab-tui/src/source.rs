@@ -73,6 +73,12 @@ pub trait TraceSource: Send + Sync {
     fn is_live(&self) -> bool {
         false
     }
+    /// The TLS key log (NSS format) of the sessions in the trace, when the source knows it:
+    /// a TLS lesson made its own keys. The app decrypts with it unless `--tls-keylog` gives
+    /// another; capture files have none (their key log comes with `--tls-keylog`).
+    fn tls_keylog(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A capture file on disk.

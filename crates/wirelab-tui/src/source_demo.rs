@@ -22,6 +22,9 @@ pub struct DemoSource {
     capture: EmbeddedCapture,
     events: Vec<TraceEvent>,
     frames: u64,
+    /// The lesson's key log: the TLS lessons log their master secret, as a browser does
+    /// with SSLKEYLOGFILE.
+    keylog: Option<String>,
 }
 
 impl DemoSource {
@@ -42,6 +45,7 @@ impl DemoSource {
             capture: EmbeddedCapture::new(format!("demo {}", lesson.name), bytes),
             events,
             frames,
+            keylog: lesson.keylog.clone(),
         }
     }
 
@@ -98,6 +102,9 @@ impl TraceSource for DemoSource {
     }
     fn events_from(&self, from: usize) -> Vec<TraceEvent> {
         self.events.get(from..).unwrap_or_default().to_vec()
+    }
+    fn tls_keylog(&self) -> Option<String> {
+        self.keylog.clone()
     }
 }
 
@@ -216,6 +223,14 @@ mod tests {
         assert_eq!(source.events_from(2), all[2..].to_vec());
         assert!(source.events_from(all.len() + 5).is_empty());
         assert!(!source.is_live());
+    }
+
+    #[test]
+    fn a_tls_lesson_hands_over_its_key_log_and_a_tcp_lesson_has_none() {
+        let lesson = wirelab_demos::run_lesson("tls-ecdhe", &Params::default()).unwrap();
+        let keylog = DemoSource::from_lesson(&lesson).tls_keylog();
+        assert!(keylog.is_some_and(|k| k.starts_with("CLIENT_RANDOM ")));
+        assert_eq!(handshake().1.tls_keylog(), None);
     }
 
     #[test]

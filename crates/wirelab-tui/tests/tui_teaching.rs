@@ -8,7 +8,7 @@ use common::{app, app_over, draw_now, golden, key, keys, pcap_path, screen};
 use ratatui::crossterm::event::KeyCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use wirelab_tui::{App, DemoSource, EventKind, Pane};
+use wirelab_tui::{App, DemoSource, EventKind, Pane, TraceSource};
 
 /// An app over the lesson `name` with its default parameters.
 fn demo(name: &str) -> App {
@@ -234,6 +234,60 @@ fn the_tls_pane_without_a_key_log_says_how_to_give_one() {
     assert!(shown.contains("Client Hello"), "{shown}");
     assert!(shown.contains("--tls-keylog"), "{shown}");
     assert!(!shown.contains("Master secret"), "{shown}");
+}
+
+#[test]
+fn the_tls_pane_of_a_tls_demo_shows_the_master_secret_from_the_lessons_own_key_log() {
+    let lesson = wirelab_demos::run_lesson("tls-ecdhe", &wirelab_demos::Params::default())
+        .expect("the lesson runs");
+    let keylog = lesson.keylog.clone().expect("a TLS lesson logs its keys");
+    let source = DemoSource::from_lesson(&lesson);
+    assert_eq!(source.tls_keylog(), Some(keylog.clone()));
+    // The app takes the key log from the source: no --tls-keylog, no secrets set by hand.
+    let mut app = app_over(Arc::new(source));
+    // The TLS stream is the lesson's only TCP stream; its fourth segment is the ClientHello.
+    let client_hello = {
+        let index = wirelab_tui::index::lock(&app.index);
+        let stream = index.tcp_streams.first().expect("one TCP stream");
+        u64::from(*stream.get(3).expect("the ClientHello after the handshake"))
+    };
+    app.select_frame(client_hello);
+    keys(&mut app, "t");
+    assert_eq!(app.focus, Pane::Tls);
+    let shown = screen(&mut app, 120, 60);
+    assert!(shown.contains("Client Hello"), "{shown}");
+    assert!(
+        shown.contains("Secrets (from the key log"),
+        "the pane says where its secrets come from:\n{shown}"
+    );
+    // The key log's line is `CLIENT_RANDOM <client random> <master secret>`, both in hex.
+    let master_secret = keylog
+        .lines()
+        .find_map(|line| line.strip_prefix("CLIENT_RANDOM "))
+        .and_then(|rest| rest.split_whitespace().nth(1))
+        .expect("a CLIENT_RANDOM line");
+    // The pane may cut the long hex at its right edge: compare what fits.
+    let shown_secret = shown
+        .lines()
+        .find_map(|line| line.split_once("Master secret: "))
+        .map(|(_, rest)| {
+            rest.split(|c: char| !c.is_ascii_hexdigit())
+                .next()
+                .unwrap_or("")
+        })
+        .unwrap_or_else(|| panic!("no master secret line:\n{shown}"));
+    assert!(shown_secret.len() >= 16, "{shown}");
+    assert!(
+        master_secret.starts_with(shown_secret),
+        "{shown_secret} is not the lesson's {master_secret}"
+    );
+}
+
+#[test]
+fn a_capture_file_carries_no_key_log_of_its_own() {
+    let app = app("tls-ecdhe.pcap");
+    assert!(app.source.tls_keylog().is_none());
+    assert!(app.secrets.keylog.is_none());
 }
 
 #[test]

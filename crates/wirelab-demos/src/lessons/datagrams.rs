@@ -1,7 +1,8 @@
 //! Below and beside TCP: UDP datagrams, ARP and ICMP echo.
 
+use crate::narrate;
 use crate::run::{Run, Setup};
-use crate::{Host, Lesson, Params};
+use crate::{Host, Lesson, Params, Step};
 use std::net::{Ipv4Addr, SocketAddrV4};
 use wirelab_stack::sim::ADDR_B;
 use wirelab_stack::Duration;
@@ -33,6 +34,7 @@ pub fn udp(params: &Params) -> Lesson {
             false
         });
     }
+    let steps = run.into_steps();
     Lesson {
         keylog: None,
         name: "udp",
@@ -43,13 +45,112 @@ pub fn udp(params: &Params) -> Lesson {
                 it again. Reliability, if an application needs it, is the application's \
                 business (RFC 768, RFC 8085 §3.3)."
             .to_string(),
-        steps: run.into_steps(),
-        summary: format!(
-            "{answers} of {questions} questions were answered. UDP kept the message \
-             boundaries (each datagram arrived whole or not at all) but gave no word about \
-             the one lost."
-        ),
+        summary: udp_summary(&DatagramCount::of(questions, answers, &steps)),
+        steps,
     }
+}
+
+/// What became of the questions of the udp lesson, counted from its trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DatagramCount {
+    questions: usize,
+    answers: usize,
+    questions_lost: usize,
+    answers_lost: usize,
+    /// Questions still waiting in A's ARP queue (or dropped from it) when the lesson ended:
+    /// the link had lost the ARP request for B or its reply.
+    never_sent: usize,
+    /// Questions neither answered nor lost: the answer was still on its way at the end.
+    unfinished: usize,
+}
+
+impl DatagramCount {
+    fn of(questions: usize, answers: usize, steps: &[Step]) -> DatagramCount {
+        let datagrams = || {
+            steps
+                .iter()
+                .flat_map(|s| &s.frames)
+                .filter(|f| narrate::carries_data(&f.bytes))
+        };
+        let sent_by = |host: Host| datagrams().filter(|f| f.from == host).count();
+        let lost_by = |host: Host| {
+            datagrams()
+                .filter(|f| f.from == host && f.fate == Some("lost"))
+                .count()
+        };
+        let (questions_lost, answers_lost) = (lost_by(Host::A), lost_by(Host::B));
+        let never_sent = questions.saturating_sub(sent_by(Host::A));
+        DatagramCount {
+            questions,
+            answers,
+            questions_lost,
+            answers_lost,
+            never_sent,
+            unfinished: questions
+                .saturating_sub(answers + questions_lost + answers_lost + never_sent),
+        }
+    }
+}
+
+/// "2 questions", "1 answer".
+fn how_many(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+fn udp_summary(count: &DatagramCount) -> String {
+    let DatagramCount {
+        questions,
+        answers,
+        questions_lost,
+        answers_lost,
+        never_sent,
+        unfinished,
+    } = *count;
+    let mut summary = format!(
+        "{answers} of {questions} questions were answered. UDP kept the message boundaries \
+         (each datagram arrived whole or not at all)"
+    );
+    let lost = questions_lost + answers_lost;
+    let which: Vec<String> = [(questions_lost, "question"), (answers_lost, "answer")]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .map(|(n, noun)| how_many(n, noun))
+        .collect();
+    match lost {
+        0 if never_sent == 0 => summary.push_str("; this time the link lost none."),
+        0 => summary.push('.'),
+        1 if questions_lost == 1 => {
+            summary.push_str(" but gave no word about the one lost, a question.")
+        }
+        1 => summary.push_str(" but gave no word about the one lost, an answer."),
+        _ => summary.push_str(&format!(
+            " but gave no word about the {lost} lost: {}.",
+            which.join(" and ")
+        )),
+    }
+    if never_sent > 0 {
+        summary.push_str(&format!(
+            " {} never left A, waiting for B's Ethernet address: the link lost the ARP \
+             request or its reply, and A's application was not told \
+             (RFC 1122 §2.3.2.2).",
+            how_many(never_sent, "question")
+        ));
+    }
+    if unfinished > 0 {
+        summary.push_str(&format!(
+            " {} still on the way when the lesson ended.",
+            if unfinished == 1 {
+                "1 answer was".to_string()
+            } else {
+                format!("{unfinished} answers were")
+            }
+        ));
+    }
+    summary
 }
 
 pub fn arp_ping(params: &Params) -> Lesson {
@@ -88,5 +189,86 @@ pub fn arp_ping(params: &Params) -> Lesson {
             "{replies} of 3 pings to B were answered. The ping to 10.0.0.3 never left A: \
              without a link-layer address there is nothing to send it to."
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(answers: usize, questions_lost: usize, answers_lost: usize) -> DatagramCount {
+        DatagramCount {
+            questions: 5,
+            answers,
+            questions_lost,
+            answers_lost,
+            never_sent: 0,
+            unfinished: 0,
+        }
+    }
+
+    #[test]
+    fn one_lost_question_is_the_one_lost() {
+        assert!(udp_summary(&count(4, 1, 0))
+            .ends_with("but gave no word about the one lost, a question."));
+    }
+
+    #[test]
+    fn one_lost_answer_is_named_an_answer() {
+        assert!(udp_summary(&count(4, 0, 1))
+            .ends_with("but gave no word about the one lost, an answer."));
+    }
+
+    #[test]
+    fn several_losses_are_counted_and_split_into_questions_and_answers() {
+        let summary = udp_summary(&count(1, 2, 2));
+        assert!(summary.starts_with("1 of 5 questions were answered."));
+        assert!(summary.ends_with("but gave no word about the 4 lost: 2 questions and 2 answers."));
+        assert!(udp_summary(&count(2, 3, 0)).ends_with("about the 3 lost: 3 questions."));
+        assert!(
+            udp_summary(&count(3, 1, 1)).ends_with("about the 2 lost: 1 question and 1 answer.")
+        );
+    }
+
+    #[test]
+    fn a_clean_run_says_nothing_was_lost() {
+        assert!(udp_summary(&count(5, 0, 0)).ends_with("; this time the link lost none."));
+    }
+
+    #[test]
+    fn questions_stuck_behind_arp_are_counted_apart_from_the_losses() {
+        let stuck = DatagramCount {
+            never_sent: 3,
+            ..count(1, 1, 0)
+        };
+        let summary = udp_summary(&stuck);
+        assert!(summary.contains("about the one lost, a question. 3 questions never left A"));
+        let late = DatagramCount {
+            unfinished: 1,
+            ..count(4, 0, 0)
+        };
+        assert!(
+            udp_summary(&late).ends_with(" 1 answer was still on the way when the lesson ended.")
+        );
+    }
+
+    #[test]
+    fn the_counts_come_from_the_frames_of_the_trace() {
+        let params = Params {
+            seed: 4,
+            loss: Some(0.3),
+            ..Params::default()
+        };
+        let lesson = udp(&params);
+        let count = DatagramCount::of(5, 1, &lesson.steps);
+        assert_eq!(
+            (
+                count.questions_lost,
+                count.answers_lost,
+                count.never_sent,
+                count.unfinished
+            ),
+            (2, 2, 0, 0)
+        );
     }
 }
