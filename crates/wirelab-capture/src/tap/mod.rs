@@ -107,7 +107,8 @@ pub struct TapDevice {
 }
 
 impl TapDevice {
-    /// Attaches to an existing TAP device (made with `ip tuntap add NAME mode tap`).
+    /// Attaches to an existing TAP device (made with `ip tuntap add NAME mode tap`). When
+    /// the kernel's side is up, returns once it can send to us (see `wait_until_running`).
     pub fn open(name: &str) -> io::Result<TapDevice> {
         check_name(name)?;
         if nix::net::if_::if_nametoindex(name).is_err() {
@@ -120,7 +121,9 @@ impl TapDevice {
                 ),
             ));
         }
-        TapDevice::attach(name)
+        let device = TapDevice::attach(name)?;
+        wait_until_running(name);
+        Ok(device)
     }
 
     /// Creates a new TAP device `name` that disappears when it is closed (needs root or
@@ -309,6 +312,33 @@ fn in_namespace(
             "the thread opening the TAP device panicked",
         ))
     })
+}
+
+/// Waits (at most a second) until the kernel's side of the device `name`, if it is up, is
+/// RUNNING too. Opening the file turns the carrier on, but the kernel starts the device's
+/// transmit queue a few milliseconds later (linkwatch): until then it drops what it sends us,
+/// so the answer to our first ARP request is lost and the stack waits a second to ask again.
+fn wait_until_running(name: &str) {
+    use nix::net::if_::InterfaceFlags;
+    let flags = || {
+        nix::ifaddrs::getifaddrs().ok().and_then(|mut addresses| {
+            addresses
+                .find(|entry| entry.interface_name == name)
+                .map(|entry| entry.flags)
+        })
+    };
+    for _ in 0..1000 {
+        match flags() {
+            Some(f) if f.contains(InterfaceFlags::IFF_UP) => {
+                if f.contains(InterfaceFlags::IFF_RUNNING) {
+                    return;
+                }
+            }
+            // Down (the caller brings it up, or waits for it) or gone: nothing to wait for.
+            _ => return,
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
 
 /// poll(2) for input on `fd`. A timeout above poll's limit (about 24 days) waits that long;

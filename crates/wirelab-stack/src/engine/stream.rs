@@ -29,7 +29,14 @@ impl Io<'_> {
 
     /// Takes all the input.
     pub fn take_input(&mut self) -> Vec<u8> {
-        self.input.drain(..).collect()
+        // The ring's two halves, copied whole: `drain(..).collect()` goes byte by byte, and
+        // was a third of a download's time over a TAP device.
+        let (front, back) = self.input.as_slices();
+        let mut taken = Vec::with_capacity(front.len() + back.len());
+        taken.extend_from_slice(front);
+        taken.extend_from_slice(back);
+        self.input.clear();
+        taken
     }
 
     /// CLOSE once everything written has been handed to TCP (RFC 9293 §3.10.4: the FIN
