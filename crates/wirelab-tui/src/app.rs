@@ -2,6 +2,7 @@
 //! the state, `render` (view.rs) draws it, so that tests drive an `App` directly and draw it on
 //! ratatui's `TestBackend`.
 
+use crate::builds::CompactLadder;
 use crate::index::{self, Cancel, SharedIndex};
 use crate::play::Playback;
 use crate::replay::{self, FrameDetail, Job, Replay, ReplayContext, SharedFilter};
@@ -17,7 +18,6 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::Duration;
 use wirelab_analyze::app::tls::Secrets;
-use wirelab_analyze::ladder::Ladder;
 use wirelab_analyze::stream::Followed;
 use wirelab_tls::keylog::KeyLog;
 use wirelab_wire::filter::Filter;
@@ -93,15 +93,7 @@ pub struct ActiveFilter {
     cancel: Cancel,
 }
 
-/// A ladder drawn for one stream at one width.
-pub struct LadderText {
-    pub stream: u32,
-    pub width: usize,
-    pub lines: Result<Vec<String>, String>,
-    /// The line of each frame's arrow, by frame number, so that finding the selected arrow
-    /// in a ladder of a million lines is a binary search.
-    pub arrows: Vec<(u64, usize)>,
-}
+pub use crate::builds::LadderText;
 
 pub struct App {
     pub source: Arc<dyn TraceSource>,
@@ -127,8 +119,8 @@ pub struct App {
     pub ladder: Option<LadderText>,
     pub ladder_scroll: usize,
     /// The ladder of a stream, once built in the background, and the build under way.
-    pub(crate) ladder_built: Option<(u32, Result<Arc<Ladder>, String>)>,
-    pub(crate) ladder_job: Option<Job<(Arc<Ladder>, LadderText)>>,
+    pub(crate) ladder_built: Option<(u32, Result<Arc<CompactLadder>, String>)>,
+    pub(crate) ladder_job: Option<Job<(Arc<CompactLadder>, LadderText)>>,
     /// The width the ladder job draws for.
     pub(crate) ladder_job_width: usize,
     pub(crate) follow_job: Option<Job<Followed>>,

@@ -2,7 +2,11 @@
 //! followed bytes, its TLS session — so that a long stream never freezes the screen: the pane
 //! says "building…" until the thread is done (replay.rs's [`Job`]).
 
-use crate::app::{App, LadderText, Overlay, TlsText};
+mod ladder_log;
+
+pub use ladder_log::{CompactLadder, LadderLines};
+
+use crate::app::{App, Overlay, TlsText};
 use crate::index;
 use crate::replay::{self, Job};
 use std::sync::Arc;
@@ -20,10 +24,11 @@ impl App {
             .map_or(0, u64::from)
     }
 
-    /// Make sure the ladder of the selected stream is drawn for this width. Both the ladder
-    /// (reading the trace) and its text (a million lines for a long stream) are made in a
-    /// background thread; meanwhile `ladder` is `None` and [`App::ladder_building`] says
-    /// which stream is being built. A new width draws the ladder kept again, without reading.
+    /// Make sure the ladder of the selected stream is laid out for this width. The ladder
+    /// (reading the trace, kept compact: ladder_log.rs) and its layout (counting each arrow's
+    /// rows) are made in a background thread; meanwhile `ladder` is `None` and
+    /// [`App::ladder_building`] says which stream is being built. A new width lays out the
+    /// ladder kept again, without reading. Only the rows on the screen are ever drawn.
     pub fn refresh_ladder(&mut self, width: usize) {
         let Some(stream) = self.selected_stream() else {
             self.ladder = None;
@@ -41,7 +46,11 @@ impl App {
                     }
                     Err(error) => {
                         self.ladder_built = Some((stream, Err(error.clone())));
-                        self.ladder = Some(ladder_text(stream, width, Err(error)));
+                        self.ladder = Some(LadderText {
+                            stream,
+                            width,
+                            lines: Err(error),
+                        });
                     }
                 }
             }
@@ -60,6 +69,10 @@ impl App {
             .as_ref()
             .filter(|(s, _)| *s == stream)
             .map(|(_, ladder)| ladder.clone());
+        // The ladder kept belongs to another stream: let it go before building this one.
+        if built.is_none() {
+            self.ladder_built = None;
+        }
         let last = self.last_frame_of(stream);
         let source = self.source.clone();
         self.ladder_job_width = width;
@@ -73,10 +86,15 @@ impl App {
                 ascii: false,
             };
             let title = format!("TCP stream {stream}");
-            let lines = wirelab_analyze::ladder::render_text(&ladder, &title, style)
-                .map(|text| text.lines().map(str::to_string).collect())
-                .map_err(|error| error.to_string());
-            Ok((ladder, ladder_text(stream, width, lines)))
+            let lines = LadderLines::new(ladder.clone(), &title, style);
+            Ok((
+                ladder,
+                LadderText {
+                    stream,
+                    width,
+                    lines,
+                },
+            ))
         }));
     }
 
@@ -237,25 +255,9 @@ fn follow_lines(followed: &Followed) -> Vec<(usize, String)> {
     lines
 }
 
-/// A ladder's lines, with the line of each frame's arrow.
-fn ladder_text(stream: u32, width: usize, lines: Result<Vec<String>, String>) -> LadderText {
-    // An arrow's line starts with its frame number (`  3 0.000033 …`).
-    let mut arrows: Vec<(u64, usize)> = lines
-        .as_ref()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-        .filter_map(|(i, line): (usize, &String)| {
-            Some((line.split_whitespace().next()?.parse().ok()?, i))
-        })
-        .collect();
-    arrows.sort_by_key(|(frame, _)| *frame);
-    arrows.dedup_by_key(|(frame, _)| *frame);
-    LadderText {
-        stream,
-        width,
-        lines,
-        arrows,
-    }
+/// A ladder laid out for one stream at one width, or why it cannot be drawn.
+pub struct LadderText {
+    pub stream: u32,
+    pub width: usize,
+    pub lines: Result<LadderLines, String>,
 }

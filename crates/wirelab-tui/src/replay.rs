@@ -5,6 +5,7 @@
 //! after the original), so each of these runs the analysis from the first frame; only the
 //! frame shown keeps its tree. Stepping forward continues where the last replay stopped.
 
+use crate::builds::CompactLadder;
 use crate::index::Cancel;
 use crate::source::TraceSource;
 use std::collections::VecDeque;
@@ -13,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
 use wirelab_analyze::app::tls::Secrets;
-use wirelab_analyze::ladder::{Ladder, LadderBuilder};
+use wirelab_analyze::ladder::LadderBuilder;
 use wirelab_analyze::stream::{Followed, Proto, StreamOptions};
 use wirelab_analyze::Analyzer;
 use wirelab_capture::CaptureReader;
@@ -175,14 +176,17 @@ fn replay_until(
     Ok(analyzer)
 }
 
-/// The ladder of TCP stream `stream`, whose last frame is `last`.
+/// The ladder of TCP stream `stream`, whose last frame is `last`, each arrow put into the
+/// compact log as soon as it is drawn: a stream of a million segments keeps a few bytes a
+/// segment, not the few hundred an [`Arrow`](wirelab_analyze::ladder::Arrow) takes.
 pub fn ladder(
     source: &dyn TraceSource,
     context: &ReplayContext,
     stream: u32,
     last: u64,
-) -> Result<Ladder, String> {
+) -> Result<CompactLadder, String> {
     let mut builder = LadderBuilder::new(Some(u64::from(stream)));
+    let mut compact = CompactLadder::default();
     replay_until(
         source,
         context,
@@ -190,10 +194,13 @@ pub fn ladder(
         last,
         |frame, d| {
             builder.frame(frame, d);
+            builder.take_arrows().iter().for_each(|a| compact.add(a));
             true
         },
     )?;
-    builder.finish().map_err(|error| error.to_string())
+    compact.ladder = builder.finish().map_err(|error| error.to_string())?;
+    compact.arrows.shrink();
+    Ok(compact)
 }
 
 /// TCP stream `stream` reassembled, as `wirelab follow` shows it.

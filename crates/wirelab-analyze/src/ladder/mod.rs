@@ -16,7 +16,9 @@ pub use model::{
     Arrow, Endpoint, Ladder, LadderBuilder, LadderError, NotDrawn, Transport, MAX_ENDPOINTS,
 };
 pub use svg::render_svg;
-pub use text::{render_text, TextStyle, TooNarrow, MAX_WIDTH};
+pub use text::{
+    empty_ladder_lines, render_text, ArrowSummary, RowPainter, TextStyle, TooNarrow, MAX_WIDTH,
+};
 
 #[cfg(test)]
 mod tests;

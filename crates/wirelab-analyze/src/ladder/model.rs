@@ -354,6 +354,8 @@ pub struct LadderBuilder {
     /// Each endpoint's column, so that a trace with thousands of endpoints (a port scan) costs
     /// one lookup a frame, not a walk along every column.
     column_of: HashMap<Endpoint, usize>,
+    /// Arrows handed out by [`LadderBuilder::take_arrows`] so far.
+    arrows_taken: u64,
 }
 
 impl LadderBuilder {
@@ -370,6 +372,7 @@ impl LadderBuilder {
             first_senders: HashMap::new(),
             gap: false,
             column_of: HashMap::new(),
+            arrows_taken: 0,
         }
     }
 
@@ -461,7 +464,17 @@ impl LadderBuilder {
             _ => false,
         };
         // Only a gap between two arrows is worth marking.
-        self.gap |= drawn_otherwise && !self.ladder.arrows.is_empty();
+        let any_arrow = self.arrows_taken > 0 || !self.ladder.arrows.is_empty();
+        self.gap |= drawn_otherwise && any_arrow;
+    }
+
+    /// The arrows added since the last call, handed over instead of kept: a caller that keeps
+    /// them in a smaller form (a million segments of one stream) takes them after each frame.
+    /// The ladder [`LadderBuilder::finish`] returns then has only the arrows not taken.
+    pub fn take_arrows(&mut self) -> Vec<Arrow> {
+        let arrows = std::mem::take(&mut self.ladder.arrows);
+        self.arrows_taken += arrows.len() as u64;
+        arrows
     }
 
     fn count_stream(&mut self, fields: &FrameFields<'_>) {

@@ -111,60 +111,165 @@ struct Layout {
 /// Draw `ladder` under a `title` line.
 /// Widths above [`MAX_WIDTH`] are drawn [`MAX_WIDTH`] wide.
 pub fn render_text(ladder: &Ladder, title: &str, style: TextStyle) -> Result<String, TooNarrow> {
-    let style = TextStyle {
-        width: style.width.min(MAX_WIDTH),
-        ..style
-    };
-    let pen = if style.ascii { &ASCII } else { &UNICODE };
+    let mut summary = ArrowSummary::default();
+    ladder.arrows.iter().for_each(|arrow| summary.add(arrow));
     let mut out = String::new();
-    for line in wrap(title, style.width, pen) {
-        out.push_str(&line);
+    let mut push = |line: &str| {
+        out.push_str(line);
         out.push('\n');
-    }
-    if ladder.endpoints.is_empty() {
-        out.push_str("No TCP segments or UDP datagrams to draw.\n");
-        return Ok(out);
-    }
-    let layout = layout(ladder, style.width)?;
-    out.push('\n');
-    for line in header(ladder, &layout, pen) {
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out.push_str(layout.blank_row(pen).iter().collect::<String>().trim_end());
-    out.push('\n');
-    for arrow in &ladder.arrows {
-        for row in arrow_rows(ladder, arrow, &layout, pen) {
-            out.push_str(row.iter().collect::<String>().trim_end());
-            out.push('\n');
+    };
+    let painter = match RowPainter::new(ladder, &summary, style)? {
+        Some(painter) => painter,
+        None => {
+            empty_ladder_lines(title, style)
+                .iter()
+                .for_each(|l| push(l));
+            return Ok(out);
         }
+    };
+    painter.head(ladder, title).iter().for_each(|l| push(l));
+    for arrow in &ladder.arrows {
+        painter.rows(arrow).iter().for_each(|l| push(l));
     }
-    out.push('\n');
-    for line in wrap(&footer(ladder), style.width, pen) {
-        out.push_str(&line);
-        out.push('\n');
-    }
+    painter.foot(ladder, &summary).iter().for_each(|l| push(l));
     Ok(out)
 }
 
-fn layout(ladder: &Ladder, width: usize) -> Result<Layout, TooNarrow> {
-    let arrows = &ladder.arrows;
-    let frame_width = arrows.iter().map(|a| a.frame.to_string().len()).max();
-    let time_width = arrows.iter().map(|a| a.seconds().len()).max();
-    let (frame_width, time_width) = (frame_width.unwrap_or(1), time_width.unwrap_or(8));
+/// What the layout and the footer of a ladder depend on, gathered one arrow at a time, so that
+/// a ladder too long to keep (a million segments) can still be drawn a few rows at a time by a
+/// [`RowPainter`], exactly as [`render_text`] draws it whole.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArrowSummary {
+    /// The widest frame number and time, in characters.
+    frame_width: Option<usize>,
+    time_width: Option<usize>,
+    /// For each column, the widest state written beside it, plus one for the space.
+    state_widths: Vec<usize>,
+    tcp: u64,
+    udp: u64,
+}
+
+impl ArrowSummary {
+    pub fn add(&mut self, arrow: &Arrow) {
+        let widest = |slot: &mut Option<usize>, width: usize| {
+            *slot = Some(slot.map_or(width, |w| w.max(width)));
+        };
+        widest(&mut self.frame_width, arrow.frame.to_string().len());
+        widest(&mut self.time_width, arrow.seconds().len());
+        for (column, state) in [(arrow.from, &arrow.from_state), (arrow.to, &arrow.to_state)] {
+            let Some(state) = state else { continue };
+            if self.state_widths.len() <= column {
+                self.state_widths.resize(column + 1, 0);
+            }
+            if let Some(width) = self.state_widths.get_mut(column) {
+                *width = (*width).max(state.chars().count() + 1);
+            }
+        }
+        match arrow.transport {
+            super::model::Transport::Tcp { .. } => self.tcp += 1,
+            super::model::Transport::Udp => self.udp += 1,
+        }
+    }
+
+    /// How many arrows were added.
+    pub fn arrows(&self) -> u64 {
+        self.tcp + self.udp
+    }
+
+    fn state_width(&self, column: usize) -> usize {
+        self.state_widths.get(column).copied().unwrap_or(0)
+    }
+}
+
+/// The text of a ladder with no endpoints: its title and why nothing is drawn.
+pub fn empty_ladder_lines(title: &str, style: TextStyle) -> Vec<String> {
+    let style = capped(style);
+    let pen = if style.ascii { &ASCII } else { &UNICODE };
+    let mut lines = wrap(title, style.width, pen);
+    lines.push("No TCP segments or UDP datagrams to draw.".to_string());
+    lines
+}
+
+/// Draws a ladder's lines a part at a time — the head, one arrow's rows, the foot — each line
+/// as [`render_text`] writes it (without its line end).
+pub struct RowPainter {
+    layout: Layout,
+    pen: &'static Pen,
+    endpoints: usize,
+}
+
+impl RowPainter {
+    /// The painter for `ladder`'s endpoints and the arrows `summary` was told of; `None` when
+    /// the ladder has no endpoints (see [`empty_ladder_lines`]).
+    pub fn new(
+        ladder: &Ladder,
+        summary: &ArrowSummary,
+        style: TextStyle,
+    ) -> Result<Option<RowPainter>, TooNarrow> {
+        let style = capped(style);
+        if ladder.endpoints.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(RowPainter {
+            layout: layout(ladder, summary, style.width)?,
+            pen: if style.ascii { &ASCII } else { &UNICODE },
+            endpoints: ladder.endpoints.len(),
+        }))
+    }
+
+    /// The title, the endpoints' names and the lifelines' first row.
+    pub fn head(&self, ladder: &Ladder, title: &str) -> Vec<String> {
+        let mut lines = wrap(title, self.layout.width, self.pen);
+        lines.push(String::new());
+        for line in header(ladder, &self.layout, self.pen) {
+            lines.push(line.trim_end().to_string());
+        }
+        lines.push(trimmed(&self.layout.blank_row(self.pen)));
+        lines
+    }
+
+    /// The rows of one arrow.
+    pub fn rows(&self, arrow: &Arrow) -> Vec<String> {
+        arrow_rows(self.endpoints, arrow, &self.layout, self.pen)
+            .iter()
+            .map(|row| trimmed(row))
+            .collect()
+    }
+
+    /// How many rows [`RowPainter::rows`] gives for `arrow`, counted without drawing them.
+    pub fn row_count(&self, arrow: &Arrow) -> usize {
+        arrow_row_count(self.endpoints, arrow, &self.layout, self.pen)
+    }
+
+    /// What was drawn and what was not.
+    pub fn foot(&self, ladder: &Ladder, summary: &ArrowSummary) -> Vec<String> {
+        let mut lines = vec![String::new()];
+        lines.extend(wrap(&footer(ladder, summary), self.layout.width, self.pen));
+        lines
+    }
+}
+
+fn capped(style: TextStyle) -> TextStyle {
+    TextStyle {
+        width: style.width.min(MAX_WIDTH),
+        ..style
+    }
+}
+
+fn trimmed(row: &[char]) -> String {
+    row.iter().collect::<String>().trim_end().to_string()
+}
+
+fn layout(ladder: &Ladder, summary: &ArrowSummary, width: usize) -> Result<Layout, TooNarrow> {
+    let frame_width = summary.frame_width.unwrap_or(1);
+    let time_width = summary.time_width.unwrap_or(8);
     let last = ladder.endpoints.len() - 1;
-    let state_width = |column: usize| {
-        let states = arrows.iter().flat_map(|a| {
-            let from = (a.from == column)
-                .then_some(a.from_state.as_deref())
-                .flatten();
-            let to = (a.to == column).then_some(a.to_state.as_deref()).flatten();
-            from.into_iter().chain(to)
-        });
-        states.map(|s| s.chars().count() + 1).max().unwrap_or(0)
+    let left_margin = summary.state_width(0);
+    let right_margin = if last == 0 {
+        0
+    } else {
+        summary.state_width(last)
     };
-    let left_margin = state_width(0);
-    let right_margin = if last == 0 { 0 } else { state_width(last) };
     let first_column = frame_width + 1 + time_width + 2 + left_margin;
     let gaps = last.max(1);
     let needed = first_column + gaps * MIN_GAP + 1 + right_margin;
@@ -257,7 +362,7 @@ fn place_names(
 /// The rows of one arrow: its label (wrapped to the space between the two lifelines), the
 /// arrow itself with the time and the margin states, then the states of endpoints that have
 /// no margin.
-fn arrow_rows(ladder: &Ladder, arrow: &Arrow, layout: &Layout, pen: &Pen) -> Vec<Vec<char>> {
+fn arrow_rows(endpoints: usize, arrow: &Arrow, layout: &Layout, pen: &Pen) -> Vec<Vec<char>> {
     let (Some(&from), Some(&to)) = (layout.columns.get(arrow.from), layout.columns.get(arrow.to))
     else {
         return Vec::new();
@@ -272,20 +377,13 @@ fn arrow_rows(ladder: &Ladder, arrow: &Arrow, layout: &Layout, pen: &Pen) -> Vec
         rows.push(row);
     }
 
-    // The shaft holds the badges when they fit; otherwise they join the label.
-    let badges = arrow.badges.join(", ");
-    let shaft_room = (right - left).saturating_sub(6);
-    let badges_in_shaft = !badges.is_empty() && badges.chars().count() + 2 <= shaft_room;
-    let mut label = arrow.label.clone();
-    if !badges.is_empty() && !badges_in_shaft {
-        label = format!("[{badges}] {label}");
-    }
-    let label_room = if left == right {
-        layout.width - left - 2
-    } else {
-        right - left - 3
-    };
-    for line in wrap(&label, label_room, pen) {
+    let ArrowLabel {
+        badges,
+        badges_in_shaft,
+        label_room,
+        lines,
+    } = arrow_label(arrow, left, right, layout, pen);
+    for line in lines {
         let mut row = layout.blank_row(pen);
         let length = line.chars().count();
         let start = if left == right {
@@ -336,7 +434,7 @@ fn arrow_rows(ladder: &Ladder, arrow: &Arrow, layout: &Layout, pen: &Pen) -> Vec
         }
     }
     rows.push(row);
-    if left == right && ladder.endpoints.len() == 1 {
+    if left == right && endpoints == 1 {
         return rows;
     }
     for (x, state) in middle_states {
@@ -349,6 +447,59 @@ fn arrow_rows(ladder: &Ladder, arrow: &Arrow, layout: &Layout, pen: &Pen) -> Vec
         rows.push(row);
     }
     rows
+}
+
+/// An arrow's label, wrapped, and its badges: in the shaft when they fit, otherwise in front
+/// of the label.
+struct ArrowLabel {
+    badges: String,
+    badges_in_shaft: bool,
+    label_room: usize,
+    lines: Vec<String>,
+}
+
+fn arrow_label(arrow: &Arrow, left: usize, right: usize, layout: &Layout, pen: &Pen) -> ArrowLabel {
+    let badges = arrow.badges.join(", ");
+    let shaft_room = (right - left).saturating_sub(6);
+    let badges_in_shaft = !badges.is_empty() && badges.chars().count() + 2 <= shaft_room;
+    let mut label = arrow.label.clone();
+    if !badges.is_empty() && !badges_in_shaft {
+        label = format!("[{badges}] {label}");
+    }
+    let label_room = if left == right {
+        layout.width - left - 2
+    } else {
+        right - left - 3
+    };
+    ArrowLabel {
+        lines: wrap(&label, label_room, pen),
+        badges,
+        badges_in_shaft,
+        label_room,
+    }
+}
+
+/// How many rows [`arrow_rows`] draws for `arrow`, without drawing them.
+fn arrow_row_count(endpoints: usize, arrow: &Arrow, layout: &Layout, pen: &Pen) -> usize {
+    let (Some(&from), Some(&to)) = (layout.columns.get(arrow.from), layout.columns.get(arrow.to))
+    else {
+        return 0;
+    };
+    let (left, right) = (from.min(to), from.max(to));
+    let label = arrow_label(arrow, left, right, layout, pen).lines.len();
+    let rows = usize::from(arrow.gap_before) + label + 1;
+    if left == right && endpoints == 1 {
+        return rows;
+    }
+    let in_a_margin = |column: usize| {
+        let x = layout.columns.get(column).copied();
+        x == Some(layout.leftmost()) || x == Some(layout.rightmost())
+    };
+    let middle_states = [(arrow.from, &arrow.from_state), (arrow.to, &arrow.to_state)]
+        .iter()
+        .filter(|(column, state)| state.is_some() && !in_a_margin(*column))
+        .count();
+    rows + middle_states
 }
 
 /// `├──────────>│` or `│<──────────┤`, passing over the lifelines in between.
@@ -403,13 +554,8 @@ fn fit(text: &str, width: usize, pen_or_plain: &Pen) -> String {
 }
 
 /// What was drawn and what was left out, so that nothing disappears silently.
-fn footer(ladder: &Ladder) -> String {
-    let tcp = ladder
-        .arrows
-        .iter()
-        .filter(|a| matches!(a.transport, super::model::Transport::Tcp { .. }))
-        .count() as u64;
-    let udp = ladder.arrows.len() as u64 - tcp;
+fn footer(ladder: &Ladder, summary: &ArrowSummary) -> String {
+    let (tcp, udp) = (summary.tcp, summary.udp);
     let count = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let drawn: Vec<String> = [
         (tcp, "TCP segment", "TCP segments"),

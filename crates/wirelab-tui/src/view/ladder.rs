@@ -41,12 +41,7 @@ impl App {
             }
         };
         let selected = self.selected_frame().unwrap_or(0);
-        let arrow_line = ladder
-            .arrows
-            .binary_search_by_key(&selected, |(frame, _)| *frame)
-            .ok()
-            .and_then(|i| ladder.arrows.get(i))
-            .map(|(_, line)| *line);
+        let arrow_line = lines.arrow_line(selected);
         let height = usize::from(inner.height).max(1);
         if let Some(at) = arrow_line {
             if at < self.ladder_scroll || at >= self.ladder_scroll.saturating_add(height) {
@@ -57,18 +52,19 @@ impl App {
         let highlight = self
             .fg(Color::Yellow)
             .add_modifier(Modifier::BOLD | Modifier::REVERSED);
+        // Only the rows on the screen are drawn: a long stream's ladder has millions.
         let shown: Vec<Line> = lines
-            .iter()
+            .lines(self.ladder_scroll, height)
+            .into_iter()
             .enumerate()
-            .skip(self.ladder_scroll)
-            .take(height)
-            .map(|(i, line)| {
+            .map(|(row, line)| {
+                let i = self.ladder_scroll + row;
                 let is_arrow = Some(i) == arrow_line;
                 let is_label = arrow_line.is_some_and(|at| i + 1 == at);
                 if is_arrow || is_label {
-                    Line::styled(line.clone(), highlight)
+                    Line::styled(line, highlight)
                 } else {
-                    Line::raw(line.clone())
+                    Line::raw(line)
                 }
             })
             .collect();
