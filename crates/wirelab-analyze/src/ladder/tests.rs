@@ -523,3 +523,63 @@ fn the_svg_escapes_text_from_the_trace() {
     let opened = svg.matches("<text").count();
     assert_eq!(opened, svg.matches("</text>").count());
 }
+
+#[test]
+fn the_row_painter_counts_each_arrow_s_rows_as_it_draws_them() {
+    let mut ladder = drawn_handshake();
+    ladder.arrows[1].gap_before = true;
+    ladder.arrows[2].badges = vec!["DUP ACK #1".to_string(), "WINDOW UPDATE".to_string()];
+    // A third endpoint puts a state in the middle, on a row of its own.
+    ladder.endpoints.push(Endpoint {
+        addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 3)),
+        port: 9,
+    });
+    ladder.arrows.push(Arrow {
+        to: 2,
+        from_state: Some("FIN-WAIT-1".to_string()),
+        ..ladder.arrows[0].clone()
+    });
+    let mut summary = super::ArrowSummary::default();
+    ladder.arrows.iter().for_each(|arrow| summary.add(arrow));
+    assert_eq!(summary.arrows(), 4);
+    for width in [62, 80, 132, 200] {
+        let style = TextStyle {
+            width,
+            ascii: false,
+        };
+        let painter = super::RowPainter::new(&ladder, &summary, style)
+            .expect("fits")
+            .expect("endpoints");
+        for arrow in &ladder.arrows {
+            let rows = painter.rows(arrow);
+            assert_eq!(painter.row_count(arrow), rows.len(), "{width}: {rows:#?}");
+        }
+    }
+}
+
+#[test]
+fn arrows_taken_after_each_frame_are_the_arrows_a_kept_ladder_has() {
+    let kept = ladder_of(&handshake(), None, |_, _| {}).expect("a ladder");
+    let mut dissector = Dissector::new();
+    let mut builder = LadderBuilder::new(None);
+    let mut d = Dissection::without_titles();
+    let mut taken = Vec::new();
+    for (number, segment) in (1..).zip(handshake()) {
+        let bytes = segment.bytes();
+        let frame = Frame {
+            number,
+            ts: Timestamp::new(1_700_000_000, number as u32 * 1_000_000),
+            link: LinkType::ETHERNET,
+            orig_len: bytes.len() as u32,
+            bytes: &bytes,
+            interface: 0,
+        };
+        dissector.dissect_with(&frame, &mut d, &mut NoAnalysis);
+        builder.frame(&frame, &d);
+        taken.extend(builder.take_arrows());
+    }
+    let rest = builder.finish().expect("a ladder");
+    assert!(rest.arrows.is_empty());
+    assert_eq!(taken, kept.arrows);
+    assert_eq!(rest.endpoints, kept.endpoints);
+}

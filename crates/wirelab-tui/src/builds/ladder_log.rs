@@ -320,8 +320,8 @@ pub struct LadderLines {
 }
 
 impl LadderLines {
-    /// Lay the ladder out at this width; counting each arrow's rows draws them once, but
-    /// keeps none.
+    /// Lay the ladder out at this width: count each arrow's rows (without drawing them), so
+    /// that any line can be found.
     pub fn new(
         ladder: Arc<CompactLadder>,
         title: &str,
@@ -347,7 +347,7 @@ impl LadderLines {
             if i.is_multiple_of(BLOCK) {
                 block_lines.push(rows);
             }
-            rows += painter.rows(&arrow).len();
+            rows += painter.row_count(&arrow);
         }
         Ok(LadderLines {
             ladder,
@@ -385,6 +385,11 @@ impl LadderLines {
                     if line >= end.min(arrows_end) {
                         break;
                     }
+                    let count = painter.row_count(&arrow);
+                    if line + count <= at {
+                        line += count;
+                        continue;
+                    }
                     for text in painter.rows(&arrow) {
                         if line >= at && line < end {
                             lines.push(text);
@@ -411,16 +416,17 @@ impl LadderLines {
             if i >= BLOCK || arrow.frame > frame {
                 return None;
             }
-            let rows = painter.rows(&arrow);
             if arrow.frame == frame {
-                let first_word = |row: &String| row.split_whitespace().next().map(str::to_string);
                 let number = frame.to_string();
-                return rows
+                let starts_with_number =
+                    |row: &String| row.split_whitespace().next() == Some(number.as_str());
+                return painter
+                    .rows(&arrow)
                     .iter()
-                    .position(|row| first_word(row).as_deref() == Some(number.as_str()))
+                    .position(starts_with_number)
                     .map(|at| line + at);
             }
-            line += rows.len();
+            line += painter.row_count(&arrow);
         }
         None
     }
