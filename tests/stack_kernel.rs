@@ -9,11 +9,9 @@
 //! Needs root, `ip`, /dev/net/tun, curl, python3 and sha256sum: without them the tests print
 //! why and pass, except under `CI=true`, where they fail.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
 
 const KERNEL: &str = "10.78.0.1";
 const OURS: &str = "10.78.0.2";
@@ -23,7 +21,7 @@ const TEN_MB: usize = 10 * 1024 * 1024;
 
 #[path = "support/netns.rs"]
 mod netns;
-use netns::Namespace;
+use netns::{said, Background, Namespace};
 
 /// A namespace with a persistent TAP device whose kernel side is 10.78.0.1/24 and up, for
 /// `wirelab stack` to open; deleting the namespace deletes the device.
@@ -43,58 +41,18 @@ fn wirelab(namespace: &Namespace, args: &[&str]) -> Output {
 
 /// `wirelab stack ARGS…` in the namespace, in the background, once it says `ready` on stderr.
 fn wirelab_background(namespace: &Namespace, args: &[&str], ready: &str) -> Background {
-    let mut child = namespace
-        .command(env!("CARGO_BIN_EXE_wirelab"))
-        .args(stack_args(args))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting wirelab stack");
-    let (lines, receive) = mpsc::channel();
-    let stderr = child.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            eprintln!("  wirelab: {line}");
-            let _ = lines.send(line);
-        }
-    });
-    let background = Background { child };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match receive.recv_timeout(left) {
-            Ok(line) if line.contains(ready) => return background,
-            Ok(_) => {}
-            Err(e) => panic!("wirelab stack never said {ready:?}: {e}"),
-        }
-    }
+    Background::start_once_it_says(
+        namespace
+            .command(env!("CARGO_BIN_EXE_wirelab"))
+            .args(stack_args(args)),
+        ready,
+    )
 }
 
 fn stack_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec!["stack"];
     all.extend_from_slice(args);
     all
-}
-
-/// A process in the namespace, killed when this value goes (the test passed or failed).
-struct Background {
-    child: Child,
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn said(out: &Output) -> String {
-    format!(
-        "status {}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn sha256(path: &Path) -> String {

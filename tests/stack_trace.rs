@@ -9,11 +9,7 @@
 //! Needs root, `ip`, /dev/net/tun, curl and ping: without them the tests print why and pass,
 //! except under `CI=true`, where they fail.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const KERNEL: &str = "10.79.0.1";
@@ -21,109 +17,18 @@ const OURS: &str = "10.79.0.2";
 const ADDR: &str = "10.79.0.2/24";
 const TAP: &str = "wltap0";
 
-static NAMESPACES: AtomicU32 = AtomicU32::new(0);
-
-fn skip<T>(reason: &str) -> Option<T> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot run the trace tests under CI=true: {reason}");
-    }
-    eprintln!("skipped: {reason}");
-    None
-}
+#[path = "support/netns.rs"]
+mod netns;
+use netns::{said, Background, Namespace};
 
 /// A namespace with a TAP device whose kernel side is 10.79.0.1/24 and up; dropping it
 /// deletes the namespace, the device and the files.
-struct Namespace {
-    name: String,
-    dir: PathBuf,
-}
-
-impl Namespace {
-    fn new() -> Option<Namespace> {
-        if let Err(e) = std::fs::metadata("/dev/net/tun") {
-            return skip(&format!("no /dev/net/tun ({e})"));
-        }
-        for tool in ["curl", "ping"] {
-            if Command::new("sh")
-                .args(["-c", &format!("command -v {tool}")])
-                .output()
-                .map_or(true, |o| !o.status.success())
-            {
-                return skip(&format!("{tool} is not installed"));
-            }
-        }
-        let n = NAMESPACES.fetch_add(1, Ordering::Relaxed);
-        let name = format!("wltrace-{}-{n}", std::process::id());
-        match Command::new("ip").args(["netns", "add", &name]).output() {
-            Ok(out) if out.status.success() => {}
-            Ok(out) => {
-                return skip(&format!(
-                    "`ip netns add` failed (not root?): {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ))
-            }
-            Err(e) => return skip(&format!("cannot run `ip`: {e}")),
-        }
-        let dir = std::env::temp_dir().join(&name);
-        let namespace = Namespace { name, dir };
-        std::fs::create_dir_all(&namespace.dir).expect("a temporary directory");
-        for args in [
-            &["tuntap", "add", TAP, "mode", "tap"][..],
-            &["addr", "add", "10.79.0.1/24", "dev", TAP],
-            &["link", "set", TAP, "up"],
-        ] {
-            let out = namespace.run("ip", args);
-            assert!(out.status.success(), "ip {args:?}: {}", said(&out));
-        }
-        Some(namespace)
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let mut command = Command::new("ip");
-        command.args(["netns", "exec", &self.name, program]);
-        command
-    }
-
-    fn run(&self, program: &str, args: &[&str]) -> Output {
-        self.command(program)
-            .args(args)
-            .output()
-            .expect("running a command in the namespace")
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-}
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .status();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// A process in the namespace, killed when this value goes (the test passed or failed).
-struct Background {
-    child: Child,
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn said(out: &Output) -> String {
-    format!(
-        "status {}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+fn trace_namespace() -> Option<Namespace> {
+    netns::require_programs(&["curl", "ping"])?;
+    let namespace = Namespace::create("wltrace")?;
+    namespace.ip(&["tuntap", "add", TAP, "mode", "tap"]);
+    namespace.configure_kernel_end(TAP, "10.79.0.1/24");
+    Some(namespace)
 }
 
 /// The lines of a trace that are about one connection (`TIME LOCAL REMOTE EVENT`).
@@ -144,46 +49,25 @@ fn seconds(line: &str) -> f64 {
 
 #[test]
 fn curl_fetches_a_page_and_the_trace_file_shows_the_server_side_of_the_connection() {
-    let Some(namespace) = Namespace::new() else {
+    let Some(namespace) = trace_namespace() else {
         return;
     };
-    let root = namespace.file("root");
+    let root = namespace.scratch_dir().join("root");
     std::fs::create_dir_all(&root).expect("the served directory");
     let page = "hello from the traced stack\n".repeat(200);
     std::fs::write(root.join("index.html"), &page).expect("writing the page");
-    let trace_file = namespace.file("trace.txt");
-    let child = namespace
-        .command(env!("CARGO_BIN_EXE_wirelab"))
-        .args([
-            "stack", "serve", "--tap", TAP, "--addr", ADDR, "--app", "http",
-        ])
-        .args(["--root", root.to_str().expect("a UTF-8 path")])
-        .args(["--connections", "1", "--trace-file"])
-        .arg(&trace_file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting wirelab stack serve");
-    let mut server = Background { child };
-    let stderr = server.child.stderr.take().expect("stderr");
-    let (lines, said_by_server) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            eprintln!("  wirelab: {line}");
-            let _ = lines.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match said_by_server.recv_timeout(left) {
-            Ok(line) if line.contains("serving http") => break,
-            Ok(_) => {}
-            Err(e) => {
-                panic!("wirelab stack serve never said it was serving: {e}");
-            }
-        }
-    }
+    let trace_file = namespace.scratch_dir().join("trace.txt");
+    let mut server = Background::start_once_it_says(
+        namespace
+            .command(env!("CARGO_BIN_EXE_wirelab"))
+            .args([
+                "stack", "serve", "--tap", TAP, "--addr", ADDR, "--app", "http",
+            ])
+            .args(["--root", root.to_str().expect("a UTF-8 path")])
+            .args(["--connections", "1", "--trace-file"])
+            .arg(&trace_file),
+        "serving http",
+    );
     let got = namespace.run(
         "curl",
         &[
@@ -251,7 +135,7 @@ fn curl_fetches_a_page_and_the_trace_file_shows_the_server_side_of_the_connectio
 
 #[test]
 fn ping_with_trace_prints_the_echo_replies_to_stderr_and_without_it_prints_none() {
-    let Some(namespace) = Namespace::new() else {
+    let Some(namespace) = trace_namespace() else {
         return;
     };
     let ping = |trace: bool| {

@@ -2,106 +2,19 @@
 //! screen back with `tmux capture-pane -p` after each step. Needs tmux: skipped without it,
 //! except under CI=true, where a missing tmux is a failure.
 
-use std::process::Command;
+#[path = "support/tmux.rs"]
+mod tmux;
+
 use std::time::{Duration, Instant};
-
-/// A tmux session of this test's own, killed when the test ends however it ends.
-struct Session {
-    name: String,
-}
-
-impl Session {
-    fn start(command: &str) -> Session {
-        let name = format!("wirelab-tui-e2e-{}", std::process::id());
-        let status = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &name, "-x", "80", "-y", "24"])
-            .arg(command)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("TMUX")
-            .status()
-            .expect("run tmux");
-        assert!(status.success(), "tmux new-session failed");
-        Session { name }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.name])
-            .args(keys)
-            .status()
-            .expect("tmux send-keys");
-        assert!(status.success());
-    }
-
-    fn type_text(&self, text: &str) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.name, "-l", text])
-            .status()
-            .expect("tmux send-keys -l");
-        assert!(status.success());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.name])
-            .output()
-            .expect("tmux capture-pane");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Wait until the screen shows every one of `texts`; the screen if it does, a failure
-    /// naming what is missing if it does not within 10 s.
-    fn wait_for(&self, texts: &[&str]) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let screen = self.screen();
-            if texts.iter().all(|t| screen.contains(t)) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("the screen never showed {texts:?}; it shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["has-session", "-t", &self.name])
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.name])
-            .status();
-    }
-}
-
-fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("tmux is needed for the TUI end-to-end test under CI=true");
-        }
-        eprintln!("skipped: tmux is not installed (apt-get install -y tmux)");
-    }
-    found
-}
+use tmux::Session;
 
 #[test]
 fn a_student_moves_opens_a_field_filters_and_opens_the_ladder() {
-    if !tmux_available() {
+    if !tmux::available() {
         return;
     }
     let command = format!("{} tui pcaps/http-ipv4.pcap", env!("CARGO_BIN_EXE_wirelab"));
-    let tui = Session::start(&command);
+    let tui = Session::start("wirelab-tui-e2e", &command);
 
     let first = tui.wait_for(&["14 frames", "Frame 1", "Who has 10.99.0.2?"]);
     assert!(first.contains("Address Resolution Protocol"), "{first}");

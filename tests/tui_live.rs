@@ -16,107 +16,22 @@
 
 #[path = "support/netns.rs"]
 mod netns;
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use netns::Namespace;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
+use tmux::Session;
 
 const PAGE: &str = "<h1>a page served while the TUI watches</h1>\n";
 
-/// A tmux session of this test's own, killed when the test ends however it ends.
-struct Session {
-    name: String,
-}
-
-impl Session {
-    fn start(tag: &str, command: &str) -> Session {
-        let name = format!("wirelab-tui-live-{tag}-{}", std::process::id());
-        let status = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &name, "-x", "80", "-y", "24"])
-            .arg(command)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("TMUX")
-            .status()
-            .expect("run tmux");
-        assert!(status.success(), "tmux new-session failed");
-        // Keep the pane after the command ends, so that an error message can be read.
-        let _ = Command::new("tmux")
-            .args(["set-option", "-t", &name, "remain-on-exit", "on"])
-            .status();
-        Session { name }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.name])
-            .args(keys)
-            .status()
-            .expect("tmux send-keys");
-        assert!(status.success());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.name])
-            .output()
-            .expect("tmux capture-pane");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn resize(&self, width: u16, height: u16) {
-        let status = Command::new("tmux")
-            .args(["resize-window", "-t", &self.name])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .status()
-            .expect("tmux resize-window");
-        assert!(status.success());
-    }
-
-    /// Selects the frame whose packet-list row on `screen` shows `info`: its number is the
-    /// row's first column; `g` goes to frame 1, then Down as many times as needed.
-    fn select_frame_showing(&self, screen: &str, info: &str) {
-        let row = screen
-            .lines()
-            .find(|line| line.contains(info))
-            .unwrap_or_else(|| panic!("no row shows {info:?}:\n{screen}"));
-        // The first number on the row, after the border and the expert mark.
-        let number: usize = row
-            .split_whitespace()
-            .find_map(|word| {
-                word.trim_matches(|c: char| !c.is_ascii_digit())
-                    .parse()
-                    .ok()
-            })
-            .unwrap_or_else(|| panic!("no frame number in {row:?}"));
-        self.keys(&["g"]);
-        let downs = vec!["Down"; number - 1];
-        self.keys(&downs);
-        self.wait_for(&[&format!("Frame {number}")]);
-    }
-
-    /// Waits until the screen shows every one of `texts`; fails naming what is missing if it
-    /// does not within 15 s.
-    fn wait_for(&self, texts: &[&str]) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let screen = self.screen();
-            if texts.iter().all(|t| screen.contains(t)) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("the screen never showed {texts:?}; it shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.name])
-            .status();
-    }
+/// `wirelab tui` in tmux: a live screen may take longer to show what is asked for, and the
+/// pane stays after the command ends, so that an error message can be read.
+fn tui_session(tag: &str, command: &str) -> Session {
+    Session::start(&format!("wirelab-tui-live-{tag}"), command)
+        .keep_pane_after_exit()
+        .waiting(Duration::from_secs(15), Duration::from_millis(100))
 }
 
 /// A child process killed when the test ends.
@@ -177,7 +92,7 @@ fn the_handshake_of_a_page_fetched_from_the_stack_shows_live_in_the_list_and_the
         env!("CARGO_BIN_EXE_wirelab"),
         root.display()
     );
-    let tui = Session::start("tap", &command);
+    let tui = tui_session("tap", &command);
     // The stack announces itself with a gratuitous ARP: the first frame, live.
     tui.wait_for(&["wltap0: http on 10.77.0.2:80", "(live)", "ARP"]);
 
@@ -224,7 +139,7 @@ fn the_handshake_sniffed_on_the_kernel_side_of_the_tap_shows_live_in_the_list_an
         ns.name(),
         env!("CARGO_BIN_EXE_wirelab"),
     );
-    let tui = Session::start("sniff", &command);
+    let tui = tui_session("sniff", &command);
     tui.wait_for(&["-i wltap0", "(live)"]);
 
     // The server may still be starting: curl again until it answers.
@@ -314,7 +229,7 @@ fn a_demo_shows_its_frames_and_the_narration_of_a_step() {
         return;
     }
     let command = format!("{} tui --demo tcp-handshake", env!("CARGO_BIN_EXE_wirelab"));
-    let tui = Session::start("demo", &command);
+    let tui = tui_session("demo", &command);
     let screen = tui.wait_for(&["demo tcp-handshake", "[SYN]", "[SYN, ACK]"]);
     assert!(!screen.contains("(live)"), "a demo is not live:\n{screen}");
     // Frame 3, A's SYN, with the narration of its step.

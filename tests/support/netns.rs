@@ -10,9 +10,12 @@
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// A network namespace, deleted (with the devices in it and its scratch directory) on drop,
 /// also when the test fails.
@@ -119,6 +122,58 @@ impl Drop for Namespace {
             .status();
         let _ = std::fs::remove_dir_all(std::env::temp_dir().join(&self.name));
     }
+}
+
+/// A process (in a namespace), killed when this value goes (the test passed or failed).
+pub struct Background {
+    pub child: Child,
+}
+
+impl Background {
+    /// Starts `command` with its stderr piped and waits up to 10 s until a line of it
+    /// contains `ready`; its lines go on to the test's stderr as `  wirelab: LINE`.
+    pub fn start_once_it_says(command: &mut Command, ready: &str) -> Background {
+        let mut child = command
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting wirelab");
+        let (lines, receive) = mpsc::channel();
+        let stderr = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("  wirelab: {line}");
+                let _ = lines.send(line);
+            }
+        });
+        let background = Background { child };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match receive.recv_timeout(left) {
+                Ok(line) if line.contains(ready) => return background,
+                Ok(_) => {}
+                Err(e) => panic!("{command:?} never said {ready:?}: {e}"),
+            }
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A finished command's status and output, for a failure message.
+pub fn said(out: &Output) -> String {
+    format!(
+        "status {}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// `Some(())` when every program in `programs` is installed; otherwise the skip (see [`skip`])

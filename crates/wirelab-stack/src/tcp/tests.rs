@@ -221,6 +221,47 @@ pub(super) fn established() -> Harness {
     established_with(config(), MSS_1000)
 }
 
+/// The peer's SYN, offering an MSS of 1000.
+pub(super) fn peer_syn() -> TcpRepr {
+    TcpRepr {
+        control: Control::Syn,
+        seq: REMOTE_SEQ,
+        options: MSS_1000,
+        ..SEND_TEMPL
+    }
+}
+
+/// Our SYN,ACK to the peer's SYN.
+pub(super) fn our_syn_ack() -> TcpRepr {
+    TcpRepr {
+        control: Control::Syn,
+        seq: LOCAL_SEQ,
+        ack: Some(REMOTE_SEQ + 1),
+        options: MSS_1000,
+        ..RECV_TEMPL
+    }
+}
+
+/// The peer's segment, after the handshake, acknowledging the first `acked` bytes we sent.
+pub(super) fn peer_ack(acked: usize) -> TcpRepr {
+    TcpRepr {
+        seq: REMOTE_SEQ + 1,
+        ack: Some(LOCAL_SEQ + 1 + acked),
+        ..SEND_TEMPL
+    }
+}
+
+/// Our segment, after the handshake, acknowledging the first `received` bytes of the peer
+/// and offering `window`.
+pub(super) fn our_ack(received: usize, window: u16) -> TcpRepr {
+    TcpRepr {
+        seq: LOCAL_SEQ + 1,
+        ack: Some(REMOTE_SEQ + 1 + received),
+        window,
+        ..RECV_TEMPL
+    }
+}
+
 // =====================================================================================
 // Tests for the CLOSED state.
 // =====================================================================================
@@ -281,26 +322,9 @@ fn a_reset_to_a_closed_port_is_not_answered() {
 #[test]
 fn listen_answers_a_syn_with_syn_ack_and_enters_syn_received() {
     let mut h = listen_with(config());
-    send!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: REMOTE_SEQ,
-            options: MSS_1000,
-            ..SEND_TEMPL
-        }
-    );
+    send!(h, peer_syn());
     assert_eq!(h.state(), State::SynReceived);
-    let reason = recv!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: LOCAL_SEQ,
-            ack: Some(REMOTE_SEQ + 1),
-            options: MSS_1000,
-            ..RECV_TEMPL
-        }
-    );
+    let reason = recv!(h, our_syn_ack());
     assert_eq!(reason, SendReason::Syn);
     assert_eq!(h.c.remote(), REMOTE);
 }
@@ -418,26 +442,9 @@ fn a_syn_ack_establishes_the_connection_and_is_acknowledged() {
 #[test]
 fn a_syn_without_ack_is_a_simultaneous_open_answered_by_syn_ack() {
     let mut h = syn_sent();
-    send!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: REMOTE_SEQ,
-            options: MSS_1000,
-            ..SEND_TEMPL
-        }
-    );
+    send!(h, peer_syn());
     assert_eq!(h.state(), State::SynReceived);
-    recv!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: LOCAL_SEQ,
-            ack: Some(REMOTE_SEQ + 1),
-            options: MSS_1000,
-            ..RECV_TEMPL
-        }
-    );
+    recv!(h, our_syn_ack());
     // RFC 9293 Figure 8, line 6: the peer's SYN,ACK completes the open.
     send!(
         h,
@@ -569,25 +576,8 @@ fn the_retransmission_limit_aborts_the_open_with_timed_out() {
 
 fn syn_received() -> Harness {
     let mut h = listen_with(config());
-    send!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: REMOTE_SEQ,
-            options: MSS_1000,
-            ..SEND_TEMPL
-        }
-    );
-    recv!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: LOCAL_SEQ,
-            ack: Some(REMOTE_SEQ + 1),
-            options: MSS_1000,
-            ..RECV_TEMPL
-        }
-    );
+    send!(h, peer_syn());
+    recv!(h, our_syn_ack());
     h
 }
 
@@ -646,24 +636,7 @@ fn a_reset_returns_a_passive_connection_to_listen() {
 #[test]
 fn a_retransmitted_syn_gets_the_syn_ack_again() {
     let mut h = syn_received();
-    send!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: REMOTE_SEQ,
-            options: MSS_1000,
-            ..SEND_TEMPL
-        }
-    );
-    let reason = recv!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: LOCAL_SEQ,
-            ack: Some(REMOTE_SEQ + 1),
-            options: MSS_1000,
-            ..RECV_TEMPL
-        }
-    );
+    send!(h, peer_syn());
+    let reason = recv!(h, our_syn_ack());
     assert_eq!(reason, SendReason::RtoRetransmission);
 }

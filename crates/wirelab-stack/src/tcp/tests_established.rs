@@ -282,12 +282,7 @@ fn three_duplicate_acks_trigger_a_fast_retransmission() {
             &[7; 1000]
         );
     }
-    let ack = |n: usize| TcpRepr {
-        seq: REMOTE_SEQ + 1,
-        ack: Some(LOCAL_SEQ + 1 + n),
-        ..SEND_TEMPL
-    };
-    send!(h, ack(1000));
+    send!(h, peer_ack(1000));
     // cwnd grew by one segment: the fifth goes out, and four are outstanding, enough for
     // three duplicate ACKs (fewer would mean early retransmit, RFC 5827).
     recv!(
@@ -301,7 +296,7 @@ fn three_duplicate_acks_trigger_a_fast_retransmission() {
         &[7; 1000]
     );
     for _ in 0..3 {
-        send!(h, ack(1000));
+        send!(h, peer_ack(1000));
     }
     let reason = recv!(
         h,
@@ -359,16 +354,15 @@ fn the_first_two_duplicate_acks_each_release_one_new_segment() {
     );
 }
 
-#[test]
-fn a_zero_window_is_probed_when_the_persist_timer_expires_and_reopens() {
+/// The peer closes its window; we queue "abc", and when the persist timer expires one
+/// second later, probe the window with "a". Returns the probe's header.
+pub(super) fn a_zero_window_probed_with_the_first_of_three_bytes() -> (Harness, TcpRepr) {
     let mut h = established();
     send!(
         h,
         TcpRepr {
-            seq: REMOTE_SEQ + 1,
-            ack: Some(LOCAL_SEQ + 1),
             window: 0,
-            ..SEND_TEMPL
+            ..peer_ack(0)
         }
     );
     h.c.send(b"abc");
@@ -381,6 +375,12 @@ fn a_zero_window_is_probed_when_the_persist_timer_expires_and_reopens() {
         ..RECV_TEMPL
     };
     assert_eq!(recv!(h, probe, b"a"), SendReason::WindowProbe);
+    (h, probe)
+}
+
+#[test]
+fn a_zero_window_is_probed_when_the_persist_timer_expires_and_reopens() {
+    let (mut h, probe) = a_zero_window_probed_with_the_first_of_three_bytes();
     send!(
         h,
         TcpRepr {
@@ -419,27 +419,10 @@ fn reading_a_full_buffer_sends_a_window_update() {
         },
         &[1; 4096]
     );
-    recv!(
-        h,
-        TcpRepr {
-            seq: LOCAL_SEQ + 1,
-            ack: Some(REMOTE_SEQ + 4097),
-            window: 0,
-            ..RECV_TEMPL
-        }
-    );
+    recv!(h, our_ack(4096, 0));
     let mut buf = [0u8; 2048];
     h.c.recv(&mut buf);
-    let reason = recv!(
-        h,
-        TcpRepr {
-            seq: LOCAL_SEQ + 1,
-            ack: Some(REMOTE_SEQ + 4097),
-            window: 2048,
-            ..RECV_TEMPL
-        }
-    );
-    assert_eq!(reason, SendReason::WindowUpdate);
+    assert_eq!(recv!(h, our_ack(4096, 2048)), SendReason::WindowUpdate);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //!
 //! The flights below are of 1000-byte segments; "segment k" starts at `base + 1000 * k`.
 
+use super::established::a_zero_window_probed_with_the_first_of_three_bytes;
 use super::*;
 
 // =====================================================================================
@@ -36,10 +37,8 @@ fn grow_cwnd_to_eight_segments(h: &mut Harness) -> SeqNumber {
         send!(
             h,
             TcpRepr {
-                seq: REMOTE_SEQ + 1,
-                ack: Some(LOCAL_SEQ + 1 + 1000 * n),
                 window: 16_000,
-                ..SEND_TEMPL
+                ..peer_ack(1000 * n)
             }
         );
     }
@@ -63,14 +62,13 @@ fn sack(base: SeqNumber, ack: SeqNumber, blocks: &[(usize, usize)]) -> TcpRepr {
         *slot = Some((base + 1000 * from, base + 1000 * to));
     }
     TcpRepr {
-        seq: REMOTE_SEQ + 1,
         ack: Some(ack),
         window: 16_000,
         options: TcpOptions {
             sack_blocks,
             ..TcpOptions::NONE
         },
-        ..SEND_TEMPL
+        ..peer_ack(0)
     }
 }
 
@@ -255,18 +253,13 @@ fn an_ack_covering_the_recovery_point_ends_sack_recovery_with_cwnd_at_ssthresh()
 fn the_end_of_newreno_recovery_is_reported_as_recovery_ended_not_as_a_timeout() {
     let mut h = established();
     h.c.send(&[7; 5000]);
-    let ack = |n: usize| TcpRepr {
-        seq: REMOTE_SEQ + 1,
-        ack: Some(LOCAL_SEQ + 1 + n),
-        ..SEND_TEMPL
-    };
     for _ in 0..4 {
         h.poll().expect("a segment");
     }
-    send!(h, ack(1000));
+    send!(h, peer_ack(1000));
     h.poll().expect("the fifth segment");
     for _ in 0..3 {
-        send!(h, ack(1000));
+        send!(h, peer_ack(1000));
     }
     assert_eq!(
         h.poll().map(|t| t.reason),
@@ -274,7 +267,7 @@ fn the_end_of_newreno_recovery_is_reported_as_recovery_ended_not_as_a_timeout() 
     );
     // cwnd = ssthresh + 3 * SMSS = 5000 while in recovery; the full ACK deflates it to
     // min(ssthresh, max(FlightSize, SMSS) + SMSS) = min(2000, 2000) (RFC 6582 §3.2 step 3).
-    send!(h, ack(5000));
+    send!(h, peer_ack(5000));
     assert_eq!(h.c.congestion().cwnd, 2000);
     let last = h.trace.iter().rev().find(|l| l.contains("cwnd")).cloned();
     assert!(
@@ -337,14 +330,7 @@ fn early_retransmit_resends_after_one_duplicate_ack_when_only_two_segments_are_o
     // The first is lost; the second arrives and brings the only duplicate ACK there can be.
     // ownd = 2000 bytes, nothing else to send: ER_thresh = ceiling (ownd/SMSS) - 1 = 1.
     assert_eq!(h.c.dup_thresh(), 1);
-    send!(
-        h,
-        TcpRepr {
-            seq: REMOTE_SEQ + 1,
-            ack: Some(LOCAL_SEQ + 1),
-            ..SEND_TEMPL
-        }
-    );
+    send!(h, peer_ack(0));
     assert_eq!(recv!(h, first, &[7; 1000]), SendReason::EarlyRetransmission);
     assert!(traced(&h, "early retransmit"), "{}", h.trace_text());
     // It is a fast retransmit all the same: ssthresh = max(FlightSize / 2, 2 * SMSS).
@@ -430,25 +416,8 @@ fn early_retransmit_stays_off_while_new_data_could_be_sent() {
 #[test]
 fn a_simultaneous_open_answers_with_a_syn_ack_labelled_syn_not_a_retransmission() {
     let mut h = syn_sent();
-    send!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: REMOTE_SEQ,
-            options: MSS_1000,
-            ..SEND_TEMPL
-        }
-    );
-    let reason = recv!(
-        h,
-        TcpRepr {
-            control: Control::Syn,
-            seq: LOCAL_SEQ,
-            ack: Some(REMOTE_SEQ + 1),
-            options: MSS_1000,
-            ..RECV_TEMPL
-        }
-    );
+    send!(h, peer_syn());
+    let reason = recv!(h, our_syn_ack());
     assert_eq!(reason, SendReason::Syn);
     // If the timer expires it is sent again, and then it is a retransmission.
     let rto = h.c.poll_timeout().expect("the retransmission timer");
@@ -461,26 +430,16 @@ fn a_simultaneous_open_answers_with_a_syn_ack_labelled_syn_not_a_retransmission(
 
 #[test]
 fn after_a_window_probe_the_next_data_segment_is_new_data_not_a_retransmission() {
-    let mut h = established();
-    let window = |window: u16| TcpRepr {
-        seq: REMOTE_SEQ + 1,
-        ack: Some(LOCAL_SEQ + 1),
-        window,
-        ..SEND_TEMPL
-    };
-    send!(h, window(0));
-    h.c.send(b"abc");
-    h.expect_nothing();
-    h.at(Instant::from_millis(1000));
-    let probe = TcpRepr {
-        seq: LOCAL_SEQ + 1,
-        ack: Some(REMOTE_SEQ + 1),
-        ..RECV_TEMPL
-    };
-    assert_eq!(recv!(h, probe, b"a"), SendReason::WindowProbe);
+    let (mut h, probe) = a_zero_window_probed_with_the_first_of_three_bytes();
     // The window opens without taking the probe's byte: the data goes out from SND.NXT,
     // over that byte. No timer expired: it is not an RTO retransmission.
-    send!(h, window(100));
+    send!(
+        h,
+        TcpRepr {
+            window: 100,
+            ..peer_ack(0)
+        }
+    );
     assert_eq!(
         recv!(h, TcpRepr { psh: true, ..probe }, b"abc"),
         SendReason::NewData
@@ -496,30 +455,13 @@ fn an_ack_of_new_data_sent_after_a_read_is_an_ack_not_a_window_update() {
         ..SEND_TEMPL
     };
     send!(h, data(0), &[1; 3096]);
-    recv!(
-        h,
-        TcpRepr {
-            seq: LOCAL_SEQ + 1,
-            ack: Some(REMOTE_SEQ + 3097),
-            window: 1000,
-            ..RECV_TEMPL
-        }
-    );
+    recv!(h, our_ack(3096, 1000));
     let mut buf = [0u8; 4096];
     h.c.recv(&mut buf);
     // A window update is owed; before it goes out, the peer's next segment arrives, into
     // the 1000 bytes it was offered. The one ACK sent acknowledges it: an ordinary ACK.
     send!(h, data(3096), &[1; 1000]);
-    let reason = recv!(
-        h,
-        TcpRepr {
-            seq: LOCAL_SEQ + 1,
-            ack: Some(REMOTE_SEQ + 4097),
-            window: 3096,
-            ..RECV_TEMPL
-        }
-    );
-    assert_eq!(reason, SendReason::PureAck);
+    assert_eq!(recv!(h, our_ack(4096, 3096)), SendReason::PureAck);
 }
 
 // =====================================================================================
