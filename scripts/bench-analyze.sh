@@ -21,25 +21,10 @@ PROFILE=fast
 FILE=""
 GOAL=10
 
-while (($#)); do
-    case $1 in
-        --runs) RUNS=${2:?--runs needs a number}; shift ;;
-        --profile) PROFILE=${2:?--profile needs a name}; shift ;;
-        -h | --help) usage 0 ;;
-        -*) unknown_option "$1" ;;
-        *) FILE=$1 ;;
-    esac
-    shift
-done
-[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "--runs wants a number ≥ 1"
-
-if [[ -z $FILE ]]; then
-    # The biggest recorded capture, not one of its -first-N prefixes.
-    # shellcheck disable=SC2010 # the names are the ones scripts/bench.sh gives: no spaces
-    FILE=$(ls -S "$REPO"/bench-out/iperf3-*.pcap 2>/dev/null | grep -v -- '-first-' | head -n 1 || true)
-    [[ -n $FILE ]] || die "no bench-out/iperf3-*.pcap: run 'bash scripts/bench.sh --quick' first, or name a file"
-fi
-[[ -r $FILE ]] || die "$FILE: cannot read it"
+# extra_option OPTION VALUE: --profile, this benchmark's one option beside parse_capture_args's.
+extra_option() { [[ $1 == --profile ]] && PROFILE=${2:?--profile needs a name}; }
+parse_capture_args "$@"
+choose_capture
 command -v tshark >/dev/null || die "tshark is not installed (apt-get install -y tshark)"
 
 if [[ -z ${WIRELAB:-} ]]; then

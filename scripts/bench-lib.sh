@@ -85,3 +85,31 @@ build_example() {
     # shellcheck disable=SC2034 # read by the script that sourced this file
     EXAMPLE=$(target_dir)/release/examples/$2
 }
+
+# parse_capture_args ARG...: the command line of a benchmark on one capture file: [FILE]
+# [--runs N] [-h], and the options of the script's own `extra_option OPTION VALUE`, which
+# takes each of them with its value and returns 1 for an option it does not know. Checks
+# that RUNS is a number ≥ 1; sets FILE when one is named.
+parse_capture_args() {
+    while (($#)); do
+        case $1 in
+            --runs) RUNS=${2:?--runs needs a number}; shift ;;
+            -h | --help) usage 0 ;;
+            -*) extra_option "$1" "${2:-}" || unknown_option "$1"; shift ;;
+            *) FILE=$1 ;;
+        esac
+        shift
+    done
+    [[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "--runs wants a number ≥ 1"
+}
+
+# choose_capture: when no FILE was named, sets it to the largest capture scripts/bench.sh
+# recorded (not one of its -first-N prefixes); checks that FILE can be read.
+choose_capture() {
+    if [[ -z $FILE ]]; then
+        # shellcheck disable=SC2010 # the names are the ones scripts/bench.sh gives: no spaces
+        FILE=$(ls -S "$REPO"/bench-out/iperf3-*.pcap 2>/dev/null | grep -v -- '-first-' | head -n 1 || true)
+        [[ -n $FILE ]] || die "no bench-out/iperf3-*.pcap: run 'bash scripts/bench.sh --quick' first, or name a file"
+    fi
+    [[ -r $FILE ]] || die "$FILE: cannot read it"
+}

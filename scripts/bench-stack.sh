@@ -46,6 +46,8 @@
 set -euo pipefail
 # shellcheck source=scripts/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+# shellcheck source=scripts/netns-lib.sh
+. "$(dirname "$0")/netns-lib.sh"
 
 MEGABYTES=256
 RUNS=3
@@ -64,7 +66,6 @@ TAP_OURS=10.79.1.2/24
 VETH_SERVER=10.79.2.1
 VETH_CLIENT=10.79.2.2
 PORT=8080
-BACKGROUND_PIDS=()
 WORK=""
 
 parse_args() {
@@ -123,15 +124,7 @@ tap_skip_reason() {
 # cleanup: stop what we started (by PID), delete our namespaces (and the devices in them) and
 # the scratch directory.
 cleanup() {
-    local pid
-    for pid in "${BACKGROUND_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${BACKGROUND_PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    ip netns delete "$NS_SERVER" 2>/dev/null || true
-    ip netns delete "$NS_CLIENT" 2>/dev/null || true
+    stop_and_delete_namespaces "$NS_SERVER" "$NS_CLIENT"
     if [[ -n $WORK ]]; then rm -rf "$WORK"; fi
 }
 

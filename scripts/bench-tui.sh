@@ -28,25 +28,11 @@ FILE=""
 GOAL_FIRST_SCREEN_MS=1000
 GOAL_MEMORY_X_FILE=2
 
-while (($#)); do
-    case $1 in
-        --runs) RUNS=${2:?--runs needs a number}; shift ;;
-        --renders) RENDERS=${2:?--renders needs a number}; shift ;;
-        -h | --help) usage 0 ;;
-        -*) unknown_option "$1" ;;
-        *) FILE=$1 ;;
-    esac
-    shift
-done
-[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "--runs wants a number ≥ 1"
+# extra_option OPTION VALUE: --renders, this benchmark's one option beside parse_capture_args's.
+extra_option() { [[ $1 == --renders ]] && RENDERS=${2:?--renders needs a number}; }
+parse_capture_args "$@"
 [[ $RENDERS =~ ^[0-9]+$ && $RENDERS -ge 1 ]] || die "--renders wants a number ≥ 1"
-
-if [[ -z $FILE ]]; then
-    # shellcheck disable=SC2010 # the names are the ones scripts/bench.sh gives: no spaces
-    FILE=$(ls -S "$REPO"/bench-out/iperf3-*.pcap 2>/dev/null | grep -v -- '-first-' | head -n 1 || true)
-    [[ -n $FILE ]] || die "no bench-out/iperf3-*.pcap: run 'bash scripts/bench.sh --quick' first, or name a file"
-fi
-[[ -r $FILE ]] || die "$FILE: cannot read it"
+choose_capture
 [[ -x /usr/bin/time ]] || die "GNU time is not installed (apt-get install -y time)"
 
 build_example wirelab-tui bench_tui

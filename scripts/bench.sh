@@ -30,6 +30,8 @@
 set -euo pipefail
 # shellcheck source=scripts/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
+# shellcheck source=scripts/netns-lib.sh
+. "$(dirname "$0")/netns-lib.sh"
 
 OUT=$REPO/bench-out
 
@@ -51,7 +53,6 @@ GOAL_MEMORY_MB=50
 
 NS_A=wlbench-$$-a
 NS_B=wlbench-$$-b
-BACKGROUND_PIDS=()
 WORK=""
 
 parse_args() {
@@ -73,15 +74,7 @@ parse_args() {
 
 # cleanup: stop what we started (by PID), delete our namespaces and scratch files.
 cleanup() {
-    local pid
-    for pid in "${BACKGROUND_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${BACKGROUND_PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    ip netns delete "$NS_A" 2>/dev/null || true
-    ip netns delete "$NS_B" 2>/dev/null || true
+    stop_and_delete_namespaces "$NS_A" "$NS_B"
     if [[ -n $WORK ]]; then rm -rf "$WORK"; fi
 }
 

@@ -28,6 +28,8 @@
 # `bash scripts/record-pcaps.sh --list` prints the names. PCAPS_DIR=/tmp/somewhere records into
 # another folder instead of pcaps/ (to try a change without touching the committed files).
 set -euo pipefail
+# shellcheck source=scripts/netns-lib.sh
+. "$(dirname "$0")/netns-lib.sh"
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${PCAPS_DIR:-$REPO/pcaps} # PCAPS_DIR=/tmp/x: record somewhere else, e.g. to try a change
@@ -73,7 +75,6 @@ KEEPALIVE_PORT=8080
 RETRANSMISSION="tcp.analysis.retransmission || tcp.analysis.fast_retransmission"
 
 WORK=""
-BACKGROUND_PIDS=()
 
 log() { printf '==> %s\n' "$*"; }
 die() {
@@ -85,16 +86,7 @@ die() {
 
 # cleanup: stop what we started (by PID), delete our namespaces and scratch directory.
 cleanup() {
-    local pid
-    for pid in "${BACKGROUND_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${BACKGROUND_PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    ip netns delete "$NS_CLIENT" 2>/dev/null || true
-    ip netns delete "$NS_SERVER" 2>/dev/null || true
-    ip netns delete "$NS_FAR" 2>/dev/null || true
+    stop_and_delete_namespaces "$NS_CLIENT" "$NS_SERVER" "$NS_FAR"
     if [[ -n ${KEEP:-} ]]; then
         echo "scratch directory kept: $WORK"
     elif [[ -n $WORK ]]; then

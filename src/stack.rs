@@ -239,6 +239,8 @@ impl Setup {
             while !host_side_up(&args.tap) {
                 std::thread::sleep(Duration::from_millis(200));
             }
+            // Up is not yet RUNNING: for a few ms more the kernel drops what it sends us.
+            wirelab_capture::tap::wait_until_running(&args.tap);
         }
 
         let [a, b, c, d] = ip.octets();

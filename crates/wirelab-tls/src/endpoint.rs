@@ -19,6 +19,7 @@ use crate::codec::{AlertDescription, AlertLevel, Context, Handshake};
 use crate::conn::{Connection, Incoming};
 use crate::error::TlsError;
 use crate::event::Event;
+use std::fmt;
 
 /// What makes an end a client or a server: its configuration and its handshake, one state
 /// per message it expects next (`client/states.rs`, `server/states.rs`).
@@ -26,46 +27,66 @@ pub trait Role {
     /// Who is at the other end, for messages: "server" for a client, "client" for a server.
     const PEER: &'static str;
 
-    /// The state's name (`ExpectServerHello`…), for traces.
-    fn state_name(&self) -> &'static str;
+    /// The states of this side's handshake.
+    type State: HandshakeState;
 
-    /// Whether the handshake is over and application data may flow (the state `Traffic`).
-    fn is_established(&self) -> bool;
+    /// The state that follows `state` once `input` came: a handshake message (RFC 5246 §7.4)
+    /// or ChangeCipherSpec (§7.1), each expected in one state only.
+    fn handle(
+        &mut self,
+        state: Self::State,
+        input: Input<'_>,
+        conn: &mut Connection,
+    ) -> Result<Self::State, TlsError>;
+}
 
-    /// Whether the end reads nothing more (the state `Closed`).
-    fn is_closed(&self) -> bool;
+/// One side's handshake states: each names what it expects next, and every handshake ends in
+/// the same two.
+pub trait HandshakeState: Sized {
+    /// The handshake is over and application data may flow.
+    const TRAFFIC: Self;
+    /// After close_notify either way, or a fatal error: nothing more is read or sent.
+    const CLOSED: Self;
 
-    /// Moves to `Closed`: after close_notify either way, or a fatal error.
-    fn close(&mut self);
+    /// The state's name (`ExpectServerHello`…), for traces and errors.
+    fn name(&self) -> &'static str;
 
     /// How the next handshake message decodes: key-exchange messages depend on the suite.
     fn context(&self) -> Context;
+}
 
-    /// One handshake message (RFC 5246 §7.4), decoded, and as sent (for the transcript).
-    fn handle_handshake(
-        &mut self,
-        message: Handshake,
-        raw: &[u8],
-        conn: &mut Connection,
-    ) -> Result<(), TlsError>;
+/// What moves a handshake on.
+pub enum Input<'a> {
+    /// A handshake message, decoded, and as sent (for the transcript).
+    Handshake { message: Handshake, raw: &'a [u8] },
+    /// The peer's ChangeCipherSpec: from now on its records are protected.
+    ChangeCipherSpec,
+}
 
-    /// ChangeCipherSpec (RFC 5246 §7.1): from now on the peer's records are protected.
-    fn handle_change_cipher_spec(&mut self, conn: &mut Connection) -> Result<(), TlsError>;
+impl fmt::Display for Input<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Handshake { message, .. } => write!(f, "{}", message.handshake_type()),
+            Input::ChangeCipherSpec => f.write_str("ChangeCipherSpec"),
+        }
+    }
 }
 
 /// One end of a connection; see the module's documentation for how to drive it.
 pub struct Endpoint<R: Role> {
     pub(crate) role: R,
+    state: R::State,
     pub(crate) conn: Connection,
     received: Vec<u8>,
     peer_closed: bool,
 }
 
 impl<R: Role> Endpoint<R> {
-    /// An end in `role`'s first state, over `conn` (which may already hold a first message).
-    pub(crate) fn with_role(role: R, conn: Connection) -> Endpoint<R> {
+    /// An end in `role`'s first `state`, over `conn` (which may already hold a first message).
+    pub(crate) fn with_role(role: R, state: R::State, conn: Connection) -> Endpoint<R> {
         Endpoint {
             role,
+            state,
             conn,
             received: Vec::new(),
             peer_closed: false,
@@ -74,11 +95,22 @@ impl<R: Role> Endpoint<R> {
 
     /// The state's name (`ExpectServerHello`, `ExpectClientHello`…), for traces.
     pub fn state_name(&self) -> &'static str {
-        self.role.state_name()
+        self.state.name()
     }
 
+    /// Whether the handshake is over and application data may flow (the state `Traffic`).
     pub fn is_established(&self) -> bool {
-        self.role.is_established()
+        self.is_in(&R::State::TRAFFIC)
+    }
+
+    /// Whether the end reads nothing more (the state `Closed`).
+    fn is_closed(&self) -> bool {
+        self.is_in(&R::State::CLOSED)
+    }
+
+    /// Whether the state is `state`'s variant, whatever it holds.
+    fn is_in(&self, state: &R::State) -> bool {
+        std::mem::discriminant(&self.state) == std::mem::discriminant(state)
     }
 
     /// Whether the peer sent close_notify (RFC 5246 §7.2.1).
@@ -89,14 +121,14 @@ impl<R: Role> Endpoint<R> {
     /// Bytes from the peer. On a failure, the fatal alert to send is already in the output
     /// and the connection is closed.
     pub fn receive(&mut self, bytes: &[u8]) -> Result<(), TlsError> {
-        if self.role.is_closed() {
+        if self.is_closed() {
             return Ok(());
         }
         self.conn.receive(bytes);
         let result = self.process();
         if let Err(error) = &result {
             self.conn.fail(error);
-            self.role.close();
+            self.state = R::State::CLOSED;
         }
         result
     }
@@ -105,20 +137,20 @@ impl<R: Role> Endpoint<R> {
         while let Some(incoming) = self.conn.next_incoming()? {
             match incoming {
                 Incoming::Handshake { message, offset } => {
-                    let decoded = Handshake::decode(&message, offset, self.role.context())?;
+                    let decoded = Handshake::decode(&message, offset, self.state.context())?;
                     self.conn.note_received(&decoded, message.len());
-                    self.role
-                        .handle_handshake(decoded, &message, &mut self.conn)?;
+                    self.advance(Input::Handshake {
+                        message: decoded,
+                        raw: &message,
+                    })?;
                 }
-                Incoming::ChangeCipherSpec => {
-                    self.role.handle_change_cipher_spec(&mut self.conn)?;
-                }
+                Incoming::ChangeCipherSpec => self.advance(Input::ChangeCipherSpec)?,
                 Incoming::Alert(alert) => {
                     // RFC 5246 §7.2: close_notify ends the connection, a fatal alert fails
                     // it, a warning is noted (as an event) and the handshake goes on.
                     if alert.description == AlertDescription::CLOSE_NOTIFY {
                         self.peer_closed = true;
-                        self.role.close();
+                        self.state = R::State::CLOSED;
                     } else if alert.level == AlertLevel::FATAL {
                         return Err(TlsError::new(
                             alert.description,
@@ -127,16 +159,21 @@ impl<R: Role> Endpoint<R> {
                     }
                 }
                 Incoming::ApplicationData(data) => {
-                    if !self.role.is_established() {
-                        return Err(TlsError::unexpected(
-                            self.role.state_name(),
-                            "application data",
-                        ));
+                    if !self.is_established() {
+                        return Err(TlsError::unexpected(self.state_name(), "application data"));
                     }
                     self.received.extend_from_slice(&data);
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Hands `input` to the role's current state and keeps the state it leads to.
+    fn advance(&mut self, input: Input<'_>) -> Result<(), TlsError> {
+        // A failing state leaves `Closed` behind: the connection is over.
+        let state = std::mem::replace(&mut self.state, R::State::CLOSED);
+        self.state = self.role.handle(state, input, &mut self.conn)?;
         Ok(())
     }
 
@@ -169,6 +206,6 @@ impl<R: Role> Endpoint<R> {
     /// Send close_notify (RFC 5246 §7.2.1).
     pub fn close(&mut self) {
         self.conn.close_notify();
-        self.role.close();
+        self.state = R::State::CLOSED;
     }
 }

@@ -318,7 +318,7 @@ fn in_namespace(
 /// RUNNING too. Opening the file turns the carrier on, but the kernel starts the device's
 /// transmit queue a few milliseconds later (linkwatch): until then it drops what it sends us,
 /// so the answer to our first ARP request is lost and the stack waits a second to ask again.
-fn wait_until_running(name: &str) {
+pub fn wait_until_running(name: &str) {
     use nix::net::if_::InterfaceFlags;
     let flags = || {
         nix::ifaddrs::getifaddrs().ok().and_then(|mut addresses| {

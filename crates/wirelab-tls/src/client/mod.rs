@@ -8,11 +8,10 @@ mod states;
 mod tests;
 
 use crate::codec::{
-    Alert, AlertDescription, AlertLevel, CipherSuite, Context, Handshake, NamedGroup,
-    SignatureScheme,
+    Alert, AlertDescription, AlertLevel, CipherSuite, Handshake, NamedGroup, SignatureScheme,
 };
 use crate::conn::Connection;
-use crate::endpoint::{Endpoint, Role};
+use crate::endpoint::{Endpoint, HandshakeState, Input, Role};
 use crate::error::TlsError;
 use crate::event::Event;
 use crate::keylog;
@@ -85,10 +84,9 @@ impl Default for ClientConfig {
 /// A TLS 1.2 client.
 pub type Client = Endpoint<ClientRole>;
 
-/// The client's side of the handshake: what it offers, where it is, and what its key log needs.
+/// The client's side of the handshake: what it offers, and what its key log needs.
 pub struct ClientRole {
     config: ClientConfig,
-    state: State,
     /// The session's secrets for a key log, once known.
     client_random: [u8; 32],
     master_secret: Option<Vec<u8>>,
@@ -102,10 +100,9 @@ impl Endpoint<ClientRole> {
         let role = ClientRole {
             client_random: first.client_hello.random,
             config,
-            state: State::ExpectServerHello(first),
             master_secret: None,
         };
-        Endpoint::with_role(role, conn)
+        Endpoint::with_role(role, State::ExpectServerHello(first), conn)
     }
 
     /// The NSS key log line of this session, once the master secret is known.
@@ -119,50 +116,48 @@ impl Endpoint<ClientRole> {
 
 impl Role for ClientRole {
     const PEER: &'static str = "server";
+    type State = State;
 
-    fn state_name(&self) -> &'static str {
-        self.state.name()
-    }
-
-    fn is_established(&self) -> bool {
-        matches!(self.state, State::Traffic)
-    }
-
-    fn is_closed(&self) -> bool {
-        matches!(self.state, State::Closed)
-    }
-
-    fn close(&mut self) {
-        self.state = State::Closed;
-    }
-
-    fn context(&self) -> Context {
-        self.state.context()
-    }
-
-    fn handle_handshake(
+    fn handle(
         &mut self,
-        message: Handshake,
-        raw: &[u8],
+        state: State,
+        input: Input<'_>,
         conn: &mut Connection,
-    ) -> Result<(), TlsError> {
-        // A failing state leaves `Closed` behind: the connection is over.
-        let state = std::mem::replace(&mut self.state, State::Closed);
-        self.state = match state {
-            State::ExpectServerHello(s) => s.handle(message, raw, conn)?,
-            State::ExpectCertificate(s) => s.handle(message, raw, conn, &self.config)?,
-            State::ExpectServerKeyExchange(s) => s.handle(message, raw, conn, &self.config)?,
-            State::ExpectServerHelloDone(s) => s.handle(message, raw, conn)?,
-            State::ExpectFinished(s) => s.handle(message, conn)?,
+    ) -> Result<State, TlsError> {
+        let next = match (state, input) {
+            (State::ExpectServerHello(s), Input::Handshake { message, raw }) => {
+                s.handle(message, raw, conn)?
+            }
+            (State::ExpectCertificate(s), Input::Handshake { message, raw }) => {
+                s.handle(message, raw, conn, &self.config)?
+            }
+            (State::ExpectServerKeyExchange(s), Input::Handshake { message, raw }) => {
+                s.handle(message, raw, conn, &self.config)?
+            }
+            (State::ExpectServerHelloDone(s), Input::Handshake { message, raw }) => {
+                s.handle(message, raw, conn)?
+            }
+            (State::ExpectChangeCipherSpec(s), Input::ChangeCipherSpec) => {
+                s.handle_change_cipher_spec(conn)
+            }
+            (State::ExpectFinished(s), Input::Handshake { message, .. }) => {
+                s.handle(message, conn)?
+            }
             // RFC 5246 §7.4.1.1: a client may ignore a HelloRequest; wirelab does not renegotiate.
-            State::Traffic if message == Handshake::HelloRequest => {
+            (
+                State::Traffic,
+                Input::Handshake {
+                    message: Handshake::HelloRequest,
+                    ..
+                },
+            ) => {
                 conn.send_alert(Alert {
                     level: AlertLevel::WARNING,
                     description: AlertDescription(100), // no_renegotiation
                 });
                 State::Traffic
             }
-            other => return Err(TlsError::unexpected(other.name(), message.handshake_type())),
+            (other, input) => return Err(TlsError::unexpected(other.name(), input)),
         };
         if self.master_secret.is_none() {
             self.master_secret = conn.events.iter().find_map(|e| match e {
@@ -170,14 +165,6 @@ impl Role for ClientRole {
                 _ => None,
             });
         }
-        Ok(())
-    }
-
-    fn handle_change_cipher_spec(&mut self, conn: &mut Connection) -> Result<(), TlsError> {
-        self.state = match std::mem::replace(&mut self.state, State::Closed) {
-            State::ExpectChangeCipherSpec(s) => s.handle_change_cipher_spec(conn),
-            other => return Err(TlsError::unexpected(other.name(), "ChangeCipherSpec")),
-        };
-        Ok(())
+        Ok(next)
     }
 }

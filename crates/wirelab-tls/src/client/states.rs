@@ -29,6 +29,7 @@ use crate::codec::{
     ServerKeyExchange, ServerParams,
 };
 use crate::conn::Connection;
+use crate::endpoint::HandshakeState;
 use crate::error::TlsError;
 use crate::event::Event;
 use crate::keys::prf::Side;
@@ -80,8 +81,11 @@ pub enum State {
     Closed,
 }
 
-impl State {
-    pub fn name(&self) -> &'static str {
+impl HandshakeState for State {
+    const TRAFFIC: State = State::Traffic;
+    const CLOSED: State = State::Closed;
+
+    fn name(&self) -> &'static str {
         match self {
             State::ExpectServerHello(_) => "ExpectServerHello",
             State::ExpectCertificate(_) => "ExpectCertificate",
@@ -95,7 +99,7 @@ impl State {
     }
 
     /// The suite, once the server has chosen it: it decides how key-exchange messages decode.
-    pub fn context(&self) -> Context {
+    fn context(&self) -> Context {
         match self {
             State::ExpectCertificate(s) => s.session.context(),
             State::ExpectServerKeyExchange(s) => s.session.context(),

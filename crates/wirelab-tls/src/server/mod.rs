@@ -7,9 +7,9 @@ mod states;
 #[cfg(test)]
 mod tests;
 
-use crate::codec::{CipherSuite, Context, Handshake};
+use crate::codec::CipherSuite;
 use crate::conn::Connection;
-use crate::endpoint::{Endpoint, Role};
+use crate::endpoint::{Endpoint, HandshakeState, Input, Role};
 use crate::error::TlsError;
 use rand::RngCore;
 use states::State;
@@ -45,67 +45,43 @@ impl ServerConfig {
 /// A TLS 1.2 server.
 pub type Server = Endpoint<ServerRole>;
 
-/// The server's side of the handshake: its certificate, key and preferences, and where it is.
+/// The server's side of the handshake: its certificate, key and preferences.
 pub struct ServerRole {
     config: ServerConfig,
-    state: State,
 }
 
 impl Endpoint<ServerRole> {
     /// A server waiting for a ClientHello.
     pub fn new(config: ServerConfig, rng: Box<dyn RngCore + Send>) -> Server {
-        let role = ServerRole {
-            config,
-            state: State::ExpectClientHello(states::ExpectClientHello),
-        };
-        Endpoint::with_role(role, Connection::new(rng))
+        let first = State::ExpectClientHello(states::ExpectClientHello);
+        Endpoint::with_role(ServerRole { config }, first, Connection::new(rng))
     }
 }
 
 impl Role for ServerRole {
     const PEER: &'static str = "client";
+    type State = State;
 
-    fn state_name(&self) -> &'static str {
-        self.state.name()
-    }
-
-    fn is_established(&self) -> bool {
-        matches!(self.state, State::Traffic)
-    }
-
-    fn is_closed(&self) -> bool {
-        matches!(self.state, State::Closed)
-    }
-
-    fn close(&mut self) {
-        self.state = State::Closed;
-    }
-
-    fn context(&self) -> Context {
-        self.state.context()
-    }
-
-    fn handle_handshake(
+    fn handle(
         &mut self,
-        message: Handshake,
-        raw: &[u8],
+        state: State,
+        input: Input<'_>,
         conn: &mut Connection,
-    ) -> Result<(), TlsError> {
-        // A failing state leaves `Closed` behind: the connection is over.
-        self.state = match std::mem::replace(&mut self.state, State::Closed) {
-            State::ExpectClientHello(s) => s.handle(message, raw, conn, &self.config)?,
-            State::ExpectClientKeyExchange(s) => s.handle(message, raw, conn, &self.config)?,
-            State::ExpectFinished(s) => s.handle(message, raw, conn)?,
-            other => return Err(TlsError::unexpected(other.name(), message.handshake_type())),
-        };
-        Ok(())
-    }
-
-    fn handle_change_cipher_spec(&mut self, conn: &mut Connection) -> Result<(), TlsError> {
-        self.state = match std::mem::replace(&mut self.state, State::Closed) {
-            State::ExpectChangeCipherSpec(s) => s.handle_change_cipher_spec(conn),
-            other => return Err(TlsError::unexpected(other.name(), "ChangeCipherSpec")),
-        };
-        Ok(())
+    ) -> Result<State, TlsError> {
+        Ok(match (state, input) {
+            (State::ExpectClientHello(s), Input::Handshake { message, raw }) => {
+                s.handle(message, raw, conn, &self.config)?
+            }
+            (State::ExpectClientKeyExchange(s), Input::Handshake { message, raw }) => {
+                s.handle(message, raw, conn, &self.config)?
+            }
+            (State::ExpectChangeCipherSpec(s), Input::ChangeCipherSpec) => {
+                s.handle_change_cipher_spec(conn)
+            }
+            (State::ExpectFinished(s), Input::Handshake { message, raw }) => {
+                s.handle(message, raw, conn)?
+            }
+            (other, input) => return Err(TlsError::unexpected(other.name(), input)),
+        })
     }
 }

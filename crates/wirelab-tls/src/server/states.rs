@@ -19,6 +19,7 @@ use crate::codec::{
 };
 use crate::conn::Connection;
 use crate::ecdh::EcdhPrivate;
+use crate::endpoint::HandshakeState;
 use crate::error::TlsError;
 use crate::event::Event;
 use crate::keys::prf::Side;
@@ -72,8 +73,11 @@ pub enum State {
     Closed,
 }
 
-impl State {
-    pub fn name(&self) -> &'static str {
+impl HandshakeState for State {
+    const TRAFFIC: State = State::Traffic;
+    const CLOSED: State = State::Closed;
+
+    fn name(&self) -> &'static str {
         match self {
             State::ExpectClientHello(_) => "ExpectClientHello",
             State::ExpectClientKeyExchange(_) => "ExpectClientKeyExchange",
@@ -84,7 +88,7 @@ impl State {
         }
     }
 
-    pub fn context(&self) -> crate::codec::Context {
+    fn context(&self) -> crate::codec::Context {
         match self {
             State::ExpectClientKeyExchange(s) => s.session.context(),
             State::ExpectChangeCipherSpec(s) => s.session.context(),

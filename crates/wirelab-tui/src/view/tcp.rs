@@ -169,48 +169,54 @@ impl App {
         let usable = s.wnd.saturating_sub(in_flight);
         let [acked, sent, window, future] = regions(width, s.una, [in_flight, usable]);
         // The marks of RFC 9293's figure 3, left to right; the window itself if there is room.
-        let mut label = format!(
+        let label = format!(
             "{name} send  SND.UNA {}  SND.NXT {}  SND.UNA+SND.WND {}",
             s.una,
             s.nxt,
             s.una.wrapping_add(s.wnd)
         );
+        let runs = [
+            (acked, "█", Color::DarkGray),
+            (sent, "▓", Color::Magenta),
+            (window, "░", Color::Green),
+        ];
         let wnd = format!("  (SND.WND {})", s.wnd);
-        if label.chars().count() + wnd.chars().count() <= width + 1 {
-            label.push_str(&wnd);
-        }
-        [
-            Line::raw(label),
-            Line::from(vec![
-                Span::raw(" "),
-                Span::styled("█".repeat(acked), self.fg(Color::DarkGray)),
-                Span::styled("▓".repeat(sent), self.fg(Color::Magenta)),
-                Span::styled("░".repeat(window), self.fg(Color::Green)),
-                Span::raw("·".repeat(future)),
-            ]),
-        ]
+        self.space_bar(label, &wnd, &runs, future, width)
     }
 
     fn receive_bar(&self, name: &str, r: ReceiveSpace, width: usize) -> [Line<'static>; 2] {
         let [acked, allowed, _, future] = regions(width, r.nxt, [r.wnd, 0]);
-        let mut label = format!(
+        let label = format!(
             "{name} receive  RCV.NXT {}  RCV.NXT+RCV.WND {}",
             r.nxt,
             r.nxt.wrapping_add(r.wnd)
         );
+        let runs = [(acked, "█", Color::DarkGray), (allowed, "░", Color::Green)];
         let wnd = format!("  (RCV.WND {})", r.wnd);
+        self.space_bar(label, &wnd, &runs, future, width)
+    }
+
+    /// One side's sequence space, as two lines: `label` (and `wnd`, when the line has
+    /// room for it) above a bar of `runs` (each so many cells of one symbol in one colour),
+    /// then `future` dots for the numbers beyond the window.
+    fn space_bar(
+        &self,
+        mut label: String,
+        wnd: &str,
+        runs: &[(usize, &str, Color)],
+        future: usize,
+        width: usize,
+    ) -> [Line<'static>; 2] {
         if label.chars().count() + wnd.chars().count() <= width + 1 {
-            label.push_str(&wnd);
+            label.push_str(wnd);
         }
-        [
-            Line::raw(label),
-            Line::from(vec![
-                Span::raw(" "),
-                Span::styled("█".repeat(acked), self.fg(Color::DarkGray)),
-                Span::styled("░".repeat(allowed), self.fg(Color::Green)),
-                Span::raw("·".repeat(future)),
-            ]),
-        ]
+        let mut bar = vec![Span::raw(" ")];
+        bar.extend(
+            runs.iter()
+                .map(|&(cells, symbol, color)| Span::styled(symbol.repeat(cells), self.fg(color))),
+        );
+        bar.push(Span::raw("·".repeat(future)));
+        [Line::raw(label), Line::from(bar)]
     }
 
     /// cwnd and ssthresh in bytes beside SRTT and RTO in milliseconds (one above the other
