@@ -369,7 +369,10 @@ fn arp_ping_with_loss_gives_the_same_trace_on_every_run_and_in_every_process() {
         let args = ["demo", "arp-ping", "--loss", "0.3", "--seed", &seed];
         let printed = wirelab(&args);
         assert!(printed.status.success(), "{printed:?}");
-        assert_eq!(String::from_utf8_lossy(&printed.stdout), render_text(&first));
+        assert_eq!(
+            String::from_utf8_lossy(&printed.stdout),
+            render_text(&first)
+        );
         for run in 2..=6 {
             let again = wirelab(&args);
             assert_eq!(
