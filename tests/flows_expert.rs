@@ -25,12 +25,13 @@
 //!
 //! Without tshark these checks print why and pass, except under `CI=true`, where they fail.
 
+#[path = "support/golden.rs"]
+mod golden;
+use golden::{run, Case, ROOT};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use std::process::{Command, Stdio};
 
 /// The sample captures, and tcpdump's captures with TCP handshakes, resets, UDP, bad checksums,
 /// a retransmitted FIN (ssh.pcap) and a segment with every flag set.
@@ -103,85 +104,29 @@ fn a_damaged_capture_shows_the_frames_before_the_damage_then_the_error_and_exits
     let _ = fs::remove_file(&damaged);
 }
 
+/// Each capture's `wirelab COMMAND CAPTURE OPTIONS…` against
+/// `tests/golden/COMMAND/CAPTURE.txt`.
 fn check_golden(command: &str, options: &[&str]) {
-    let bless = std::env::var_os("WIRELAB_BLESS").is_some_and(|v| v == "1");
-    let mut failures = String::new();
-    for capture in CAPTURES {
-        let mut args = vec![command, *capture];
-        args.extend_from_slice(options);
-        let actual = transcript(&args);
-        let name = Path::new(capture)
-            .file_name()
-            .and_then(|name| name.to_str())
-            .unwrap_or(capture);
-        let golden = Path::new(ROOT)
-            .join("tests/golden")
-            .join(command)
-            .join(format!("{name}.txt"));
-        if bless {
-            if let Some(dir) = golden.parent() {
-                fs::create_dir_all(dir).expect("create tests/golden/…");
-            }
-            fs::write(&golden, &actual).expect("write golden file");
-            continue;
-        }
-        match fs::read_to_string(&golden) {
-            Ok(expected) if expected == actual => {}
-            Ok(expected) => {
-                let _ = writeln!(
-                    failures,
-                    "--- {}\n{}",
-                    golden.display(),
-                    first_difference(&expected, &actual)
-                );
-            }
-            Err(error) => {
-                let _ = writeln!(failures, "{}: {error}", golden.display());
-            }
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{failures}\nIf the new output is right: WIRELAB_BLESS=1 cargo test --test flows_expert, then review git diff tests/golden"
-    );
-}
-
-fn first_difference(expected: &str, actual: &str) -> String {
-    let (old, new): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    let first = old
+    let cases = CAPTURES
         .iter()
-        .zip(&new)
-        .position(|(a, b)| a != b)
-        .unwrap_or(old.len().min(new.len()));
-    format!(
-        "line {}:\n-{}\n+{}\n",
-        first + 1,
-        old.get(first).unwrap_or(&"(end)"),
-        new.get(first).unwrap_or(&"(end)")
-    )
-}
-
-fn transcript(args: &[&str]) -> String {
-    let output = run(args);
-    let mut text = format!(
-        "$ wirelab {}\n{}{}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    if let Some(code) = output.status.code().filter(|&code| code != 0) {
-        let _ = writeln!(text, "[exit status: {code}]");
-    }
-    text
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wirelab"))
-        .args(args)
-        .current_dir(ROOT)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run wirelab")
+        .map(|capture| {
+            let name = Path::new(capture)
+                .file_name()
+                .and_then(|name| name.to_str())
+                .unwrap_or(capture);
+            let mut args = vec![command.to_string(), capture.to_string()];
+            args.extend(options.iter().map(|option| option.to_string()));
+            Case {
+                golden: Path::new(ROOT)
+                    .join("tests/golden")
+                    .join(command)
+                    .join(format!("{name}.txt")),
+                args,
+                picture: false,
+            }
+        })
+        .collect();
+    golden::check(cases, "flows_expert");
 }
 
 // --- tshark ------------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+#[path = "support/golden.rs"]
+mod golden;
+use golden::{run as wirelab, Case, ROOT};
 
 /// TCP captures from tcpdump's test suite with payload worth following: HTTP (also with TSO
 /// super-segments), DNS over TCP, SSH, Redis (including a malicious one), MPTCP subflows,
@@ -94,15 +96,6 @@ fn tshark_available() -> bool {
         println!("skipped: {why}");
     }
     found
-}
-
-fn wirelab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wirelab"))
-        .args(args)
-        .current_dir(ROOT)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run wirelab")
 }
 
 fn tshark(args: &[&str]) -> Output {
@@ -347,41 +340,18 @@ const GOLDEN: &[(&str, &[&str])] = &[
 
 #[test]
 fn follow_output_matches_its_golden_files() {
-    let bless = std::env::var_os("WIRELAB_BLESS").is_some_and(|v| v == "1");
     let dir = Path::new(ROOT).join("tests/golden/follow");
-    let mut failures = String::new();
-    for (name, args) in GOLDEN {
-        let mut command = vec!["follow"];
-        command.extend_from_slice(args);
-        let output = wirelab(&command);
-        let mut actual = format!("$ wirelab {}\n", command.join(" "));
-        actual.push_str(&String::from_utf8_lossy(&output.stdout));
-        actual.push_str(&String::from_utf8_lossy(&output.stderr));
-        if let Some(code) = output.status.code().filter(|&code| code != 0) {
-            let _ = writeln!(actual, "[exit status: {code}]");
-        }
-        let path = dir.join(format!("{name}.txt"));
-        if bless {
-            fs::create_dir_all(&dir).expect("create tests/golden/follow");
-            fs::write(&path, &actual).expect("write golden file");
-            continue;
-        }
-        match fs::read_to_string(&path) {
-            Ok(expected) if expected == actual => {}
-            Ok(expected) => {
-                let _ = writeln!(
-                    failures,
-                    "--- {}\n{expected}\n+++ actual\n{actual}",
-                    path.display()
-                );
-            }
-            Err(error) => {
-                let _ = writeln!(failures, "{}: {error}", path.display());
-            }
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{failures}\nIf the new output is right: WIRELAB_BLESS=1 cargo test --test follow, then review git diff tests/golden/follow"
-    );
+    let cases = GOLDEN
+        .iter()
+        .map(|(name, args)| Case {
+            golden: dir.join(format!("{name}.txt")),
+            args: ["follow"]
+                .iter()
+                .chain(*args)
+                .map(|arg| arg.to_string())
+                .collect(),
+            picture: false,
+        })
+        .collect();
+    golden::check(cases, "follow");
 }
