@@ -12,6 +12,7 @@
 //! exchange (the pre-master secret travelled encrypted to that key), but not one of (EC)DHE,
 //! where the pre-master secret came from fresh Diffie-Hellman keys that no file holds.
 
+use crate::input::Rereadable;
 use crate::trace;
 use crate::{output_error, Failure};
 use clap::Args;
@@ -62,7 +63,8 @@ pub fn run(args: &TlsDissectArgs) -> Result<(), Failure> {
             .transpose()?
             .map(Arc::new),
     };
-    let streams = tls_streams(&args.file)?;
+    let capture = Rereadable::new(&args.file)?;
+    let streams = tls_streams(&capture)?;
     let chosen: Vec<u32> = match args.stream {
         Some(n) if streams.contains(&n) => vec![n],
         Some(n) => {
@@ -79,7 +81,7 @@ pub fn run(args: &TlsDissectArgs) -> Result<(), Failure> {
         text.push_str("no TLS stream in this capture\n");
     }
     for stream in chosen {
-        dissect_stream(&args.file, stream, &secrets, args.brief, &mut text)?;
+        dissect_stream(&capture, stream, &secrets, args.brief, &mut text)?;
     }
     io::stdout()
         .write_all(text.as_bytes())
@@ -124,10 +126,10 @@ fn read_rsa_key(path: &str) -> Result<wirelab_crypto::rsa::PrivateKey, Failure> 
 }
 
 /// The TCP streams the probe found to be TLS.
-fn tls_streams(file: &str) -> Result<Vec<u32>, Failure> {
+fn tls_streams(capture: &Rereadable) -> Result<Vec<u32>, Failure> {
     let mut analyzer = Analyzer::default();
-    trace::analyze(
-        Some(file),
+    trace::analyze_input(
+        capture.open()?,
         &mut analyzer,
         Dissection::columns_only(),
         |_, _, _| Ok(()),
@@ -141,7 +143,7 @@ fn tls_streams(file: &str) -> Result<Vec<u32>, Failure> {
 }
 
 fn dissect_stream(
-    file: &str,
+    capture: &Rereadable,
     stream: u32,
     secrets: &Secrets,
     brief: bool,
@@ -152,8 +154,8 @@ fn dissect_stream(
         ..StreamOptions::default()
     };
     let mut analyzer = Analyzer::new(options);
-    trace::analyze(
-        Some(file),
+    trace::analyze_input(
+        capture.open()?,
         &mut analyzer,
         Dissection::columns_only(),
         |_, _, _| Ok(()),

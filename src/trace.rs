@@ -15,10 +15,19 @@ use wirelab_wire::{Dissection, Dissector, Frame};
 pub fn analyze(
     file: Option<&str>,
     analyzer: &mut Analyzer,
+    d: Dissection,
+    visit: impl FnMut(&Frame<'_>, &Dissection, &Analyzer) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    analyze_input(input::open(file)?, analyzer, d, visit)
+}
+
+/// As [`analyze`], for a capture already opened.
+pub fn analyze_input(
+    input: input::Input,
+    analyzer: &mut Analyzer,
     mut d: Dissection,
     mut visit: impl FnMut(&Frame<'_>, &Dissection, &Analyzer) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    let input = input::open(file)?;
     let name = input.name;
     let mut reader = CaptureReader::new(input.reader)
         .map_err(|error| Failure::Input(format!("{name}: {error}")))?;

@@ -83,27 +83,57 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Whether tshark is installed; without it the comparisons print why and pass, except under
+/// `CI=true`, where they fail.
 fn tshark_available() -> bool {
-    Command::new("tshark")
+    let found = Command::new("tshark")
         .arg("--version")
         .output()
-        .is_ok_and(|out| out.status.success())
+        .is_ok_and(|out| out.status.success());
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tshark is needed under CI=true (apt-get install tshark)"
+        );
+        println!("skipped: tshark is not installed");
+    }
+    found
 }
 
-fn fields_output(program: &str, file: &Path, config: &Path) -> Vec<String> {
+/// `-T fields` output of `program` (tshark or wirelab) on a capture: the frame number, then
+/// `fields`. With a key log: decrypted (`tshark -o tls.keylog_file:`, `wirelab dissect
+/// --tls-keylog`), and only the frames that carry TLS.
+fn fields_output(
+    program: &str,
+    file: &Path,
+    fields: &[&str],
+    keylog: Option<&Path>,
+) -> Vec<String> {
     let mut command = Command::new(program);
     if program == "tshark" {
-        command
-            .env("WIRESHARK_CONFIG_DIR", config)
-            .args(["-n", "-r"]);
+        let config = root().join("target/tmp/tls-oracle/wireshark-config");
+        std::fs::create_dir_all(&config).expect("tshark config directory");
+        command.env("WIRESHARK_CONFIG_DIR", config);
+        if let Some(keylog) = keylog {
+            command
+                .arg("-o")
+                .arg(format!("tls.keylog_file:{}", keylog.display()));
+        }
+        command.args(["-n", "-r"]);
     } else {
         command.arg("dissect");
+        if let Some(keylog) = keylog {
+            command.arg("--tls-keylog").arg(keylog);
+        }
+    }
+    command.arg(file);
+    if keylog.is_some() {
+        command.args(["-Y", "tls"]);
     }
     command
-        .arg(file)
         .args(["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"])
         .args(["-e", "frame.number"]);
-    for field in FIELDS {
+    for field in fields {
         command.args(["-e", field]);
     }
     let out = command
@@ -123,19 +153,12 @@ fn fields_output(program: &str, file: &Path, config: &Path) -> Vec<String> {
 #[test]
 fn the_tls_fields_of_the_openssl_captures_are_the_ones_tshark_prints() {
     if !tshark_available() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tshark is needed under CI=true (apt-get install tshark)"
-        );
-        println!("skipped: tshark is not installed");
         return;
     }
-    let config = root().join("target/tmp/tls-oracle/wireshark-config");
-    std::fs::create_dir_all(&config).expect("tshark config directory");
     for name in CAPTURES {
         let file = pcap(name);
-        let theirs = fields_output("tshark", &file, &config);
-        let ours = fields_output(env!("CARGO_BIN_EXE_wirelab"), &file, &config);
+        let theirs = fields_output("tshark", &file, FIELDS, None);
+        let ours = fields_output(env!("CARGO_BIN_EXE_wirelab"), &file, FIELDS, None);
         assert_eq!(theirs.len(), ours.len(), "{name}: frame counts differ");
         for (t, o) in theirs.iter().zip(&ours) {
             assert_eq!(t, o, "{name}: tshark and wirelab disagree");
@@ -191,6 +214,27 @@ fn a_key_log_decrypts_each_openssl_capture_and_both_finished_messages_verify() {
         );
         assert!(!out.contains("not decrypted"), "{name}:\n{out}");
     }
+}
+
+#[test]
+fn a_capture_on_standard_input_is_dissected_as_the_same_file_is() {
+    // `tls dissect` reads the capture once to find the TLS streams, then once per stream:
+    // standard input must be kept, not read up by the first pass.
+    let file = pcap("tls-ecdhe");
+    let from_file = stdout_of(&["tls", "dissect", file.to_str().unwrap()]);
+    let output = Command::new(env!("CARGO_BIN_EXE_wirelab"))
+        .args(["tls", "dissect", "-"])
+        .current_dir(root())
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(from_file.contains("Client Hello"), "{from_file}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), from_file);
 }
 
 #[test]
@@ -296,56 +340,9 @@ fn a_broken_key_log_is_an_input_error_naming_the_line() {
     assert!(stderr.contains("bad.keylog: line 1"), "{stderr}");
 }
 
-/// `-T fields` lines (frame number, then `fields`) of `wirelab dissect --tls-keylog` or of
-/// `tshark -o tls.keylog_file:`, for the frames that carry TLS.
-fn decrypted_fields(program: &str, name: &str, fields: &[&str]) -> Vec<String> {
-    let keylog = tls_dir().join(format!("{name}.keylog"));
-    let mut command = Command::new(program);
-    if program == "tshark" {
-        let config = root().join("target/tmp/tls-oracle/wireshark-config");
-        std::fs::create_dir_all(&config).expect("tshark config directory");
-        command
-            .env("WIRESHARK_CONFIG_DIR", config)
-            .arg("-o")
-            .arg(format!("tls.keylog_file:{}", keylog.display()))
-            .args(["-n", "-r"]);
-    } else {
-        command.arg("dissect").arg("--tls-keylog").arg(&keylog);
-    }
-    command.arg(pcap(name)).args(["-Y", "tls", "-T", "fields"]);
-    command.args([
-        "-E",
-        "occurrence=a",
-        "-E",
-        "aggregator=,",
-        "-e",
-        "frame.number",
-    ]);
-    for field in fields {
-        command.args(["-e", field]);
-    }
-    let out = command
-        .output()
-        .unwrap_or_else(|e| panic!("running {program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn with_the_key_log_dissect_reads_the_finished_and_alerts_as_tshark_does() {
     if !tshark_available() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tshark is needed under CI=true (apt-get install tshark)"
-        );
-        println!("skipped: tshark is not installed");
         return;
     }
     let fields = [
@@ -356,8 +353,14 @@ fn with_the_key_log_dissect_reads_the_finished_and_alerts_as_tshark_does() {
         "tls.alert_message.desc",
     ];
     for name in CAPTURES {
-        let theirs = decrypted_fields("tshark", name, &fields);
-        let ours = decrypted_fields(env!("CARGO_BIN_EXE_wirelab"), name, &fields);
+        let keylog = tls_dir().join(format!("{name}.keylog"));
+        let theirs = fields_output("tshark", &pcap(name), &fields, Some(&keylog));
+        let ours = fields_output(
+            env!("CARGO_BIN_EXE_wirelab"),
+            &pcap(name),
+            &fields,
+            Some(&keylog),
+        );
         assert_eq!(
             theirs, ours,
             "{name}: tshark (left) and wirelab (right) disagree"
