@@ -23,7 +23,7 @@ const OUTPUT_BUFFER: usize = 64 * 1024;
 
 pub fn run(args: &DissectArgs) -> Result<(), Failure> {
     let mut view = choose_view(args)?;
-    let filter = parse_filter(args)?;
+    let filter = parse_filter(args.filter.as_deref())?;
     let mut analyzer = Analyzer::default();
     if let Some(path) = &args.tls_keylog {
         analyzer
@@ -176,8 +176,8 @@ fn choose_view(args: &DissectArgs) -> Result<View, Failure> {
 /// `-Y`: the display filter, compiled once. A filter that does not parse is reported with a
 /// caret under the column at fault; one that parses but probably does not mean what it says
 /// (`!tcp.flags.ack` tests presence, not the flag) gets a warning and runs.
-fn parse_filter(args: &DissectArgs) -> Result<Option<Filter>, Failure> {
-    let Some(text) = &args.filter else {
+pub(crate) fn parse_filter(filter: Option<&str>) -> Result<Option<Filter>, Failure> {
+    let Some(text) = filter else {
         return Ok(None);
     };
     let filter = Filter::parse(text).map_err(|error| Failure::Usage(format!("-Y: {error}")))?;

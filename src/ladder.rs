@@ -11,7 +11,6 @@ use clap::Args;
 use std::io::Write;
 use wirelab_analyze::ladder::{self, LadderBuilder, TextStyle};
 use wirelab_analyze::Analyzer;
-use wirelab_wire::filter::Filter;
 use wirelab_wire::Dissection;
 
 #[derive(Args, Debug)]
@@ -48,7 +47,8 @@ pub fn run(args: &LadderArgs) -> Result<(), Failure> {
             ladder::MAX_WIDTH
         )));
     }
-    let filter = parse_filter(args)?;
+    // `-Y`, compiled before any frame is read, its warnings as `wirelab dissect` gives them.
+    let filter = crate::dissect::parse_filter(args.filter.as_deref())?;
     let mut builder = LadderBuilder::new(args.stream);
     trace::analyze(
         args.file.as_deref(),
@@ -91,16 +91,4 @@ pub fn run(args: &LadderArgs) -> Result<(), Failure> {
         std::fs::write(path, svg).map_err(|error| Failure::Input(format!("{path}: {error}")))?;
     }
     stdout.write_all(text.as_bytes()).or_else(output_error)
-}
-
-/// `-Y`, compiled before any frame is read; warnings as `wirelab dissect` gives them.
-fn parse_filter(args: &LadderArgs) -> Result<Option<Filter>, Failure> {
-    let Some(text) = &args.filter else {
-        return Ok(None);
-    };
-    let filter = Filter::parse(text).map_err(|error| Failure::Usage(format!("-Y: {error}")))?;
-    for warning in filter.warnings() {
-        eprintln!("warning: -Y: {warning}");
-    }
-    Ok(Some(filter))
 }
