@@ -167,11 +167,7 @@ impl Setup {
             limit,
             |iface, engine, now| {
                 let finished = done(iface, engine, now);
-                let mut tracer = tracer.borrow_mut();
-                while let Some(event) = iface.poll_event() {
-                    tracer.iface_event(now, &event);
-                }
-                tracer.write_due();
+                tracer.borrow_mut().write_iface_events(iface, now);
                 finished
             },
         )
@@ -179,11 +175,7 @@ impl Setup {
         // What happened since the last look (the last ACK of a download, say).
         engine.observe(&mut self.iface);
         let mut tracer = tracer.borrow_mut();
-        let now = self.clock.now();
-        while let Some(event) = self.iface.poll_event() {
-            tracer.iface_event(now, &event);
-        }
-        tracer.write_due();
+        tracer.write_iface_events(&mut self.iface, self.clock.now());
         tracer.finish()?;
         end
     }

@@ -4,7 +4,7 @@ use super::DeviceArgs;
 use crate::Failure;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use wirelab_stack::iface::IfaceEvent;
+use wirelab_stack::iface::{IfaceEvent, Interface};
 use wirelab_stack::tcp::Connection;
 
 /// `--trace`: the stack's events as lines of text, in the order of their times.
@@ -56,6 +56,18 @@ impl Tracer {
 
     pub(super) fn iface_event(&mut self, now: wirelab_stack::Instant, event: &IfaceEvent) {
         self.due.push((now.total_micros(), iface_event(event)));
+    }
+
+    /// Takes the interface's events, then writes every line due.
+    pub(super) fn write_iface_events(
+        &mut self,
+        iface: &mut Interface,
+        now: wirelab_stack::Instant,
+    ) {
+        while let Some(event) = iface.poll_event() {
+            self.iface_event(now, &event);
+        }
+        self.write_due();
     }
 
     /// Writes the lines waiting, oldest first (a stable sort keeps one connection's order).
