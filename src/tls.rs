@@ -187,27 +187,22 @@ fn rng(seed: Option<u64>) -> Box<dyn rand::RngCore + Send> {
 
 /// Undo the escapes of `--send`: `\r`, `\n`, `\t`, `\\`.
 fn unescape(text: &str) -> Vec<u8> {
-    let mut out = Vec::new();
+    let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
-        match (c, c == '\\') {
-            (_, true) => match chars.next() {
-                Some('r') => out.push(b'\r'),
-                Some('n') => out.push(b'\n'),
-                Some('t') => out.push(b'\t'),
-                Some(other) => {
-                    let mut buffer = [0; 4];
-                    out.extend_from_slice(other.encode_utf8(&mut buffer).as_bytes());
-                }
-                None => out.push(b'\\'),
-            },
-            _ => {
-                let mut buffer = [0; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
-            }
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('r') => out.push('\r'),
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
         }
     }
-    out
+    out.into_bytes()
 }
 
 /// Writes each event to stdout when tracing, and the session's key log line once its master
@@ -491,5 +486,19 @@ fn server(args: &ServerArgs) -> Result<(), Failure> {
         if args.once {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape;
+
+    #[test]
+    fn send_text_turns_backslash_r_n_t_into_control_bytes_and_keeps_other_escapes_literal() {
+        assert_eq!(
+            unescape(r"GET / HTTP/1.0\r\n\r\n"),
+            b"GET / HTTP/1.0\r\n\r\n"
+        );
+        assert_eq!(unescape(r"a\tb\\c\qé\"), "a\tb\\cqé\\".as_bytes());
     }
 }
