@@ -24,7 +24,7 @@ use std::rc::Rc;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 use wirelab_capture::tap::MemoryDevice;
-use wirelab_capture::{CaptureReader, FrameDevice};
+use wirelab_capture::FrameDevice;
 use wirelab_stack::engine::Engine;
 use wirelab_stack::tcp::Connection;
 use wirelab_tui::{
@@ -99,11 +99,7 @@ pub fn run(args: &TuiArgs) -> Result<(), Failure> {
         file_source(args.file.as_deref())?
     };
     // A file that is no capture is reported here, before the screen is taken over.
-    let name = source.name().to_string();
-    let reader = source
-        .open()
-        .map_err(|error| Failure::Input(format!("{name}: {error}")))?;
-    CaptureReader::new(reader).map_err(|error| Failure::Input(format!("{name}: {error}")))?;
+    wirelab_tui::replay::open(&*source).map_err(Failure::Input)?;
     let secrets = args
         .tls_keylog
         .as_deref()

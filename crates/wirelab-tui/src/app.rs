@@ -222,7 +222,7 @@ impl App {
             let filtered = self
                 .filter
                 .as_ref()
-                .is_none_or(|f| f.result.lock().unwrap_or_else(|p| p.into_inner()).done);
+                .is_none_or(|f| index::lock(&f.result).done);
             if loaded && filtered {
                 return;
             }
@@ -241,18 +241,13 @@ impl App {
             || self
                 .filter
                 .as_ref()
-                .is_some_and(|f| !f.result.lock().unwrap_or_else(|p| p.into_inner()).done)
+                .is_some_and(|f| !index::lock(&f.result).done)
     }
 
     /// Rows of the packet list.
     pub fn visible_len(&self) -> usize {
         match &self.filter {
-            Some(f) => f
-                .result
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .matching
-                .len(),
+            Some(f) => index::lock(&f.result).matching.len(),
             None => index::lock(&self.index).frames.len(),
         }
     }
@@ -261,7 +256,7 @@ impl App {
     pub fn frame_at(&self, row: usize) -> Option<u64> {
         match &self.filter {
             Some(f) => {
-                let result = f.result.lock().unwrap_or_else(|p| p.into_inner());
+                let result = index::lock(&f.result);
                 result.matching.get(row).map(|n| u64::from(*n))
             }
             None => (row < index::lock(&self.index).frames.len()).then_some(row as u64 + 1),
@@ -533,8 +528,7 @@ impl App {
         };
         let next = {
             let index = index::lock(&self.index);
-            let frames = index.tcp_streams.get(stream as usize);
-            let frames = frames.map(Vec::as_slice).unwrap_or(&[]);
+            let frames = index.stream_frames(stream);
             if forward {
                 frames.iter().find(|n| u64::from(**n) > current).copied()
             } else {
@@ -560,7 +554,7 @@ impl App {
     pub fn select_frame(&mut self, number: u64) {
         let row = match &self.filter {
             Some(f) => {
-                let result = f.result.lock().unwrap_or_else(|p| p.into_inner());
+                let result = index::lock(&f.result);
                 result.matching.partition_point(|n| u64::from(*n) < number)
             }
             None => number.saturating_sub(1) as usize,

@@ -18,10 +18,9 @@ impl App {
     fn last_frame_of(&self, stream: u32) -> u64 {
         let index = index::lock(&self.index);
         index
-            .tcp_streams
-            .get(stream as usize)
-            .and_then(|frames| frames.last().copied())
-            .map_or(0, u64::from)
+            .stream_frames(stream)
+            .last()
+            .map_or(0, |n| u64::from(*n))
     }
 
     /// Make sure the ladder of the selected stream is laid out for this width. The ladder
@@ -125,10 +124,7 @@ impl App {
         let frames: Vec<(u64, bool)> = {
             let index = index::lock(&self.index);
             index
-                .tcp_streams
-                .get(stream as usize)
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
+                .stream_frames(stream)
                 .iter()
                 .filter_map(|n| Some((u64::from(*n), index.entry(u64::from(*n))?.tcp?.from_a)))
                 .collect()

@@ -147,6 +147,14 @@ impl Index {
             .unwrap_or("?")
     }
 
+    /// The frames of TCP stream `stream`, by number; none for a stream not (yet) seen.
+    pub fn stream_frames(&self, stream: u32) -> &[u32] {
+        self.tcp_streams
+            .get(stream as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
     pub fn entry(&self, number: u64) -> Option<&FrameEntry> {
         self.frames.get(number.checked_sub(1)? as usize)
     }
@@ -161,9 +169,10 @@ impl Index {
 /// The index as the loader fills it.
 pub type SharedIndex = Arc<Mutex<Index>>;
 
-/// Lock the index; a loader that panicked leaves what it had added, which is still good.
-pub fn lock(index: &SharedIndex) -> MutexGuard<'_, Index> {
-    index
+/// Lock the index (or a filter's result); a loader that panicked leaves what it had added,
+/// which is still good.
+pub fn lock<T>(shared: &Mutex<T>) -> MutexGuard<'_, T> {
+    shared
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -187,11 +187,7 @@ impl App {
         }
         self.playback.last_tick = Some(now);
         let before = self.selected_frame();
-        if self.has_narration() && self.focus != Pane::Ladder && self.filter.is_none() {
-            self.step(true);
-        } else {
-            self.step_packet(true);
-        }
+        self.step(true);
         // At the end of the trace, play stops (a live source goes on when frames come).
         if self.selected_frame() == before && !self.source.is_live() {
             self.playback.playing = false;

@@ -23,7 +23,8 @@ use wirelab_wire::{Dissection, Dissector};
 
 type Reader = CaptureReader<Box<dyn Read + Send>>;
 
-pub(crate) fn open(source: &dyn TraceSource) -> Result<Reader, String> {
+/// A fresh reader of `source`'s frames; an error names the source.
+pub fn open(source: &dyn TraceSource) -> Result<Reader, String> {
     let name = source.name();
     let bytes = source.open().map_err(|e| format!("{name}: {e}"))?;
     CaptureReader::new(bytes).map_err(|e| format!("{name}: {e}"))
@@ -146,19 +147,18 @@ pub struct ReplayContext {
 /// Why a replay stopped when it was cancelled.
 pub const CANCELLED: &str = "cancelled";
 
-/// Run the analysis over the trace up to frame `last`, handing each frame's tree (without
-/// titles) to `visit`, which returns false to stop early.
-fn replay_until(
+/// Run the analysis over the trace up to frame `last`: `visit` dissects each frame with the
+/// dissector and the analysis (into a tree of its choosing) and returns false to stop early.
+pub(crate) fn replay_frames(
     source: &dyn TraceSource,
     context: &ReplayContext,
     options: StreamOptions,
     last: u64,
-    mut visit: impl FnMut(&wirelab_wire::Frame<'_>, &Dissection) -> bool,
+    mut visit: impl FnMut(&wirelab_wire::Frame<'_>, &mut Dissector, &mut Analyzer) -> bool,
 ) -> Result<Analyzer, String> {
     let mut reader = open(source)?;
     let mut dissector = Dissector::new();
     let mut analyzer = analyzer(options, &context.secrets);
-    let mut d = Dissection::without_titles();
     loop {
         if context.cancel.load(Ordering::Relaxed) {
             return Err(CANCELLED.to_string());
@@ -168,12 +168,32 @@ fn replay_until(
             Ok(None) => break,
             Err(error) => return Err(format!("{}: {error}", source.name())),
         };
-        dissector.dissect_with(&frame, &mut d, &mut analyzer);
-        if !visit(&frame, &d) || frame.number >= last {
+        if !visit(&frame, &mut dissector, &mut analyzer) || frame.number >= last {
             break;
         }
     }
     Ok(analyzer)
+}
+
+/// [`replay_frames`], handing each frame's tree (without titles) to `visit`.
+fn replay_until(
+    source: &dyn TraceSource,
+    context: &ReplayContext,
+    options: StreamOptions,
+    last: u64,
+    mut visit: impl FnMut(&wirelab_wire::Frame<'_>, &Dissection) -> bool,
+) -> Result<Analyzer, String> {
+    let mut d = Dissection::without_titles();
+    replay_frames(
+        source,
+        context,
+        options,
+        last,
+        |frame, dissector, analyzer| {
+            dissector.dissect_with(frame, &mut d, analyzer);
+            visit(frame, &d)
+        },
+    )
 }
 
 /// The ladder of TCP stream `stream`, whose last frame is `last`, each arrow put into the
@@ -246,7 +266,7 @@ pub fn run_filter(
         let mut found = Vec::new();
         let mut tested = 0u64;
         let flush = |found: &mut Vec<u32>, tested: u64, done: bool| {
-            let mut r = shared.lock().unwrap_or_else(|p| p.into_inner());
+            let mut r = crate::index::lock(&shared);
             r.matching.append(found);
             r.tested = tested;
             r.done = done;
@@ -263,11 +283,9 @@ pub fn run_filter(
             true
         });
         flush(&mut found, tested, true);
-        if let Err(error) = outcome.map(drop).or_else(|e| match e.as_str() {
-            CANCELLED => Ok(()),
-            _ => Err(e),
-        }) {
-            shared.lock().unwrap_or_else(|p| p.into_inner()).error = Some(error);
+        match outcome {
+            Err(error) if error != CANCELLED => crate::index::lock(&shared).error = Some(error),
+            _ => {}
         }
     });
     result

@@ -58,11 +58,7 @@ fn end_seq(f: &TcpFacts) -> u32 {
 
 /// The facts of stream `stream`'s segments, with their times in seconds, up to frame `upto`.
 fn segments(index: &Index, stream: u32, upto: u64) -> Vec<(f64, TcpFacts)> {
-    let frames = index
-        .tcp_streams
-        .get(stream as usize)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+    let frames = index.stream_frames(stream);
     frames
         .iter()
         .take_while(|n| u64::from(**n) <= upto)
@@ -73,7 +69,8 @@ fn segments(index: &Index, stream: u32, upto: u64) -> Vec<(f64, TcpFacts)> {
         .collect()
 }
 
-fn seconds(t: wirelab_wire::Timestamp) -> f64 {
+/// A time as the charts' x axis counts it.
+pub(crate) fn seconds(t: wirelab_wire::Timestamp) -> f64 {
     t.as_nanos() as f64 / 1e9
 }
 
@@ -128,11 +125,7 @@ impl Checkpoints {
         let every = every.max(1);
         let mut after = vec![Running::default()];
         let mut running = Running::default();
-        let frames = index
-            .tcp_streams
-            .get(stream as usize)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let frames = index.stream_frames(stream);
         for (i, n) in frames.iter().enumerate() {
             if let Some(f) = index.entry(u64::from(*n)).and_then(|e| e.tcp) {
                 running.add(&f);
@@ -168,11 +161,7 @@ pub fn sides_from(index: &Index, stream: u32, number: u64, checkpoints: &Checkpo
             ..Side::default()
         },
     ];
-    let frames = index
-        .tcp_streams
-        .get(stream as usize)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+    let frames = index.stream_frames(stream);
     let upto = frames.partition_point(|n| u64::from(*n) <= number);
     let every = checkpoints.every.max(1);
     let checkpoint = (upto / every).min(checkpoints.after.len().saturating_sub(1));

@@ -16,8 +16,8 @@ use crate::replay::{self, ReplayContext};
 use crate::source::TraceSource;
 use crate::tree::item_text;
 use std::collections::HashMap;
-use wirelab_analyze::Analyzer;
-use wirelab_wire::{Dissection, Dissector};
+use wirelab_analyze::stream::StreamOptions;
+use wirelab_wire::Dissection;
 
 /// One message (or record without messages: Change Cipher Spec, an alert, application data).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,46 +72,38 @@ pub fn build(
 ) -> Result<TlsSession, String> {
     let sender: HashMap<u64, bool> = frames.iter().copied().collect();
     let last = frames.last().map_or(0, |f| f.0);
-    let mut reader = replay::open(source)?;
-    let mut dissector = Dissector::new();
-    let mut analyzer: Analyzer = replay::analyzer(Default::default(), &context.secrets);
     let mut other = Dissection::without_titles();
     let mut session = TlsSession {
         keylog_given: context.secrets.keylog.is_some(),
         ..TlsSession::default()
     };
     let mut client_random: Option<[u8; 32]> = None;
-    loop {
-        if context.cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(replay::CANCELLED.to_string());
-        }
-        let frame = match reader.next_frame() {
-            Ok(Some(frame)) => frame,
-            Ok(None) => break,
-            Err(error) => return Err(format!("{}: {error}", source.name())),
-        };
-        let Some(&from_a) = sender.get(&frame.number) else {
-            dissector.dissect_with(&frame, &mut other, &mut analyzer);
-            if frame.number >= last {
-                break;
+    let options = StreamOptions::default();
+    replay::replay_frames(
+        source,
+        context,
+        options,
+        last,
+        |frame, dissector, analyzer| {
+            // Only the stream's frames need their titles, which name the TLS messages.
+            let Some(&from_a) = sender.get(&frame.number) else {
+                dissector.dissect_with(frame, &mut other, analyzer);
+                return true;
+            };
+            let mut d = Dissection::new();
+            dissector.dissect_with(frame, &mut d, analyzer);
+            let records = messages(&d, frame.bytes, frame.number, from_a);
+            if client_random.is_none() {
+                client_random = d
+                    .first("tls.handshake.random")
+                    .filter(|_| from_a)
+                    .and_then(|item| frame.bytes.get(item.range()))
+                    .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
             }
-            continue;
-        };
-        let mut d = Dissection::new();
-        dissector.dissect_with(&frame, &mut d, &mut analyzer);
-        let records = messages(&d, frame.bytes, frame.number, from_a);
-        if client_random.is_none() {
-            client_random = d
-                .first("tls.handshake.random")
-                .filter(|_| from_a)
-                .and_then(|item| frame.bytes.get(item.range()))
-                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
-        }
-        session.messages.extend(records);
-        if frame.number >= last {
-            break;
-        }
-    }
+            session.messages.extend(records);
+            true
+        },
+    )?;
     if let (Some(keylog), Some(random)) = (&context.secrets.keylog, client_random) {
         if let Some(master) = keylog.master_secret(&random) {
             session

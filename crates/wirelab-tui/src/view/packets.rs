@@ -14,7 +14,7 @@ impl App {
     pub(super) fn draw_list(&mut self, frame: &mut Frame<'_>, area: Rect) {
         let title = match &self.filter {
             Some(filter) => {
-                let result = filter.result.lock().unwrap_or_else(|p| p.into_inner());
+                let result = index::lock(&filter.result);
                 let total = index::lock(&self.index).frames.len().max(1) as u64;
                 let progress = if result.done {
                     String::new()

@@ -57,10 +57,7 @@ impl App {
             frame.render_widget(Paragraph::new(text), inner);
             return;
         };
-        let segments = index::lock(&self.index)
-            .tcp_streams
-            .get(stream as usize)
-            .map_or(0, Vec::len);
+        let segments = index::lock(&self.index).stream_frames(stream).len();
         // The estimate and the checkpoints read the whole stream: made again only when the
         // stream grew (a live source) or events came.
         let key = (stream, segments, self.events.len());
@@ -112,7 +109,7 @@ impl App {
         if let Some(chart) = chart {
             let time = index::lock(&self.index)
                 .entry(number)
-                .map_or(0.0, |e| e.time().as_nanos() as f64 / 1e9);
+                .map_or(0.0, |e| tcp_model::seconds(e.time()));
             let block = Block::new()
                 .borders(Borders::TOP)
                 .title(format!("cwnd and RTT of {}, {how}", charts.sender));
