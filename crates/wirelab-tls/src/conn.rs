@@ -239,15 +239,16 @@ impl Connection {
         });
     }
 
-    /// What an alert from the peer means: `Ok(true)` for close_notify (the peer is done),
-    /// `Ok(false)` for a warning to ignore, an error for a fatal alert.
-    pub fn peer_alert(&mut self, alert: Alert) -> Result<bool, TlsError> {
+    /// What an alert from the `peer` ("client" or "server") means (RFC 5246 §7.2): `Ok(true)`
+    /// for close_notify (the peer is done), `Ok(false)` for a warning to ignore, an error for
+    /// a fatal alert.
+    pub fn peer_alert(&mut self, alert: Alert, peer: &str) -> Result<bool, TlsError> {
         if alert.description == AlertDescription::CLOSE_NOTIFY {
             Ok(true)
         } else if alert.level == AlertLevel::FATAL {
             Err(TlsError::new(
                 alert.description,
-                format!("the peer sent a fatal alert: {alert}"),
+                format!("the {peer} sent a fatal alert: {alert}"),
             ))
         } else {
             Ok(false)

@@ -15,7 +15,7 @@
 //!  }
 //! ```
 
-use crate::codec::{AlertDescription, AlertLevel, Context, Handshake};
+use crate::codec::{AlertDescription, Context, Handshake};
 use crate::conn::{Connection, Incoming};
 use crate::error::TlsError;
 use crate::event::Event;
@@ -148,14 +148,9 @@ impl<R: Role> Endpoint<R> {
                 Incoming::Alert(alert) => {
                     // RFC 5246 §7.2: close_notify ends the connection, a fatal alert fails
                     // it, a warning is noted (as an event) and the handshake goes on.
-                    if alert.description == AlertDescription::CLOSE_NOTIFY {
+                    if self.conn.peer_alert(alert, R::PEER)? {
                         self.peer_closed = true;
                         self.state = R::State::CLOSED;
-                    } else if alert.level == AlertLevel::FATAL {
-                        return Err(TlsError::new(
-                            alert.description,
-                            format!("the {} sent a fatal alert: {alert}", R::PEER),
-                        ));
                     }
                 }
                 Incoming::ApplicationData(data) => {
