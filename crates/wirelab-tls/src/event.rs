@@ -175,11 +175,7 @@ impl fmt::Display for Event {
             }
             Event::ChangeCipherSpec(direction) => write!(f, "{direction} ChangeCipherSpec"),
             Event::VerifyData { side, value } => {
-                let side = match side {
-                    Side::Client => "client",
-                    Side::Server => "server",
-                };
-                write!(f, "{side} verify_data: {}", hex(value))
+                write!(f, "{} verify_data: {}", side.name(), hex(value))
             }
             Event::ProtectedRecord {
                 direction,

@@ -132,13 +132,12 @@ impl Session {
         if received == expected {
             return Ok(());
         }
-        let who = match peer {
-            Side::Client => "client",
-            Side::Server => "server",
-        };
         Err(TlsError::new(
             AlertDescription::DECRYPT_ERROR,
-            format!("the {who}'s Finished does not match the handshake"),
+            format!(
+                "the {}'s Finished does not match the handshake",
+                peer.name()
+            ),
         ))
     }
 }

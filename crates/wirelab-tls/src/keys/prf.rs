@@ -128,6 +128,16 @@ pub enum Side {
     Server,
 }
 
+impl Side {
+    /// "client" or "server", for messages and traces.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        }
+    }
+}
+
 /// verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11].
 pub fn verify_data(
     hash: PrfHash,
