@@ -5,6 +5,7 @@ use crate::{Host, Lesson, Step, TraceFrame};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use wirelab_capture::PcapNgWriter;
+use wirelab_crypto::hex;
 use wirelab_wire::{LinkType, Timestamp};
 
 /// Seconds with six decimals, as the stack prints instants.
@@ -126,10 +127,6 @@ pub fn to_json(lesson: &Lesson) -> Value {
         "summary": lesson.summary,
         "keylog": lesson.keylog,
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes every frame of the lesson into a pcapng file (Ethernet), each with its step's

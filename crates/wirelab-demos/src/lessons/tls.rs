@@ -10,7 +10,6 @@ use wirelab_crypto::rsa::KeyFile;
 use wirelab_stack::Duration;
 use wirelab_tls::client::{Client, ClientConfig};
 use wirelab_tls::codec::CipherSuite;
-use wirelab_tls::event::Event as TlsEvent;
 use wirelab_tls::server::{Server, ServerConfig};
 
 /// HTTPS's port, so that Wireshark dissects the records as TLS.
@@ -94,7 +93,6 @@ fn handshake(params: &Params, variant: Variant) -> Lesson {
         let mut request_sent = false;
         let mut reply = Vec::new();
         let mut answered = false;
-        let (mut client_random, mut master_secret) = (String::new(), String::new());
         run.run(Duration::from_secs(30), |sim, _| {
             let now = sim.now.total_micros();
             if let Some(c) = sim.a.tcp(a) {
@@ -126,11 +124,6 @@ fn handshake(params: &Params, variant: Variant) -> Lesson {
                     server.poll_event().map(|e| (Host::B, e))
                 }))
             {
-                match (&event, host) {
-                    (TlsEvent::ClientRandom(r), Host::A) => client_random = hex(r),
-                    (TlsEvent::MasterSecret(m), Host::A) => master_secret = hex(m),
-                    _ => {}
-                }
                 tls_events.push(TraceEvent {
                     micros: now,
                     host,
@@ -143,9 +136,7 @@ fn handshake(params: &Params, variant: Variant) -> Lesson {
             failure.is_some() || reply.ends_with(b"hello\n")
         });
         run.events.extend(tls_events);
-        if !client_random.is_empty() && !master_secret.is_empty() {
-            keylog = Some(format!("CLIENT_RANDOM {client_random} {master_secret}\n"));
-        }
+        keylog = client.keylog_line();
         outcome = match failure {
             Some(why) => format!("The handshake failed: {why}"),
             None if reply.ends_with(b"hello\n") => format!(
@@ -244,8 +235,4 @@ pub fn rsa(params: &Params) -> Lesson {
                     ServerKeyExchange, and no forward secrecy.",
         },
     )
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
