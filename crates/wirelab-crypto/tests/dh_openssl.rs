@@ -3,48 +3,12 @@
 //! default, TLS 1.2) and padded (`-pkeyopt dh_pad:1`, TLS 1.3). Without openssl the test skips
 //! with a reason; under CI=true it fails instead.
 
+mod common;
+
+use common::{have_openssl, openssl, path, scratch};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use wirelab_crypto::dh::{self, DhKeyFile, Group, KeyPair};
-
-fn openssl_available() -> bool {
-    let works = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !works {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("openssl is needed for this test under CI=true");
-        }
-        eprintln!("skipped: the `openssl` command is not available");
-    }
-    works
-}
-
-fn openssl(args: &[&str]) -> Vec<u8> {
-    let output = Command::new("openssl").args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "openssl {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-/// A fresh directory for one test's files.
-fn work_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wirelab-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn path(dir: &Path, file: &str) -> String {
-    dir.join(file).to_string_lossy().into_owned()
-}
 
 fn read_private(path: &str) -> KeyPair {
     match dh::read_pem(&std::fs::read_to_string(path).unwrap()).unwrap() {
@@ -54,7 +18,7 @@ fn read_private(path: &str) -> KeyPair {
 }
 
 fn check_group(openssl_group: &str, group: Group, seed: u64) {
-    let dir = work_dir(openssl_group);
+    let dir = scratch(openssl_group);
     let theirs = path(&dir, "openssl.pem");
     let theirs_pub = path(&dir, "openssl-pub.pem");
     let ours = path(&dir, "wirelab.pem");
@@ -112,21 +76,21 @@ fn check_group(openssl_group: &str, group: Group, seed: u64) {
 
 #[test]
 fn ffdhe2048_secrets_equal_openssl_pkeyutl_derive_both_ways() {
-    if openssl_available() {
+    if have_openssl("ffdhe2048_secrets_equal_openssl_pkeyutl_derive_both_ways") {
         check_group("ffdhe2048", Group::ffdhe2048(), 1);
     }
 }
 
 #[test]
 fn group_14_secrets_equal_openssl_pkeyutl_derive_both_ways() {
-    if openssl_available() {
+    if have_openssl("group_14_secrets_equal_openssl_pkeyutl_derive_both_ways") {
         check_group("modp_2048", Group::modp14(), 2);
     }
 }
 
 #[test]
 fn openssl_derives_the_known_answer_from_the_kat_files() {
-    if !openssl_available() {
+    if !have_openssl("openssl_derives_the_known_answer_from_the_kat_files") {
         return;
     }
     let kat = format!(

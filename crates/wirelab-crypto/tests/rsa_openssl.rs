@@ -4,53 +4,14 @@
 //!
 //! Without an `openssl` command these tests print why and skip; under CI=true they fail instead.
 
+mod common;
+
+use common::{have_openssl, openssl, path, scratch};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use wirelab_crypto::rsa::keyfile::{self, read_key};
 use wirelab_crypto::rsa::{self, pkcs1v15, pss, Decryption, Hash, KeyFile, KeyFormat};
-
-/// Is `openssl` there? Skipping is allowed outside CI only.
-fn have_openssl(test: &str) -> bool {
-    let found = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{test}: the openssl command is missing, and CI=true forbids skipping"
-        );
-        eprintln!("{test}: skipped: no openssl command (apt-get install openssl)");
-    }
-    found
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("wirelab-rsa-openssl-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Run openssl with `args`; panic with its stderr when it fails; return its stdout.
-fn openssl(args: &[&str]) -> Vec<u8> {
-    let output = Command::new("openssl").args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "openssl {} failed: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-fn path(dir: &Path, name: &str) -> String {
-    dir.join(name).to_string_lossy().into_owned()
-}
 
 fn our_key() -> rsa::PrivateKey {
     let mut rng = ChaCha20Rng::seed_from_u64(8017);
@@ -77,7 +38,7 @@ fn keys_made_here_pass_openssls_checks_in_every_format() {
     if !have_openssl("keys_made_here_pass_openssls_checks_in_every_format") {
         return;
     }
-    let dir = scratch("check");
+    let dir = scratch("rsa-openssl-check");
     let key = our_key();
     for (name, format) in [("pkcs8", KeyFormat::Pkcs8), ("pkcs1", KeyFormat::Pkcs1)] {
         let pem = path(&dir, &format!("{name}.pem"));
@@ -120,7 +81,7 @@ fn keys_made_by_openssl_load_here() {
     if !have_openssl("keys_made_by_openssl_load_here") {
         return;
     }
-    let dir = scratch("load");
+    let dir = scratch("rsa-openssl-load");
     let genrsa = path(&dir, "genrsa.pem");
     openssl(&["genrsa", "-out", &genrsa, "2048"]);
     let traditional = path(&dir, "traditional.pem");
@@ -166,7 +127,7 @@ fn ciphertexts_cross_over_between_here_and_openssl_pkeyutl() {
     if !have_openssl("ciphertexts_cross_over_between_here_and_openssl_pkeyutl") {
         return;
     }
-    let dir = scratch("encrypt");
+    let dir = scratch("rsa-openssl-encrypt");
     let key = our_key();
     write_our_key(&dir, &key);
     let message = b"48 bytes of premaster secret, or any short text";
@@ -208,7 +169,7 @@ fn pkcs1_v15_and_pss_signatures_cross_over_between_here_and_openssl() {
     if !have_openssl("pkcs1_v15_and_pss_signatures_cross_over_between_here_and_openssl") {
         return;
     }
-    let dir = scratch("sign");
+    let dir = scratch("rsa-openssl-sign");
     let key = our_key();
     write_our_key(&dir, &key);
     let message = b"ServerKeyExchange: the parameters a TLS server signs";
@@ -269,7 +230,7 @@ fn pkeyutl_verifies_and_makes_pss_signatures_over_a_sha256_hash() {
     if !have_openssl("pkeyutl_verifies_and_makes_pss_signatures_over_a_sha256_hash") {
         return;
     }
-    let dir = scratch("pkeyutl");
+    let dir = scratch("rsa-openssl-pkeyutl");
     let key = our_key();
     write_our_key(&dir, &key);
     let message = b"CertificateVerify: the transcript hash a TLS client signs";
