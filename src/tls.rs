@@ -1,9 +1,10 @@
 //! `wirelab tls client` and `wirelab tls server`: TLS 1.2 over the kernel's TCP, every message
 //! and secret shown with `--trace`.
 
-use crate::Failure;
+use crate::{output_error, Failure};
 use clap::{Args, Subcommand, ValueEnum};
 use rand::SeedableRng;
+use std::fmt::Write as _;
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::net::{TcpListener, TcpStream};
@@ -320,8 +321,7 @@ fn client(args: &ClientArgs) -> Result<(), Failure> {
     client.close();
     let _ = stream.write_all(&client.take_output());
     let mut out = io::stdout().lock();
-    out.write_all(&reply)
-        .map_err(|e| Failure::Input(format!("standard output: {e}")))?;
+    out.write_all(&reply).or_else(output_error)?;
     if let Some(error) = observer.error {
         return Err(error);
     }
@@ -385,40 +385,43 @@ fn handshake(args: &HandshakeArgs) -> Result<(), Failure> {
     server_config.extended_master_secret = !args.no_ems;
     let mut client = Client::new(client_config, rng(Some(args.seed)));
     let mut server = Server::new(server_config, rng(Some(args.seed.wrapping_add(1))));
-    let mut out = io::stdout().lock();
-    let write_error = |e: io::Error| Failure::Input(format!("standard output: {e}"));
+    // The exchange is shown whole, also when it fails part-way: buffered, then written once,
+    // so that a closed pipe (`| head`) ends the output quietly as in the other commands.
+    let mut out = String::new();
+    let played = play_handshake(&mut out, &mut client, &mut server);
+    io::stdout()
+        .write_all(out.as_bytes())
+        .or_else(output_error)?;
+    played
+}
+
+/// Runs the client and the server against each other in memory, writing what each one saw
+/// and the bytes that cross, until neither has anything more to send.
+fn play_handshake(
+    out: &mut String,
+    client: &mut Client,
+    server: &mut Server,
+) -> Result<(), Failure> {
     loop {
-        show_events(
-            &mut out,
-            "client",
-            std::iter::from_fn(|| client.poll_event()),
-        )
-        .map_err(write_error)?;
+        show_events(out, "client", std::iter::from_fn(|| client.poll_event()));
         let to_server = client.take_output();
         if !to_server.is_empty() {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "        ──── {} bytes to the server ────>",
                 to_server.len()
-            )
-            .map_err(write_error)?;
+            );
             let result = server.receive(&to_server);
-            show_events(
-                &mut out,
-                "server",
-                std::iter::from_fn(|| server.poll_event()),
-            )
-            .map_err(write_error)?;
+            show_events(out, "server", std::iter::from_fn(|| server.poll_event()));
             result.map_err(|e| Failure::Input(format!("server: {e}")))?;
         }
         let to_client = server.take_output();
         if !to_client.is_empty() {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "        <─── {} bytes to the client ─────",
                 to_client.len()
-            )
-            .map_err(write_error)?;
+            );
             client
                 .receive(&to_client)
                 .map_err(|e| Failure::Input(format!("client: {e}")))?;
@@ -434,18 +437,13 @@ fn handshake(args: &HandshakeArgs) -> Result<(), Failure> {
 }
 
 /// Each event on its own lines, the first one marked with who saw it.
-fn show_events(
-    out: &mut impl Write,
-    who: &str,
-    events: impl Iterator<Item = Event>,
-) -> io::Result<()> {
+fn show_events(out: &mut String, who: &str, events: impl Iterator<Item = Event>) {
     for event in events {
         for (i, line) in event.to_string().lines().enumerate() {
             let (who, mark) = if i == 0 { (who, "*") } else { ("", " ") };
-            writeln!(out, "{who:<7}{mark} {line}")?;
+            let _ = writeln!(out, "{who:<7}{mark} {line}");
         }
     }
-    Ok(())
 }
 
 fn server(args: &ServerArgs) -> Result<(), Failure> {
