@@ -125,6 +125,14 @@ impl Connection {
             self.ts_value(now),
             repr.options.timestamps.map_or(0, |t| t.0),
         );
+        self.take_peer_syn(repr);
+        self.set_state(State::SynReceived, "rcv SYN, snd SYN,ACK");
+    }
+
+    /// The options and window of the peer's SYN, in LISTEN or SYN-SENT: what both sides
+    /// offered decides the options in use (and so the segment size), and the SYN's window
+    /// is the first send window (SND.WL1 <- SEG.SEQ).
+    fn take_peer_syn(&mut self, repr: &TcpRepr) {
         let ours = self.syn_options;
         self.opts.negotiate(&self.config, &ours, &repr.options);
         self.cc.set_mss(self.effective_mss(), self.opts.sack);
@@ -132,7 +140,6 @@ impl Connection {
         self.snd.wnd = usize::from(repr.window);
         self.snd.max_wnd = self.snd.wnd;
         self.snd.wl1 = repr.seq;
-        self.set_state(State::SynReceived, "rcv SYN, snd SYN,ACK");
     }
 
     /// RFC 9293 §3.10.7.3, "If the state is SYN-SENT".
@@ -169,18 +176,10 @@ impl Connection {
             return self.drop_segment(summary, "neither SYN nor RST in SYN-SENT");
         }
         self.rcv.synchronize(repr.seq);
-        let ours = self.syn_options;
-        self.opts.negotiate(&self.config, &ours, &repr.options);
-        self.cc.set_mss(self.effective_mss(), self.opts.sack);
-        self.snd.wnd = usize::from(repr.window);
-        self.snd.max_wnd = self.snd.wnd;
-        self.snd.wl1 = repr.seq;
+        self.take_peer_syn(repr);
         if let Some(ack) = repr.ack.filter(|_| ack_acceptable) {
-            self.snd.acknowledge(ack);
+            self.our_syn_acknowledged(now, ack, repr);
             self.snd.wl2 = ack;
-            self.sample_rtt(now, ack, repr);
-            self.timers.retransmit = None;
-            self.timers.retries = 0;
         }
         if self.snd.una > self.snd.iss {
             // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to
@@ -345,10 +344,7 @@ impl Connection {
     fn syn_again_in_syn_received(&mut self, now: Instant, repr: &TcpRepr, summary: &TcpSummary) {
         match repr.ack {
             Some(ack) if self.snd.una < ack && ack <= self.snd.max => {
-                self.snd.acknowledge(ack);
-                self.sample_rtt(now, ack, repr);
-                self.timers.retransmit = None;
-                self.timers.retries = 0;
+                self.our_syn_acknowledged(now, ack, repr);
                 // The window of a SYN is never scaled (RFC 7323 §2.2).
                 self.snd.wnd = usize::from(repr.window);
                 self.snd.max_wnd = self.snd.max_wnd.max(self.snd.wnd);
@@ -363,6 +359,16 @@ impl Connection {
                 self.drop_segment(summary, "retransmitted SYN: SYN,ACK again");
             }
         }
+    }
+
+    /// An acceptable ACK of our SYN (SYN-SENT, or a simultaneous open in SYN-RECEIVED):
+    /// SND.UNA advances past the SYN, its round trip is an RTT sample, and nothing is left
+    /// to retransmit.
+    fn our_syn_acknowledged(&mut self, now: Instant, ack: SeqNumber, repr: &TcpRepr) {
+        self.snd.acknowledge(ack);
+        self.sample_rtt(now, ack, repr);
+        self.timers.retransmit = None;
+        self.timers.retries = 0;
     }
 
     /// The ACK processing of the fifth step, for ESTABLISHED and the states after it.
