@@ -174,6 +174,11 @@ impl Handler for HttpServer {
 
     /// Reads the next chunks of the file while the output buffer has room.
     fn writable(&mut self, io: &mut Io<'_>) {
+        // The engine asks every round while the output is short: an idle connection has
+        // no file to read, and no buffer to allocate.
+        if self.body.is_none() {
+            return;
+        }
         let mut chunk = vec![0u8; 64 * 1024];
         while let Some((file, left)) = self.body.as_mut() {
             if io.output_len() >= LOW_WATER {
@@ -351,13 +356,18 @@ impl HttpClient {
             d.content_length.is_some_and(|len| d.received >= len) && d.result.is_none()
         };
         if complete {
-            let flushed = self
-                .out
-                .flush()
-                .map_err(|e| format!("writing the body: {e}"));
-            self.download.borrow_mut().result = Some(flushed);
+            self.record_flushed_body();
             io.close();
         }
+    }
+
+    /// The body is all written: the download's result is whether flushing it worked.
+    fn record_flushed_body(&mut self) {
+        let flushed = self
+            .out
+            .flush()
+            .map_err(|e| format!("writing the body: {e}"));
+        self.download.borrow_mut().result = Some(flushed);
     }
 }
 
@@ -411,11 +421,7 @@ impl Handler for HttpClient {
         }
         // Without Content-Length the body ends with the connection (RFC 9112 §6.3).
         if self.download.borrow().result.is_none() {
-            let flushed = self
-                .out
-                .flush()
-                .map_err(|e| format!("writing the body: {e}"));
-            self.download.borrow_mut().result = Some(flushed);
+            self.record_flushed_body();
         }
         io.close();
     }
