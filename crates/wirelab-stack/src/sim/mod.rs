@@ -144,32 +144,10 @@ impl Sim {
         loop {
             let mut moved = false;
             while let Some(frame) = self.a.poll_transmit(now) {
-                let line = format!("{now} A {}", summarize_frame(&frame));
-                if self.link_down {
-                    self.record(format!("{line}  [link down]"));
-                    continue;
-                }
-                self.a_to_b.transmit(now, frame);
-                let note = self.a_to_b.take_note();
-                self.record(match note {
-                    Some(n) => format!("{line}  [{n}]"),
-                    None => line,
-                });
-                moved = true;
+                moved |= self.put_on_link(now, true, frame);
             }
             while let Some(frame) = self.b.poll_transmit(now) {
-                let line = format!("{now} B {}", summarize_frame(&frame));
-                if self.link_down {
-                    self.record(format!("{line}  [link down]"));
-                    continue;
-                }
-                self.b_to_a.transmit(now, frame);
-                let note = self.b_to_a.take_note();
-                self.record(match note {
-                    Some(n) => format!("{line}  [{n}]"),
-                    None => line,
-                });
-                moved = true;
+                moved |= self.put_on_link(now, false, frame);
             }
             while let Some(frame) = self.a_to_b.receive(now) {
                 self.b.handle_frame(now, &frame);
@@ -186,6 +164,29 @@ impl Sim {
             }
             any = true;
         }
+    }
+
+    /// Traces a frame sent by A (`from_a`) or B and hands it to the medium towards the
+    /// other host. Returns false when the link is down and the frame is lost.
+    fn put_on_link(&mut self, now: Instant, from_a: bool, frame: Vec<u8>) -> bool {
+        let sender = if from_a { "A" } else { "B" };
+        let line = format!("{now} {sender} {}", summarize_frame(&frame));
+        if self.link_down {
+            self.record(format!("{line}  [link down]"));
+            return false;
+        }
+        let medium = if from_a {
+            &mut self.a_to_b
+        } else {
+            &mut self.b_to_a
+        };
+        medium.transmit(now, frame);
+        let note = medium.take_note();
+        self.record(match note {
+            Some(n) => format!("{line}  [{n}]"),
+            None => line,
+        });
+        true
     }
 
     /// The next instant at which anything happens.
