@@ -60,6 +60,16 @@ struct Queue {
     ready: VecDeque<Vec<u8>>,
 }
 
+impl Queue {
+    /// The oldest held-back frame, if its hold has passed by `now`.
+    fn pop_due(&mut self, now: Instant) -> Option<Vec<u8>> {
+        if self.held.front()?.0 > now {
+            return None;
+        }
+        self.held.pop_front().map(|(_, frame)| frame)
+    }
+}
+
 /// Middleware that applies [`Faults`] to the frames sent and received through `inner`.
 pub struct FaultInjector<D: FrameDevice> {
     inner: D,
@@ -149,28 +159,16 @@ impl<D: FrameDevice> FaultInjector<D> {
 
     /// Sends the outgoing frames held back longer than their hold.
     fn release_outgoing(&mut self, now: Instant) -> io::Result<()> {
-        while let Some((due, _)) = self.out_queue.held.front() {
-            if *due > now {
-                break;
-            }
-            if let Some((_, frame)) = self.out_queue.held.pop_front() {
-                self.inner.send(&frame)?;
-            }
+        while let Some(frame) = self.out_queue.pop_due(now) {
+            self.inner.send(&frame)?;
         }
         Ok(())
     }
 
     /// Makes the incoming frames held back longer than their hold ready to be received.
     fn release_incoming(&mut self, now: Instant) {
-        while self
-            .in_queue
-            .held
-            .front()
-            .is_some_and(|(due, _)| *due <= now)
-        {
-            if let Some((_, frame)) = self.in_queue.held.pop_front() {
-                self.in_queue.ready.push_back(frame);
-            }
+        while let Some(frame) = self.in_queue.pop_due(now) {
+            self.in_queue.ready.push_back(frame);
         }
     }
 

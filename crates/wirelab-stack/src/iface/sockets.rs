@@ -141,7 +141,7 @@ impl Sockets {
     pub fn find(&mut self, local: SocketAddrV4, remote: SocketAddrV4) -> Option<&mut Connection> {
         let same_as_last = self
             .last_found
-            .and_then(|handle| self.connections.get(handle.0)?.as_ref())
+            .and_then(|handle| self.get(handle))
             .is_some_and(|c| c.local() == local && c.remote() == remote);
         let handle = match self.last_found {
             Some(handle) if same_as_last => handle,
