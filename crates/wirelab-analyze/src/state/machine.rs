@@ -11,6 +11,7 @@
 //! ```
 
 use super::{Assumption, TcpState};
+use crate::seq::flow::seq_after;
 use wirelab_wire::conversation::Endpoint;
 use wirelab_wire::tcp::{ACK, FIN, RST, SYN};
 use wirelab_wire::TcpSegment;
@@ -68,11 +69,6 @@ pub(super) struct Moves {
     /// its sender closes first (every FIN it sends before the peer's first FIN, repeats
     /// included), `Some(false)` when the peer had closed first.
     pub fin_active: Option<bool>,
-}
-
-/// `a` comes after `b` in sequence space (RFC 9293 §3.4: arithmetic modulo 2^32).
-fn seq_after(a: u32, b: u32) -> bool {
-    (a.wrapping_sub(b) as i32) > 0
 }
 
 /// `ack` acknowledges the octet at `seq` (SEG.ACK > seq, RFC 9293 §3.4).

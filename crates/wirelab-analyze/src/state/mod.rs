@@ -17,7 +17,7 @@ mod machine;
 #[cfg(test)]
 mod tests;
 
-use crate::{Finding, SeqVerdict};
+use crate::SeqVerdict;
 use machine::Connection;
 use std::fmt;
 use wirelab_wire::conversation::Endpoint;
@@ -163,10 +163,7 @@ impl EndpointStates {
                 slot.insert(connection)
             }
         };
-        let retransmitted = verdict.has(Finding::Retransmission)
-            || verdict.has(Finding::FastRetransmission)
-            || verdict.has(Finding::SpuriousRetransmission);
-        let moves = connection.apply(segment, retransmitted);
+        let moves = connection.apply(segment, verdict.is_retransmission());
         let (src, dst) = connection.sides_mut(segment.src);
         let change = StateChange {
             frame_number: segment.frame_number,

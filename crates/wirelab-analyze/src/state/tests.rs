@@ -3,6 +3,7 @@
 
 use super::TcpState::*;
 use super::*;
+use crate::Finding;
 use std::net::{IpAddr, Ipv4Addr};
 use wirelab_wire::conversation::WindowScale;
 use wirelab_wire::tcp::{ACK, FIN, PSH, RST, SYN};

@@ -32,9 +32,10 @@ pub use fields::FIELDS;
 pub use probe::{AppProtocol, Evidence, Identified, Speaker};
 pub use reassembly::{GapCause, Overlap};
 
+use crate::seq::flow::seq_before;
 use crate::SeqVerdict;
 use messages::{Cutter, MessageBuffer, Pending};
-use reassembly::{seq_lt, Delivery, Direction, Segment, SegmentReport};
+use reassembly::{Delivery, Direction, Segment, SegmentReport};
 use std::collections::HashMap;
 use wirelab_wire::conversation::Endpoint;
 use wirelab_wire::tcp::{ACK, FIN, RST, SYN};
@@ -568,7 +569,7 @@ impl TcpStream {
         }
         if segment.has(ACK) {
             if let Some(end) = self.fin_end[other] {
-                if !seq_lt(segment.relative_ack, end) {
+                if !seq_before(segment.relative_ack, end) {
                     self.fin_acked[other] = true;
                 }
             }

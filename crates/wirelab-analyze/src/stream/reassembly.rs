@@ -27,17 +27,8 @@
 //! would pass the limit makes the reassembler give up on the gap before the lowest fragment:
 //! it is declared missing ([`GapCause::BufferFull`]) and the fragments are delivered.
 
+use crate::seq::flow::{seq_after, seq_before};
 use std::collections::VecDeque;
-
-/// Sequence-space comparisons modulo 2^32 (RFC 9293 §3.4: "the comparison … must use
-/// arithmetic modulo 2**32"): `a` is before `b` when `b - a`, wrapped, is less than 2^31.
-pub fn seq_lt(a: u32, b: u32) -> bool {
-    (a.wrapping_sub(b) as i32) < 0
-}
-
-pub fn seq_gt(a: u32, b: u32) -> bool {
-    (a.wrapping_sub(b) as i32) > 0
-}
 
 /// How many delivered bytes are kept to compare retransmissions with.
 pub const RECENT_LIMIT: usize = 64 * 1024;
@@ -189,10 +180,10 @@ impl Direction {
             self.next_seq = seq;
         }
 
-        if seq_lt(seq, self.next_seq) {
+        if seq_before(seq, self.next_seq) {
             // Starts in bytes already delivered: compare that part, keep what is new.
             let end = seq.wrapping_add(length);
-            let old = if seq_gt(end, self.next_seq) {
+            let old = if seq_after(end, self.next_seq) {
                 self.next_seq.wrapping_sub(seq)
             } else {
                 length
@@ -200,7 +191,7 @@ impl Direction {
             let old_captured = data.len().min(old as usize);
             report.retransmitted = old;
             self.compare(seq, &data[..old_captured], segment.frame, report, deliver);
-            if seq_gt(end, self.next_seq) {
+            if seq_after(end, self.next_seq) {
                 data = &data[old_captured..];
                 offset += old_captured;
                 seq = self.next_seq;
@@ -264,14 +255,14 @@ impl Direction {
         let mut lowest = first.seq;
         for index in 0..self.fragments.len() {
             let fragment_seq = self.fragments[index].seq;
-            if seq_lt(fragment_seq, lowest) {
+            if seq_before(fragment_seq, lowest) {
                 lowest = fragment_seq;
             }
-            if seq_lt(fragment_seq, self.next_seq) {
+            if seq_before(fragment_seq, self.next_seq) {
                 let fragment = self.fragments.remove(index);
                 self.buffered_bytes -= fragment.bytes.len();
                 let end = fragment.seq.wrapping_add(fragment.bytes.len() as u32);
-                let old = if seq_gt(end, self.next_seq) {
+                let old = if seq_after(end, self.next_seq) {
                     self.next_seq.wrapping_sub(fragment.seq) as usize
                 } else {
                     fragment.bytes.len()
@@ -299,7 +290,7 @@ impl Direction {
             }
         }
         match ack {
-            Some(ack) if seq_gt(ack, lowest) => {
+            Some(ack) if seq_after(ack, lowest) => {
                 let len = lowest.wrapping_sub(self.next_seq);
                 self.skip(len, GapCause::NotCaptured, report, deliver);
                 true
@@ -318,7 +309,7 @@ impl Direction {
             self.fragments
                 .iter()
                 .map(|f| f.seq)
-                .reduce(|a, b| if seq_lt(b, a) { b } else { a })
+                .reduce(|a, b| if seq_before(b, a) { b } else { a })
         else {
             return;
         };
