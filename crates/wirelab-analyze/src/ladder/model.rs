@@ -148,34 +148,6 @@ impl std::error::Error for LadderError {}
 /// The most columns a ladder draws: more would leave no room for the labels.
 pub const MAX_ENDPOINTS: usize = 6;
 
-/// The `tcp.analysis.*` flag fields and the finding each one stands for.
-const FINDING_FIELDS: [(&str, Finding); 15] = [
-    ("tcp.analysis.retransmission", Finding::Retransmission),
-    (
-        "tcp.analysis.fast_retransmission",
-        Finding::FastRetransmission,
-    ),
-    (
-        "tcp.analysis.spurious_retransmission",
-        Finding::SpuriousRetransmission,
-    ),
-    ("tcp.analysis.out_of_order", Finding::OutOfOrder),
-    ("tcp.analysis.lost_segment", Finding::LostSegment),
-    ("tcp.analysis.ack_lost_segment", Finding::AckLostSegment),
-    ("tcp.analysis.duplicate_ack", Finding::DuplicateAck),
-    ("tcp.analysis.zero_window", Finding::ZeroWindow),
-    ("tcp.analysis.zero_window_probe", Finding::ZeroWindowProbe),
-    (
-        "tcp.analysis.zero_window_probe_ack",
-        Finding::ZeroWindowProbeAck,
-    ),
-    ("tcp.analysis.window_full", Finding::WindowFull),
-    ("tcp.analysis.window_update", Finding::WindowUpdate),
-    ("tcp.analysis.keep_alive", Finding::KeepAlive),
-    ("tcp.analysis.keep_alive_ack", Finding::KeepAliveAck),
-    ("tcp.analysis.reused_ports", Finding::ReusedPorts),
-];
-
 /// The fields of one frame a ladder needs, each the first of its name in the tree.
 #[derive(Default)]
 struct FrameFields<'d> {
@@ -249,9 +221,9 @@ impl<'d> FrameFields<'d> {
             "wirelab.tcp.state.src" => self.state_src = self.state_src.or(text(d, item)),
             "wirelab.tcp.state.dst" => self.state_dst = self.state_dst.or(text(d, item)),
             name => {
-                if let Some((_, finding)) = FINDING_FIELDS.iter().find(|(n, _)| *n == name) {
-                    if !self.findings.contains(finding) {
-                        self.findings.push(*finding);
+                if let Some(finding) = crate::seq::finding_of_field(name) {
+                    if !self.findings.contains(&finding) {
+                        self.findings.push(finding);
                     }
                 }
             }
@@ -391,18 +363,11 @@ impl LadderBuilder {
             self.ladder.not_drawn.other_protocols += 1;
             return;
         };
-        let transport = fields.transport();
-        let wanted = match (transport, self.stream) {
-            (None, _) => false,
-            (Some(_), None) => true,
-            (Some(Transport::Tcp { stream }), Some(chosen)) => stream == chosen,
-            (Some(Transport::Udp), Some(_)) => false,
-        };
-        let Some(transport) = transport else {
+        let Some(transport) = fields.transport() else {
             self.ladder.not_drawn.other_protocols += 1;
             return;
         };
-        if !wanted {
+        if !self.wants(transport) {
             self.ladder.not_drawn.other_streams += 1;
             return;
         }
@@ -458,11 +423,7 @@ impl LadderBuilder {
         let fields = FrameFields::read(d);
         self.count_stream(&fields);
         self.ladder.not_drawn.hidden += 1;
-        let drawn_otherwise = match (fields.transport(), self.stream) {
-            (Some(Transport::Tcp { stream }), Some(chosen)) => stream == chosen,
-            (Some(_), None) => true,
-            _ => false,
-        };
+        let drawn_otherwise = fields.transport().is_some_and(|t| self.wants(t));
         // Only a gap between two arrows is worth marking.
         let any_arrow = self.arrows_taken > 0 || !self.ladder.arrows.is_empty();
         self.gap |= drawn_otherwise && any_arrow;
@@ -475,6 +436,16 @@ impl LadderBuilder {
         let arrows = std::mem::take(&mut self.ladder.arrows);
         self.arrows_taken += arrows.len() as u64;
         arrows
+    }
+
+    /// Whether this ladder draws `transport`: the chosen TCP stream, or every conversation
+    /// when none was chosen.
+    fn wants(&self, transport: Transport) -> bool {
+        match (transport, self.stream) {
+            (Transport::Tcp { stream }, Some(chosen)) => stream == chosen,
+            (Transport::Udp, Some(_)) => false,
+            (_, None) => true,
+        }
     }
 
     fn count_stream(&mut self, fields: &FrameFields<'_>) {

@@ -34,6 +34,7 @@ mod tests;
 pub mod verdict;
 
 pub use fields::FIELDS;
+pub(crate) use show::finding_of_field;
 
 use crate::{Finding, SeqVerdict};
 use flow::Flow;
@@ -95,11 +96,12 @@ impl SequenceAnalysis {
         }
         let connection = slot.get_or_insert_with(Connection::default);
         let initial_rtt = connection.initial_rtt;
-        let (fwd, rev) = connection.flows(segment.src == pair.0);
+        let sender_is_low = segment.src == pair.0;
+        let (fwd, rev) = connection.flows(sender_is_low);
 
         handshake_reuse(segment, fwd, &mut record);
         rules::analyze(segment, fwd, rev, initial_rtt, &mut record);
-        after_segment(segment, connection);
+        after_segment(segment, connection, sender_is_low);
 
         show::show(&record, connection.initial_rtt, d);
         record.verdict
@@ -133,8 +135,7 @@ fn handshake_reuse(segment: &TcpSegment<'_>, fwd: &mut Flow, record: &mut Record
 
 /// What tshark learns from a segment after judging it: its SACK blocks, window scaling, the
 /// time of a SYN, and the initial RTT when the handshake's ACK goes by.
-fn after_segment(segment: &TcpSegment<'_>, connection: &mut Connection) {
-    let sender_is_low = segment.src == ordered(segment.src, segment.dst).0;
+fn after_segment(segment: &TcpSegment<'_>, connection: &mut Connection, sender_is_low: bool) {
     let (fwd, rev) = connection.flows(sender_is_low);
     let options = (!segment.options.is_empty()).then(|| segment.option_values());
     fwd.sacked = options.map_or(0, |o| {

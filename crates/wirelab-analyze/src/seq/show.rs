@@ -139,6 +139,14 @@ const SHOWN: [Shown; 15] = [
     ),
 ];
 
+/// The finding a `tcp.analysis.*` flag field stands for, by the field's display-filter name.
+pub(crate) fn finding_of_field(name: &str) -> Option<Finding> {
+    SHOWN
+        .iter()
+        .find(|s| s.field.name == name)
+        .map(|s| s.finding)
+}
+
 /// The retransmission shown beside a fast or spurious one: tshark flags those as
 /// retransmissions too (a second expert item, and `tcp.analysis.retransmission` is present).
 const ALSO_RETRANSMISSION: &Shown = &SHOWN[1];
