@@ -76,7 +76,7 @@ fn connect_version(message: &[u8]) -> Option<u8> {
 
 /// The remaining length and how many bytes it took (MQTT 3.1.1 §2.2.3): `Ok(None)` when the
 /// bytes end inside it.
-fn remaining_length(bytes: &[u8]) -> Result<Option<(u64, usize)>, AppError> {
+pub(crate) fn remaining_length(bytes: &[u8]) -> Result<Option<(u64, usize)>, AppError> {
     let mut value = 0u64;
     for i in 0..MAX_LENGTH_BYTES {
         let Some(&b) = bytes.get(1 + i) else {

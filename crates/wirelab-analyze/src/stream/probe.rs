@@ -273,22 +273,15 @@ fn mqtt_connect(bytes: &[u8], tally: &mut Tally) -> Option<Match> {
     if bytes.first() != Some(&0x10) {
         return None;
     }
-    // The remaining length takes one to four bytes, each with a continuation bit.
-    let mut at = 1;
-    loop {
-        let Some(&byte) = bytes.get(at) else {
+    let length_bytes = match crate::app::mqtt::remaining_length(bytes) {
+        Ok(Some((_, length_bytes))) => length_bytes,
+        Ok(None) => {
             tally.partial = true;
             return None;
-        };
-        at += 1;
-        if byte & 0x80 == 0 {
-            break;
         }
-        if at > 4 {
-            return None;
-        }
-    }
-    let rest = &bytes[at..];
+        Err(_) => return None,
+    };
+    let rest = &bytes[1 + length_bytes..];
     if tally.test(prefix(rest, b"\x00\x04MQTT")) || tally.test(prefix(rest, b"\x00\x06MQIsdp")) {
         return Some(Match::Is(AppProtocol::Mqtt));
     }
