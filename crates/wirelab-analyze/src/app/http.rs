@@ -574,12 +574,9 @@ fn add_start_line(start: &StartLine, message: &[u8], place: Placement, d: &mut D
             version,
         } => {
             d.add_hidden(&REQUEST, place.range(line), Value::Bool(true));
-            let value = text_of(&message[method.clone()], d);
-            d.add(&REQUEST_METHOD, place.range(method.clone()), value);
-            let value = text_of(&message[target.clone()], d);
-            d.add(&REQUEST_URI, place.range(target.clone()), value);
-            let value = text_of(&message[version.clone()], d);
-            d.add(&REQUEST_VERSION, place.range(version.clone()), value);
+            add_text(&REQUEST_METHOD, method, message, place, d);
+            add_text(&REQUEST_URI, target, message, place, d);
+            add_text(&REQUEST_VERSION, version, message, place, d);
         }
         StartKind::Response {
             version,
@@ -588,17 +585,27 @@ fn add_start_line(start: &StartLine, message: &[u8], place: Placement, d: &mut D
             phrase,
         } => {
             d.add_hidden(&RESPONSE, place.range(line), Value::Bool(true));
-            let value = text_of(&message[version.clone()], d);
-            d.add(&RESPONSE_VERSION, place.range(version.clone()), value);
+            add_text(&RESPONSE_VERSION, version, message, place, d);
             d.add(
                 &RESPONSE_CODE,
                 place.range(code_range.clone()),
                 Value::UInt(u64::from(*code)),
             );
-            let value = text_of(&message[phrase.clone()], d);
-            d.add(&RESPONSE_PHRASE, place.range(phrase.clone()), value);
+            add_text(&RESPONSE_PHRASE, phrase, message, place, d);
         }
     }
+}
+
+/// An item whose value is the text of message bytes `range`.
+fn add_text(
+    def: &'static wirelab_wire::FieldDef,
+    range: &Range<usize>,
+    message: &[u8],
+    place: Placement,
+    d: &mut Dissection,
+) {
+    let value = text_of(&message[range.clone()], d);
+    d.add(def, place.range(range.clone()), value);
 }
 
 /// The field wirelab shows a header as, by its name (case-insensitive, RFC 9110 §5.1).

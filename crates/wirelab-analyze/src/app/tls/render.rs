@@ -8,8 +8,8 @@ use super::fields::*;
 use super::session::{Body, HandshakeView, RecordView};
 use crate::app::{set_columns, text_of, Hex, Placement};
 use wirelab_tls::codec::{
-    ClientKeyExchange, ContentType, Extension, Handshake, ProtocolVersion, ServerKeyExchange,
-    ServerParams,
+    CipherSuite, ClientKeyExchange, ContentType, Extension, Handshake, ProtocolVersion,
+    ServerKeyExchange, ServerParams,
 };
 use wirelab_wire::field::name_in;
 use wirelab_wire::{Dissection, FieldDef, Group, Severity, Value};
@@ -297,38 +297,48 @@ fn u16_at(bytes: &[u8], pos: usize) -> usize {
     }
 }
 
+/// What both hellos begin with (RFC 5246 §7.4.1.2, §7.4.1.3): version, random, session ID.
+fn hello_start(
+    version: ProtocolVersion,
+    random: &[u8],
+    session_id: &[u8],
+    at: &mut Cursor,
+    d: &mut Dissection,
+) {
+    at.add(d, &HANDSHAKE_VERSION, 2, Value::UInt(version.0.into()));
+    at.bytes(d, &RANDOM, random);
+    at.add(
+        d,
+        &SESSION_ID_LENGTH,
+        1,
+        Value::UInt(session_id.len() as u64),
+    );
+    if !session_id.is_empty() {
+        at.bytes(d, &SESSION_ID, session_id);
+    }
+}
+
+fn cipher_suite(suite: CipherSuite, at: &mut Cursor, d: &mut Dissection) {
+    let i = at.add(d, &CIPHERSUITE, 2, Value::UInt(suite.0.into()));
+    named(
+        d,
+        i,
+        "Cipher Suite",
+        suite.name(),
+        format!("0x{:04x}", suite.0),
+    );
+}
+
 fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) {
     match message {
         Handshake::ClientHello(hello) => {
-            at.add(
-                d,
-                &HANDSHAKE_VERSION,
-                2,
-                Value::UInt(hello.version.0.into()),
-            );
-            at.bytes(d, &RANDOM, &hello.random);
-            at.add(
-                d,
-                &SESSION_ID_LENGTH,
-                1,
-                Value::UInt(hello.session_id.len() as u64),
-            );
-            if !hello.session_id.is_empty() {
-                at.bytes(d, &SESSION_ID, &hello.session_id);
-            }
+            hello_start(hello.version, &hello.random, &hello.session_id, at, d);
             let n = hello.cipher_suites.len();
             at.add(d, &CIPHER_SUITES_LENGTH, 2, Value::UInt(2 * n as u64));
             let list = d.open(&CIPHERSUITES, at.span(at.pos, at.pos + 2 * n), Value::None);
             d.set_title(list, format_args!("Cipher Suites ({n} suites)"));
             for suite in &hello.cipher_suites {
-                let i = at.add(d, &CIPHERSUITE, 2, Value::UInt(suite.0.into()));
-                named(
-                    d,
-                    i,
-                    "Cipher Suite",
-                    suite.name(),
-                    format!("0x{:04x}", suite.0),
-                );
+                cipher_suite(*suite, at, d);
             }
             d.close();
             let m = hello.compression_methods.len();
@@ -348,30 +358,8 @@ fn body(message: &Handshake, bytes: &[u8], at: &mut Cursor, d: &mut Dissection) 
             extensions(&hello.extensions, bytes, at, d);
         }
         Handshake::ServerHello(hello) => {
-            at.add(
-                d,
-                &HANDSHAKE_VERSION,
-                2,
-                Value::UInt(hello.version.0.into()),
-            );
-            at.bytes(d, &RANDOM, &hello.random);
-            at.add(
-                d,
-                &SESSION_ID_LENGTH,
-                1,
-                Value::UInt(hello.session_id.len() as u64),
-            );
-            if !hello.session_id.is_empty() {
-                at.bytes(d, &SESSION_ID, &hello.session_id);
-            }
-            let i = at.add(d, &CIPHERSUITE, 2, Value::UInt(hello.cipher_suite.0.into()));
-            named(
-                d,
-                i,
-                "Cipher Suite",
-                hello.cipher_suite.name(),
-                format!("0x{:04x}", hello.cipher_suite.0),
-            );
+            hello_start(hello.version, &hello.random, &hello.session_id, at, d);
+            cipher_suite(hello.cipher_suite, at, d);
             at.add(
                 d,
                 &COMP_METHOD,
